@@ -1,0 +1,81 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Every target holds the module lines DESIGN.md draws: imports are internal unless re-exported on
+/// purpose, existential types are spelled `any`, and a member is visible only through its own import.
+let strictness: [SwiftSetting] = [
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "SigmicArchive",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "sigmic-archive", targets: ["sigmic-archive"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // The archive: the only module that speaks SQL. Migrations/*.sql are compiled in by the plugin.
+        .target(
+            name: "ArchiveStore",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictness,
+            plugins: [.plugin(name: "EmbedMigrations")]
+        ),
+        .target(
+            name: "ArchiveCLI",
+            dependencies: [
+                "ArchiveStore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strictness
+        ),
+        .executableTarget(
+            name: "sigmic-archive",
+            dependencies: ["ArchiveCLI"],
+            swiftSettings: strictness
+        ),
+
+        // Build tooling: turns Migrations/*.sql into Swift source at build time, so the one
+        // executable carries its schema and needs no resource bundle at run time.
+        .executableTarget(
+            name: "embed-migrations",
+            path: "tools/build/embed-migrations",
+            swiftSettings: strictness
+        ),
+        .plugin(
+            name: "EmbedMigrations",
+            capability: .buildTool(),
+            dependencies: ["embed-migrations"],
+            path: "tools/build/EmbedMigrationsPlugin"
+        ),
+
+        // Tests: one target per module; shared scaffolding in TestSupport.
+        .target(
+            name: "TestSupport",
+            dependencies: ["ArchiveStore"],
+            path: "Tests/TestSupport",
+            swiftSettings: strictness
+        ),
+        .testTarget(
+            name: "ArchiveStoreTests",
+            dependencies: ["ArchiveStore", "TestSupport"],
+            swiftSettings: strictness
+        ),
+        .testTarget(
+            name: "ArchiveCLITests",
+            dependencies: ["ArchiveStore", "TestSupport", "sigmic-archive"],
+            swiftSettings: strictness
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

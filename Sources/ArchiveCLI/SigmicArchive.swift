@@ -1,0 +1,47 @@
+public import ArgumentParser
+import ArchiveStore
+import Foundation
+
+/// The `sigmic-archive` command: one subcommand per file in this module.
+public struct SigmicArchive: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sigmic-archive",
+        abstract: "Mirror Sigmic AI tasks into a local archive; search and read them offline.",
+        discussion: """
+            The archive is one folder: archive.sqlite and blobs/. Choose it with --archive or \
+            SIGMIC_ARCHIVE; the default is $XDG_DATA_HOME/sigmic-archive, else ~/.local/share/sigmic-archive.
+            """,
+        version: "0.1.0",
+        subcommands: [Status.self]
+    )
+
+    public init() {}
+
+    /// Parses the command line, runs the command, and turns any failure into one line on stderr and a
+    /// non-zero exit status (2 for usage errors, 1 otherwise).
+    public static func runMain(_ arguments: [String]? = nil) async -> Never {
+        do {
+            var command = try parseAsRoot(arguments)
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+            Foundation.exit(0)
+        } catch let error as ArchiveError {
+            Terminal.error(error.description)
+            Foundation.exit(1)
+        } catch let error as CLIError {
+            Terminal.error(error.description)
+            Foundation.exit(error.exitCode)
+        } catch {
+            exit(withError: error)
+        }
+    }
+}
+
+/// A failure the CLI itself reports (bad combination of options, missing key, …).
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    var exitCode: Int32 = 1
+}

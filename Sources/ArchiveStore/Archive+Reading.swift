@@ -1,0 +1,101 @@
+import Foundation
+internal import GRDB
+
+extension Archive {
+    /// The task whose id is `idOrPrefix` or starts with it (like git's short hashes). An exact id wins
+    /// over longer ids it prefixes; a prefix shared by several tasks is an error listing them.
+    public func task(matching idOrPrefix: String) throws -> StoredTask {
+        let needle = idOrPrefix.lowercased()
+        guard !needle.isEmpty else { throw ArchiveError.taskNotFound(idOrPrefix) }
+        return try read("looking up a task") { db in
+            let rows = try Row.fetchAll(db, sql: Self.taskSelect + """
+                WHERE task.remote_id >= ? AND task.remote_id < ? ORDER BY task.remote_id LIMIT 11
+                """, arguments: [needle, needle + "\u{10FFFF}"])
+            if let exact = rows.first(where: { ($0["remote_id"] as String) == needle }) {
+                return Self.storedTask(exact)
+            }
+            switch rows.count {
+            case 0: throw ArchiveError.taskNotFound(idOrPrefix)
+            case 1: return Self.storedTask(rows[0])
+            default:
+                let names = rows.prefix(10).map { row -> String in
+                    "\(row["remote_id"] as String) (\(row["status"] as String))"
+                }
+                throw ArchiveError.ambiguousTaskPrefix(idOrPrefix, candidates: names + (rows.count > 10 ? ["…"] : []))
+            }
+        }
+    }
+
+    public func task(_ rowID: TaskRowID) throws -> StoredTask? {
+        try read("reading a task") { db in
+            try Row.fetchOne(db, sql: Self.taskSelect + " WHERE task.id = ?", arguments: [rowID.rawValue]).map(Self.storedTask)
+        }
+    }
+
+    /// A task's messages in history order.
+    public func messages(of task: TaskRowID) throws -> [StoredMessage] {
+        try read("reading messages") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT remote_id, position, role, content, created_at, thoughts_json, tool_calls_json,
+                       attached_files_json, raw_json
+                FROM message WHERE task_id = ? ORDER BY position, id
+                """, arguments: [task.rawValue]).map { row in
+                StoredMessage(remoteID: row["remote_id"], position: row["position"], role: row["role"],
+                              content: row["content"], createdAt: row["created_at"],
+                              thoughtsJSON: row["thoughts_json"], toolCallsJSON: row["tool_calls_json"],
+                              attachedFilesJSON: row["attached_files_json"], rawJSON: row["raw_json"])
+            }
+        }
+    }
+
+    /// A task's artifacts, by path.
+    public func artifacts(of task: TaskRowID) throws -> [StoredArtifact] {
+        try read("reading artifacts") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT id, path, name, size, mime_type, category, modified_at, blob_sha256, fetch_state,
+                       fetch_error, remote_state
+                FROM artifact WHERE task_id = ? ORDER BY path
+                """, arguments: [task.rawValue]).map { row in
+                StoredArtifact(rowID: ArtifactRowID(rawValue: row["id"]), path: row["path"], name: row["name"],
+                               size: row["size"], mimeType: row["mime_type"], category: row["category"],
+                               modifiedAt: row["modified_at"],
+                               blobHash: (row["blob_sha256"] as String?).flatMap { BlobHash(hex: $0) },
+                               fetchState: row["fetch_state"], fetchError: row["fetch_error"],
+                               remoteState: row["remote_state"])
+            }
+        }
+    }
+
+    /// A task's stream events in arrival order (session by session).
+    public func events(of task: TaskRowID) throws -> [StoredEvent] {
+        try read("reading stream events") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT e.session_id, e.seq, e.type, e.data, e.received_at
+                FROM stream_event e JOIN attach_session s ON s.id = e.session_id
+                WHERE s.task_id = ? ORDER BY e.session_id, e.seq
+                """, arguments: [task.rawValue]).map { row in
+                StoredEvent(session: AttachSessionID(rawValue: row["session_id"]), seq: row["seq"],
+                            type: row["type"], data: row["data"], receivedAt: row["received_at"])
+            }
+        }
+    }
+
+    static let taskSelect = """
+        SELECT task.*, account.base_url AS account_base_url FROM task JOIN account ON account.id = task.account_id
+        """
+
+    static func storedTask(_ row: Row) -> StoredTask {
+        StoredTask(
+            rowID: TaskRowID(rawValue: row["id"]), accountID: AccountID(rawValue: row["account_id"]),
+            accountBaseURL: row["account_base_url"], remoteID: row["remote_id"], status: row["status"],
+            apiKeyID: row["api_key_id"], username: row["username"], sessionID: row["session_id"],
+            conversationID: row["conversation_id"], message: row["message"], systemPrompt: row["system_prompt"],
+            showInHistory: row["show_in_history"], autoExecute: row["auto_execute"], envJSON: row["env_json"],
+            error: row["error"], createdAt: row["created_at"], startedAt: row["started_at"],
+            completedAt: row["completed_at"], lastActivityAt: row["last_activity_at"],
+            messageCount: row["message_count"], outputJSON: row["output_json"],
+            pendingApprovalsJSON: row["pending_approvals_json"], rawListJSON: row["raw_list_json"],
+            rawGetJSON: row["raw_get_json"], remoteState: row["remote_state"], syncState: row["sync_state"],
+            lastSyncedAt: row["last_synced_at"])
+    }
+}

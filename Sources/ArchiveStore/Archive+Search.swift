@@ -1,0 +1,125 @@
+import Foundation
+internal import GRDB
+
+/// One search result: a message, thought, tool call or artifact that matched.
+public struct SearchHit: Sendable, Equatable {
+    public let taskID: String
+    public let taskTitle: String?
+    public let messageID: String?
+    public let kind: String
+    public let role: String?
+    public let toolName: String?
+    public let artifactPath: String?
+    public let createdAt: String?
+    /// Text around the matches; each match is wrapped in `SearchHit.matchStart` … `SearchHit.matchEnd`.
+    public let snippet: String
+    /// Higher is better (bm25, negated); 0 when the query had only filters.
+    public let score: Double
+
+    public static let matchStart: Character = "\u{2}"
+    public static let matchEnd: Character = "\u{3}"
+}
+
+public struct SearchOptions: Sendable {
+    public enum Sort: String, Sendable, CaseIterable { case relevance, newest, oldest }
+    public var sort: Sort
+    public var limit: Int
+    public var offset: Int
+
+    public init(sort: Sort = .relevance, limit: Int = 20, offset: Int = 0) {
+        self.sort = sort
+        self.limit = limit
+        self.offset = offset
+    }
+}
+
+extension Archive {
+    /// Runs a parsed query: bm25-ranked full-text matches (or, for a filters-only query, the newest
+    /// matching rows), with snippets. The MATCH expression is bound as a parameter, never spliced in.
+    public func search(_ query: SearchQuery, options: SearchOptions = SearchOptions()) throws -> [SearchHit] {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        let fullText = query.hasTerms
+        if fullText {
+            conditions.append("search_fts MATCH ?")
+            arguments.append(query.matchExpression)
+        }
+        Self.addFilters(query.filters, to: &conditions, &arguments)
+
+        let from = fullText
+            ? "search_fts JOIN search_doc d ON d.id = search_fts.rowid"
+            : "search_doc d"
+        let snippet = fullText
+            ? "snippet(search_fts, 0, char(2), char(3), '…', 16)"
+            : "substr(d.body, 1, 160)"
+        let score = fullText ? "-bm25(search_fts)" : "0.0"
+        let order: String
+        switch options.sort {
+        case .relevance: order = fullText ? "bm25(search_fts), d.id DESC" : "d.id DESC"
+        case .newest: order = "d.created_at DESC, d.id DESC"
+        case .oldest: order = "d.created_at ASC, d.id ASC"
+        }
+        let sql = """
+            SELECT d.kind, d.role, d.tool_name, d.created_at, t.remote_id AS task_id, t.message AS task_message,
+                   m.remote_id AS message_id, a.path AS artifact_path, \(snippet) AS snippet, \(score) AS score
+            FROM \(from)
+            JOIN task t ON t.id = d.task_id
+            JOIN account acc ON acc.id = t.account_id
+            LEFT JOIN message m ON m.id = d.message_id
+            LEFT JOIN artifact a ON a.id = d.artifact_id
+            WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+            ORDER BY \(order)
+            LIMIT ? OFFSET ?
+            """
+        arguments.append(max(0, options.limit))
+        arguments.append(max(0, options.offset))
+        do {
+            return try pool.read { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                    SearchHit(taskID: row["task_id"], taskTitle: (row["task_message"] as String?).map(Self.title),
+                              messageID: row["message_id"], kind: row["kind"], role: row["role"],
+                              toolName: row["tool_name"], artifactPath: row["artifact_path"],
+                              createdAt: row["created_at"], snippet: row["snippet"], score: row["score"])
+                }
+            }
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
+            // Only reachable if the quoting above has a hole; say so in one line rather than crash.
+            throw ArchiveError.invalidQuery("the search index rejected the query (\(error.message ?? "syntax error"))")
+        } catch let error as DatabaseError {
+            throw ArchiveError(error, path: databaseURL.path, operation: "searching")
+        }
+    }
+
+    private static func addFilters(_ filters: SearchQuery.Filters, to conditions: inout [String],
+                                   _ arguments: inout [any DatabaseValueConvertible]) {
+        func anyOf(_ values: [String], _ clause: String, _ bind: (String) -> [any DatabaseValueConvertible]) {
+            guard !values.isEmpty else { return }
+            conditions.append("(" + values.map { _ in clause }.joined(separator: " OR ") + ")")
+            for value in values { arguments.append(contentsOf: bind(value)) }
+        }
+        anyOf(filters.roles, "d.role = ?") { [$0] }
+        anyOf(filters.kinds.map(\.rawValue), "d.kind = ?") { [$0] }
+        anyOf(filters.statuses, "t.status = ?") { [$0] }
+        anyOf(filters.tools, "d.tool_name = ? COLLATE NOCASE") { [$0] }
+        anyOf(filters.taskPrefixes, "(t.remote_id >= ? AND t.remote_id < ?)") { [$0, $0 + "\u{10FFFF}"] }
+        anyOf(filters.accounts, "(instr(acc.base_url, ?) > 0 OR acc.key_fingerprint = ?)") { [$0, $0] }
+        if let after = filters.after {
+            conditions.append("d.created_at >= ?")
+            arguments.append(after)
+        }
+        if let before = filters.before {
+            conditions.append("d.created_at < ?")
+            arguments.append(before)
+        }
+        if filters.hasArtifact {
+            conditions.append("EXISTS (SELECT 1 FROM artifact x WHERE x.task_id = t.id)")
+        }
+    }
+
+    /// A task's title: the first non-empty line of its first message, at most 120 characters.
+    public static func title(_ message: String) -> String {
+        let line = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return trimmed.count > 120 ? String(trimmed.prefix(119)) + "…" : trimmed
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+internal import GRDB
+
+/// What is in an archive, for `status`.
+public struct ArchiveStatus: Sendable, Codable, Equatable {
+    public struct Account: Sendable, Codable, Equatable {
+        public let baseURL: String
+        public let keyFingerprint: String
+        public let tasks: Int
+        public let lastSyncAt: String?
+    }
+
+    public struct Artifacts: Sendable, Codable, Equatable {
+        public let stored: Int
+        public let pending: Int
+        public let failed: Int
+        public let storedBytes: Int64
+    }
+
+    public let archive: String
+    public let readOnly: String?
+    public let schemaVersion: Int
+    public let buildSchemaVersion: Int
+    public let databaseBytes: Int64
+    public let blobBytes: Int64
+    /// Rows per table, by table name.
+    public let tables: [String: Int]
+    public let tasksByStatus: [String: Int]
+    public let liveTasks: Int
+    public let artifacts: Artifacts
+    public let accounts: [Account]
+}
+
+extension Archive {
+    static let countedTables = [
+        "account", "task", "message", "attach_session", "stream_event", "artifact", "blob", "search_doc",
+        "sync_cursor", "sync_run",
+    ]
+
+    public func status() throws -> ArchiveStatus {
+        try read("reading archive status") { db in
+            var tables: [String: Int] = [:]
+            for table in Self.countedTables {
+                tables[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
+            }
+            var byStatus: [String: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM task GROUP BY status") {
+                byStatus[row["status"]] = row["n"]
+            }
+            let live = try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM task WHERE status IN ('pending', 'running', 'awaiting_approval')
+                """) ?? 0
+            let artifactRow = try Row.fetchOne(db, sql: """
+                SELECT sum(fetch_state = 'stored') AS stored, sum(fetch_state = 'pending') AS pending,
+                       sum(fetch_state = 'failed') AS failed FROM artifact
+                """)
+            let blobBytes = try Int64.fetchOne(db, sql: "SELECT ifnull(sum(size), 0) FROM blob") ?? 0
+            let accounts = try Row.fetchAll(db, sql: """
+                SELECT a.base_url, a.key_fingerprint, (SELECT count(*) FROM task t WHERE t.account_id = a.id) AS tasks,
+                       c.last_sync_at
+                FROM account a LEFT JOIN sync_cursor c ON c.account_id = a.id ORDER BY a.id
+                """).map { row in
+                ArchiveStatus.Account(baseURL: row["base_url"], keyFingerprint: row["key_fingerprint"],
+                                      tasks: row["tasks"], lastSyncAt: row["last_sync_at"])
+            }
+            var readOnly: String?
+            if case .readOnly(let reason) = access { readOnly = reason }
+            return ArchiveStatus(
+                archive: folder.path, readOnly: readOnly, schemaVersion: schemaVersion,
+                buildSchemaVersion: EmbeddedMigration.bundled.count,
+                databaseBytes: Self.databaseBytes(folder), blobBytes: blobBytes, tables: tables,
+                tasksByStatus: byStatus, liveTasks: live,
+                artifacts: ArchiveStatus.Artifacts(
+                    stored: artifactRow?["stored"] ?? 0, pending: artifactRow?["pending"] ?? 0,
+                    failed: artifactRow?["failed"] ?? 0, storedBytes: blobBytes),
+                accounts: accounts)
+        }
+    }
+
+    /// The database with its WAL and shared-memory files.
+    static func databaseBytes(_ folder: URL) -> Int64 {
+        ["", "-wal", "-shm"].reduce(Int64(0)) { total, suffix in
+            let path = folder.appending(path: databaseFileName + suffix).path
+            let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.int64Value ?? 0
+            return total + size
+        }
+    }
+}

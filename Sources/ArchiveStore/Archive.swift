@@ -1,0 +1,148 @@
+public import Foundation
+import Glibc
+internal import GRDB
+
+/// An archive folder: `archive.sqlite` (WAL) and `blobs/`. All SQL in the project lives in this module;
+/// other modules call the typed methods in the `Archive+*.swift` files.
+public final class Archive: Sendable {
+    /// How the archive was opened.
+    public enum Access: Sendable, Equatable {
+        case readWrite
+        /// Opened read-only, with the reason a person should be told (one line).
+        case readOnly(reason: String)
+    }
+
+    public let folder: URL
+    public let access: Access
+    public let blobs: BlobStore
+    /// The number of the newest migration applied to the database.
+    public let schemaVersion: Int
+    let pool: DatabasePool
+    let now: @Sendable () -> Date
+
+    public var databaseURL: URL { folder.appending(path: Archive.databaseFileName) }
+    public static let databaseFileName = "archive.sqlite"
+
+    /// Opens the archive in `folder`, creating the folder (mode 0700) and database (mode 0600) if absent
+    /// and applying any migration this build has that the archive lacks.
+    ///
+    /// An archive whose schema is newer than this build opens read-only (see `access`); a file that is not
+    /// a database, or an applied migration that differs from this build's file, is an error and the file
+    /// is left as it was.
+    public static func open(
+        at folder: URL,
+        migrations: [EmbeddedMigration] = EmbeddedMigration.bundled,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> Archive {
+        let plan = try MigrationPlan.validated(migrations)
+        let database = folder.appending(path: databaseFileName)
+        try prepareFolder(folder, database: database)
+
+        var pool = try openPool(at: database, readOnly: false)
+        let applied = try readAppliedMigrations(pool, path: database.path)
+        let decision = try plan.decide(applied: applied)
+        var access = Access.readWrite
+        switch decision {
+        case .upToDate:
+            break
+        case .apply(let pending):
+            try apply(pending, to: pool, path: database.path, now: now)
+        case .newerArchive(let archiveVersion, let buildVersion):
+            try pool.close()
+            pool = try openPool(at: database, readOnly: true)
+            access = .readOnly(reason:
+                "this archive has schema \(archiveVersion), newer than this build's \(buildVersion); " +
+                "it is opened read-only: update sigmic-archive to write to it")
+        }
+        let version = try readAppliedMigrations(pool, path: database.path).last?.version ?? 0
+        return Archive(folder: folder, access: access, schemaVersion: version, pool: pool, now: now)
+    }
+
+    private init(folder: URL, access: Access, schemaVersion: Int, pool: DatabasePool, now: @escaping @Sendable () -> Date) {
+        self.folder = folder
+        self.access = access
+        self.schemaVersion = schemaVersion
+        self.pool = pool
+        self.now = now
+        self.blobs = BlobStore(root: folder.appending(path: "blobs"))
+    }
+
+    /// Closes the database; later calls fail.
+    public func close() throws {
+        try pool.close()
+    }
+
+    private static func prepareFolder(_ folder: URL, database: URL) throws {
+        try makeFolders(folder)
+        // SQLite gives -wal and -shm the permissions of the main file, so 0600 here covers all three.
+        let fd = Glibc.open(database.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd < 0 {
+            let reason = String(cString: strerror(errno))
+            // A read-only folder may still hold a readable archive; let SQLite try, and report its error.
+            guard FileManager.default.fileExists(atPath: database.path) else {
+                throw ArchiveError.cannotOpen(path: folder.path, reason: "cannot create \(databaseFileName): \(reason)")
+            }
+            return
+        }
+        Glibc.close(fd)
+    }
+
+    /// mkdir -p with mode 0700, reporting the first folder that could not be made and why.
+    static func makeFolders(_ folder: URL) throws {
+        var path = ""
+        for component in folder.standardizedFileURL.pathComponents {
+            path = component == "/" ? "/" : (path.hasSuffix("/") ? path + component : path + "/" + component)
+            var isFolder: ObjCBool = false
+            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) {
+                guard isFolder.boolValue else {
+                    throw ArchiveError.cannotOpen(path: folder.path, reason: "\(path) is a file, not a folder")
+                }
+                continue
+            }
+            if mkdir(path, 0o700) != 0 && errno != EEXIST {
+                throw ArchiveError.cannotOpen(path: folder.path, reason: "cannot create folder \(path): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    private static func openPool(at database: URL, readOnly: Bool) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.prepareDatabase { db in
+            // WAL with synchronous=NORMAL is durable at each checkpoint and consistent at every commit
+            // (https://sqlite.org/pragma.html#pragma_synchronous): a crash may lose the last commits,
+            // never corrupt the file. A sync re-fetches what a lost commit had.
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+        }
+        do {
+            let pool = try DatabasePool(path: database.path, configuration: configuration)
+            // Touch the schema now, so a file that is not a database fails here with a clear error.
+            _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
+            return pool
+        } catch let error as DatabaseError {
+            throw ArchiveError(error, path: database.path, operation: "opening the archive")
+        }
+    }
+}
+
+extension ArchiveError {
+    /// Maps an SQLite error to the archive error a person can act on.
+    init(_ error: DatabaseError, path: String, operation: String) {
+        switch error.resultCode {
+        case .SQLITE_NOTADB:
+            self = .notADatabase(path: path)
+        case .SQLITE_CORRUPT:
+            self = .corrupt(path: path, detail: error.message ?? "corrupt")
+        case .SQLITE_READONLY:
+            self = .readOnly(reason: error.message ?? "the database is read-only")
+        case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
+            self = .cannotOpen(path: path, reason: error.message ?? "permission denied")
+        default:
+            self = .sqlite(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error.resultCode)", operation: operation)
+        }
+    }
+}

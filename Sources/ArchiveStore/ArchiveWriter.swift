@@ -1,0 +1,218 @@
+import Foundation
+internal import GRDB
+
+/// The write side of the archive, valid only inside `Archive.write { writer in … }`: everything done
+/// through one writer commits together or not at all, which is how a task and its sync bookkeeping
+/// land atomically.
+///
+/// Every upsert is idempotent: the same input twice leaves the same archive (rows are rewritten only
+/// when their raw JSON changed, so an unchanged re-sync writes nothing and search rows are not churned).
+public struct ArchiveWriter {
+    let db: Database
+    let now: String
+
+    /// Finds or adds the account for a base URL and key. Only the key's fingerprint is stored.
+    public func account(baseURL: String, apiKey: String) throws -> AccountID {
+        try account(baseURL: baseURL, fingerprint: KeyFingerprint.of(apiKey))
+    }
+
+    public func account(baseURL: String, fingerprint: String) throws -> AccountID {
+        try db.execute(
+            sql: "INSERT INTO account (base_url, key_fingerprint, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+            arguments: [baseURL, fingerprint, now])
+        let id = try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?",
+                                    arguments: [baseURL, fingerprint])!
+        return AccountID(rawValue: id)
+    }
+
+    /// Records a task as seen in a list page. Fields only a get returns (output, pending approvals) keep
+    /// their stored values.
+    @discardableResult
+    public func upsertListedTask(_ task: TaskSnapshot, account: AccountID) throws -> TaskRowID {
+        try db.execute(sql: """
+            INSERT INTO task (account_id, remote_id, api_key_id, username, session_id, conversation_id, status,
+                message, system_prompt, show_in_history, auto_execute, env_json, error, created_at, started_at,
+                completed_at, last_activity_at, message_count, raw_list_json, first_seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (account_id, remote_id) DO UPDATE SET
+                api_key_id = excluded.api_key_id, username = excluded.username, session_id = excluded.session_id,
+                conversation_id = excluded.conversation_id, status = excluded.status, message = excluded.message,
+                system_prompt = excluded.system_prompt, show_in_history = excluded.show_in_history,
+                auto_execute = excluded.auto_execute, env_json = excluded.env_json, error = excluded.error,
+                created_at = excluded.created_at, started_at = excluded.started_at,
+                completed_at = excluded.completed_at, last_activity_at = excluded.last_activity_at,
+                message_count = excluded.message_count, raw_list_json = excluded.raw_list_json,
+                remote_state = 'present'
+            WHERE task.raw_list_json IS NOT excluded.raw_list_json OR task.remote_state <> 'present'
+            """, arguments: commonArguments(task, account: account) + [
+                task.effectiveLastActivityAt, task.messageCount, task.rawJSON, now,
+            ])
+        return try taskRowID(remoteID: task.remoteID, account: account)
+    }
+
+    /// Records a task as returned by a get: sets output and pending approvals exactly (absent = none).
+    @discardableResult
+    public func upsertFetchedTask(_ task: TaskSnapshot, account: AccountID) throws -> TaskRowID {
+        try db.execute(sql: """
+            INSERT INTO task (account_id, remote_id, api_key_id, username, session_id, conversation_id, status,
+                message, system_prompt, show_in_history, auto_execute, env_json, error, created_at, started_at,
+                completed_at, last_activity_at, output_json, pending_approvals_json, raw_get_json, first_seen_at)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (account_id, remote_id) DO UPDATE SET
+                api_key_id = excluded.api_key_id, username = excluded.username, session_id = excluded.session_id,
+                conversation_id = excluded.conversation_id, status = excluded.status, message = excluded.message,
+                system_prompt = excluded.system_prompt, show_in_history = excluded.show_in_history,
+                auto_execute = excluded.auto_execute, env_json = excluded.env_json, error = excluded.error,
+                created_at = excluded.created_at, started_at = excluded.started_at,
+                completed_at = excluded.completed_at,
+                last_activity_at = max(task.last_activity_at, excluded.last_activity_at),
+                output_json = excluded.output_json, pending_approvals_json = excluded.pending_approvals_json,
+                raw_get_json = excluded.raw_get_json, remote_state = 'present'
+            WHERE task.raw_get_json IS NOT excluded.raw_get_json OR task.remote_state <> 'present'
+            """, arguments: commonArguments(task, account: account) + [
+                task.effectiveLastActivityAt, task.outputJSON, task.pendingApprovalsJSON, task.rawJSON, now,
+            ])
+        return try taskRowID(remoteID: task.remoteID, account: account)
+    }
+
+    private func commonArguments(_ task: TaskSnapshot, account: AccountID) -> StatementArguments {
+        [account.rawValue, task.remoteID, task.apiKeyID, task.username, task.sessionID, task.conversationID,
+         task.status, task.message, task.systemPrompt, task.showInHistory, task.autoExecute, task.envJSON,
+         task.error, task.createdAt, task.startedAt, task.completedAt]
+    }
+
+    private func taskRowID(remoteID: String, account: AccountID) throws -> TaskRowID {
+        let id = try Int64.fetchOne(db, sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?",
+                                    arguments: [account.rawValue, remoteID])!
+        return TaskRowID(rawValue: id)
+    }
+
+    /// Inserts or updates messages by id, numbering them in the order given (history order).
+    public func upsertMessages(_ messages: [MessageSnapshot], task: TaskRowID) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO message (task_id, remote_id, position, role, content, created_at, thoughts_json,
+                tool_calls_json, attached_files_json, raw_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (task_id, remote_id) DO UPDATE SET
+                position = excluded.position, role = excluded.role, content = excluded.content,
+                created_at = excluded.created_at, thoughts_json = excluded.thoughts_json,
+                tool_calls_json = excluded.tool_calls_json, attached_files_json = excluded.attached_files_json,
+                raw_json = excluded.raw_json
+            WHERE message.raw_json IS NOT excluded.raw_json OR message.position <> excluded.position
+            """)
+        for (position, message) in messages.enumerated() {
+            try statement.execute(arguments: [
+                task.rawValue, message.remoteID, position, message.role, message.content, message.createdAt,
+                message.thoughtsJSON, message.toolCallsJSON, message.attachedFilesJSON, message.rawJSON,
+            ])
+        }
+    }
+
+    /// Makes the task's messages exactly `messages`: upserts them and removes any other (such as text
+    /// recorded while a run was streaming, now replaced by the final history).
+    public func replaceHistory(_ messages: [MessageSnapshot], task: TaskRowID) throws {
+        try upsertMessages(messages, task: task)
+        let keep = messages.map(\.remoteID)
+        let existing = try String.fetchAll(db, sql: "SELECT remote_id FROM message WHERE task_id = ?", arguments: [task.rawValue])
+        let keepSet = Set(keep)
+        for remoteID in existing where !keepSet.contains(remoteID) {
+            try db.execute(sql: "DELETE FROM message WHERE task_id = ? AND remote_id = ?", arguments: [task.rawValue, remoteID])
+        }
+    }
+
+    /// Opens an attach session for a task's live stream; its events are numbered from 1.
+    public func beginAttachSession(task: TaskRowID) throws -> AttachSessionID {
+        try db.execute(sql: "INSERT INTO attach_session (task_id, started_at) VALUES (?, ?)", arguments: [task.rawValue, now])
+        return AttachSessionID(rawValue: db.lastInsertedRowID)
+    }
+
+    public func endAttachSession(_ session: AttachSessionID, reason: String) throws {
+        try db.execute(sql: "UPDATE attach_session SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
+                       arguments: [now, reason, session.rawValue])
+    }
+
+    /// Appends events to a session. An event whose (session, seq) is already recorded is left as it was.
+    public func appendEvents(_ events: [StreamEventSnapshot], session: AttachSessionID) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO stream_event (session_id, seq, type, data, received_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (session_id, seq) DO NOTHING
+            """)
+        for event in events {
+            try statement.execute(arguments: [session.rawValue, event.seq, event.type, event.data, event.receivedAt])
+        }
+    }
+
+    /// Records a task's artifact listing. A file whose size or modification time changed goes back to
+    /// `pending` (its previous bytes stay linked until new ones are stored); files no longer listed are
+    /// marked missing, never deleted. Returns the row of each listed file, in the order given.
+    @discardableResult
+    public func upsertArtifacts(_ artifacts: [ArtifactSnapshot], task: TaskRowID) throws -> [ArtifactRowID] {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO artifact (task_id, path, name, size, mime_type, category, modified_at, raw_json)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (task_id, path) DO UPDATE SET
+                name = excluded.name, size = excluded.size, mime_type = excluded.mime_type,
+                category = excluded.category, modified_at = excluded.modified_at, raw_json = excluded.raw_json,
+                remote_state = 'present',
+                fetch_state = CASE WHEN artifact.size IS excluded.size AND artifact.modified_at IS excluded.modified_at
+                                   THEN artifact.fetch_state ELSE 'pending' END
+            WHERE artifact.raw_json IS NOT excluded.raw_json OR artifact.remote_state <> 'present'
+            """)
+        var rows: [ArtifactRowID] = []
+        for artifact in artifacts {
+            try statement.execute(arguments: [
+                task.rawValue, artifact.path, artifact.name, artifact.size, artifact.mimeType, artifact.category,
+                artifact.modifiedAt, artifact.rawJSON,
+            ])
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM artifact WHERE task_id = ? AND path = ?",
+                                        arguments: [task.rawValue, artifact.path])!
+            rows.append(ArtifactRowID(rawValue: id))
+        }
+        let listed = Set(rows.map(\.rawValue))
+        let existing = try Int64.fetchAll(db, sql: "SELECT id FROM artifact WHERE task_id = ? AND remote_state = 'present'",
+                                          arguments: [task.rawValue])
+        for id in existing where !listed.contains(id) {
+            try db.execute(sql: "UPDATE artifact SET remote_state = 'missing' WHERE id = ?", arguments: [id])
+        }
+        return rows
+    }
+
+    /// Links an artifact to bytes now in the blob store.
+    public func recordArtifactBlob(_ artifact: ArtifactRowID, blob: StoredBlob) throws {
+        try db.execute(sql: "INSERT INTO blob (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                       arguments: [blob.hash.hex, blob.size, now])
+        try db.execute(sql: """
+            UPDATE artifact SET blob_sha256 = ?, fetch_state = 'stored', fetch_error = NULL WHERE id = ?
+            """, arguments: [blob.hash.hex, artifact.rawValue])
+    }
+
+    /// Notes that an artifact's download failed; it stays due for the next sync.
+    public func recordArtifactFailure(_ artifact: ArtifactRowID, error: String) throws {
+        try db.execute(sql: "UPDATE artifact SET fetch_state = 'failed', fetch_error = ? WHERE id = ?",
+                       arguments: [error, artifact.rawValue])
+    }
+}
+
+extension Archive {
+    /// Runs `body` in one immediate write transaction: all of it commits, or none of it.
+    public func write<T>(_ body: (ArchiveWriter) throws -> T) throws -> T {
+        if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
+        let stamp = Timestamp.string(from: now())
+        do {
+            return try pool.write { db in
+                try body(ArchiveWriter(db: db, now: stamp))
+            }
+        } catch let error as DatabaseError {
+            throw ArchiveError(error, path: databaseURL.path, operation: "writing to the archive")
+        }
+    }
+
+    /// Runs a read in a consistent snapshot, mapping SQLite errors to archive errors.
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read { db in try body(db) }
+        } catch let error as DatabaseError {
+            throw ArchiveError(error, path: databaseURL.path, operation: operation)
+        }
+    }
+}

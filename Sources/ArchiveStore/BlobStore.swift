@@ -1,0 +1,119 @@
+public import Foundation
+internal import Crypto
+
+/// Content-addressed files under `blobs/`: `blobs/ab/cdef…` holds the bytes whose SHA-256 is `abcdef…`.
+///
+/// Bytes arrive in `blobs/tmp/` (same file system, so the final rename is atomic), are fsynced, hashed
+/// and moved into place; identical bytes are stored once. No path here is built from anything but a
+/// validated `BlobHash` or a random temp name, so no server-supplied name can reach the file system.
+public struct BlobStore: Sendable {
+    public let root: URL
+
+    public init(root: URL) {
+        self.root = root
+    }
+
+    var tempFolder: URL { root.appending(path: "tmp") }
+
+    /// Where the blob with this hash lives (whether or not it is stored).
+    public func url(for hash: BlobHash) -> URL {
+        let hex = hash.hex
+        return root.appending(path: String(hex.prefix(2))).appending(path: String(hex.dropFirst(2)))
+    }
+
+    /// The path for a hash given as text; throws for anything that is not a SHA-256 hex digest.
+    public func url(forHex hex: String) throws -> URL {
+        guard let hash = BlobHash(hex: hex) else { throw ArchiveError.invalidBlobHash(hex) }
+        return url(for: hash)
+    }
+
+    public func contains(_ hash: BlobHash) -> Bool {
+        FileManager.default.fileExists(atPath: url(for: hash).path)
+    }
+
+    /// Stores bytes held in memory.
+    @discardableResult
+    public func store(_ data: Data) throws -> StoredBlob {
+        let writer = try makeWriter()
+        do {
+            try writer.append(data)
+            return try writer.finish()
+        } catch {
+            writer.discard()
+            throw error
+        }
+    }
+
+    /// Starts a streamed write (for downloads): append chunks, then `finish` checks and places the blob.
+    /// A partial temp file can be resumed by `makeWriter(resuming:)`.
+    public func makeWriter() throws -> BlobWriter {
+        try ensureFolder(tempFolder)
+        let temp = tempFolder.appending(path: "partial-" + UUID().uuidString.lowercased())
+        return try BlobWriter(store: self, temp: temp, resume: false)
+    }
+
+    /// Continues a temp file left by an earlier, interrupted writer: its bytes are hashed again first.
+    public func makeWriter(resuming temp: URL) throws -> BlobWriter {
+        guard temp.standardizedFileURL.deletingLastPathComponent().path == tempFolder.standardizedFileURL.path,
+              temp.lastPathComponent.hasPrefix("partial-") else {
+            throw ArchiveError.blob(hash: "-", problem: "refusing to resume \(temp.path): not a temp file of this store")
+        }
+        return try BlobWriter(store: self, temp: temp, resume: true)
+    }
+
+    /// Re-hashes a stored blob; true when its bytes still match its name.
+    public func verify(_ hash: BlobHash) throws -> Bool {
+        try Self.sha256(ofFileAt: url(for: hash)) == hash
+    }
+
+    /// Every blob file present, by hash (for verify and orphan checks). Files whose names are not
+    /// digests are reported separately as strays.
+    public func inventory() throws -> (blobs: [BlobHash: Int64], strays: [String]) {
+        var blobs: [BlobHash: Int64] = [:]
+        var strays: [String] = []
+        let files = FileManager.default
+        guard files.fileExists(atPath: root.path) else { return ([:], []) }
+        for shard in try files.contentsOfDirectory(atPath: root.path).sorted() where shard != "tmp" {
+            let shardURL = root.appending(path: shard)
+            var isFolder: ObjCBool = false
+            guard files.fileExists(atPath: shardURL.path, isDirectory: &isFolder), isFolder.boolValue else {
+                strays.append(shard)
+                continue
+            }
+            for name in try files.contentsOfDirectory(atPath: shardURL.path).sorted() {
+                if let hash = BlobHash(hex: shard + name), shard.count == 2 {
+                    let size = (try? files.attributesOfItem(atPath: shardURL.appending(path: name).path)[.size] as? NSNumber)?.int64Value ?? -1
+                    blobs[hash] = size
+                } else {
+                    strays.append(shard + "/" + name)
+                }
+            }
+        }
+        return (blobs, strays)
+    }
+
+    static func sha256(ofFileAt url: URL) throws -> BlobHash {
+        let handle = try FileHandle(forReadingFrom: url)
+        defer { try? handle.close() }
+        var hasher = SHA256()
+        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
+            hasher.update(data: chunk)
+        }
+        return BlobHash(hex: hasher.finalize().hexString)!
+    }
+
+    func ensureFolder(_ url: URL) throws {
+        if !FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        }
+    }
+}
+
+/// The blob that a write produced.
+public struct StoredBlob: Sendable, Equatable {
+    public let hash: BlobHash
+    public let size: Int64
+    /// False when identical bytes were already stored (nothing new was written).
+    public let isNew: Bool
+}

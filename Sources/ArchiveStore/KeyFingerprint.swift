@@ -1,0 +1,10 @@
+import Foundation
+internal import Crypto
+
+/// Identifies an API key without keeping it: `sha256:` and the first 16 hex digits of its SHA-256.
+/// Enough to tell a project's keys apart; useless for calling the API.
+public enum KeyFingerprint {
+    public static func of(_ apiKey: String) -> String {
+        "sha256:" + String(SHA256.hash(data: Data(apiKey.utf8)).hexString.prefix(16))
+    }
+}

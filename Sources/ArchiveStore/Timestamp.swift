@@ -1,0 +1,50 @@
+public import Foundation
+
+/// The archive's one timestamp format: ISO-8601 UTC with milliseconds, as the API sends them
+/// (`2026-01-26T15:50:54.870Z`). Fixed width, so comparing the text compares the times.
+public enum Timestamp {
+    /// Formats a date in the canonical form.
+    public static func string(from date: Date) -> String {
+        let millis = Int64((date.timeIntervalSince1970 * 1000).rounded(.down))
+        var seconds = time_t(millis >= 0 ? millis / 1000 : (millis - 999) / 1000)
+        let ms = Int(millis - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return String(
+            format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), ms)
+    }
+
+    /// Returns the canonical form of an ISO-8601 timestamp, or nil if the text is not one.
+    /// Already-canonical text is returned as it is, without parsing (the common case).
+    public static func canonical(_ text: String) -> String? {
+        if isCanonical(text) { return text }
+        guard let date = parse(text) else { return nil }
+        return string(from: date)
+    }
+
+    /// Parses ISO-8601 with or without fractional seconds and with `Z` or an offset.
+    public static func parse(_ text: String) -> Date? {
+        let withFraction = ISO8601DateFormatter()
+        withFraction.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = withFraction.date(from: text) { return date }
+        let plain = ISO8601DateFormatter()
+        plain.formatOptions = [.withInternetDateTime]
+        return plain.date(from: text)
+    }
+
+    static func isCanonical(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 24 else { return false }
+        let shape = Array("0000-00-00T00:00:00.000Z".utf8)
+        for (byte, expected) in zip(bytes, shape) {
+            if expected == UInt8(ascii: "0") {
+                guard byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") else { return false }
+            } else if byte != expected {
+                return false
+            }
+        }
+        return true
+    }
+}

@@ -1,0 +1,3 @@
+import ArchiveCLI
+
+await SigmicArchive.runMain()

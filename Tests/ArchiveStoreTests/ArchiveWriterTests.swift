@@ -1,0 +1,126 @@
+import ArchiveStore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct ArchiveWriterTests {
+    let folder: TempFolder
+
+    init() throws { folder = try TempFolder("writer") }
+
+    @Test func theKeyIsNeverStoredOnlyItsFingerprint() throws {
+        let (archive, _, _) = try Fixtures.archiveWithTask(in: folder)
+        try archive.close()
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.path("archive").path) {
+            let bytes = try Data(contentsOf: folder.path("archive").appending(path: name))
+            #expect(bytes.range(of: Data(Fixtures.apiKey.utf8)) == nil, "\(name) holds the key")
+            #expect(bytes.range(of: Data(Fixtures.apiKey.dropFirst(7).prefix(20).utf8)) == nil)
+        }
+    }
+
+    @Test func theSameAccountIsFoundAgainAndAnotherKeyIsAnotherAccount() throws {
+        let (archive, account, _) = try Fixtures.archiveWithTask(in: folder)
+        let again = try archive.write { try $0.account(baseURL: Fixtures.baseURL, apiKey: Fixtures.apiKey) }
+        let other = try archive.write { try $0.account(baseURL: Fixtures.baseURL, apiKey: Fixtures.apiKey + "0") }
+        #expect(again == account)
+        #expect(other != account)
+    }
+
+    @Test func upsertsAreIdempotent() throws {
+        let (archive, account, _) = try Fixtures.archiveWithTask(in: folder)
+        func load() throws {
+            try archive.write { writer in
+                let task = try writer.upsertListedTask(Fixtures.task("t-1", status: "running"), account: account)
+                var detail = Fixtures.task("t-1", status: "running")
+                detail.outputJSON = #"{"content":"partial"}"#
+                detail.rawJSON = #"{"id":"t-1","output":{"content":"partial"}}"#
+                try writer.upsertFetchedTask(detail, account: account)
+                try writer.replaceHistory([
+                    Fixtures.message("m1", role: "user", content: "Plot the error budget"),
+                    Fixtures.message("m2", content: "Done", thoughts: #"[{"subject":"Plan","description":"read the csv"}]"#,
+                                     toolCalls: #"[{"callId":"c1","toolName":"read_file","status":"success","args":{"path":"a.csv"},"output":"1,2"}]"#),
+                ], task: task)
+                try writer.upsertArtifacts([Fixtures.artifact("downloads/a.txt")], task: task)
+            }
+        }
+        try load()
+        let once = try archive.canonicalDump()
+        try load()
+        #expect(try archive.canonicalDump() == once)
+        #expect(try archive.status().tables["message"] == 2)
+        #expect(try archive.status().tables["search_doc"] == 5)  // 2 messages, 1 thought, 1 tool, 1 artifact
+    }
+
+    @Test func appendingTheSameEventTwiceRecordsItOnce() throws {
+        let (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
+        let event = StreamEventSnapshot(seq: 1, type: "content", data: #"{"text":"hi"}"#, receivedAt: "2026-01-26T16:00:00.000Z")
+        try archive.write { writer in
+            let session = try writer.beginAttachSession(task: task)
+            try writer.appendEvents([event], session: session)
+            try writer.appendEvents([event, StreamEventSnapshot(seq: 2, type: "done", data: "{}", receivedAt: event.receivedAt)], session: session)
+        }
+        #expect(try archive.events(of: task).map(\.seq) == [1, 2])
+    }
+
+    @Test func aListingDoesNotEraseWhatOnlyAGetReturns() throws {
+        let (archive, account, task) = try Fixtures.archiveWithTask(in: folder)
+        var detail = Fixtures.task("c37c1d78-4d23-4e53-949a-ddd775f25e01", status: "awaiting_approval")
+        detail.pendingApprovalsJSON = #"[{"callId":"call_1","toolName":"list_files","args":{}}]"#
+        detail.rawJSON = #"{"get":1}"#
+        try archive.write { try $0.upsertFetchedTask(detail, account: account) }
+        var listed = Fixtures.task("c37c1d78-4d23-4e53-949a-ddd775f25e01", status: "awaiting_approval", messageCount: 3)
+        listed.rawJSON = #"{"list":2}"#
+        try archive.write { try $0.upsertListedTask(listed, account: account) }
+        let stored = try #require(try archive.task(task))
+        #expect(stored.pendingApprovalsJSON == detail.pendingApprovalsJSON)
+        #expect(stored.messageCount == 3)
+        // A later get with none pending clears them (omitted means none).
+        var settled = detail
+        settled.status = "running"
+        settled.pendingApprovalsJSON = nil
+        settled.rawJSON = #"{"get":3}"#
+        try archive.write { try $0.upsertFetchedTask(settled, account: account) }
+        #expect(try archive.task(task)?.pendingApprovalsJSON == nil)
+        #expect(try archive.task(task)?.status == "running")
+    }
+
+    @Test func aFailedWriteLeavesNothingBehind() throws {
+        let (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
+        struct Boom: Error {}
+        #expect(throws: Boom.self) {
+            try archive.write { writer in
+                try writer.replaceHistory([Fixtures.message("m1", content: "half written")], task: task)
+                throw Boom()
+            }
+        }
+        #expect(try archive.messages(of: task).isEmpty)
+        #expect(try archive.status().tables["search_doc"] == 0)
+    }
+
+    @Test func replacingHistoryRemovesProvisionalMessages() throws {
+        let (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
+        try archive.write { writer in
+            try writer.upsertMessages([Fixtures.message("m1", role: "user", content: "q"), Fixtures.message("live-1", content: "partial ans")], task: task)
+        }
+        try archive.write { writer in
+            try writer.replaceHistory([Fixtures.message("m1", role: "user", content: "q"), Fixtures.message("m2", content: "final answer")], task: task)
+        }
+        #expect(try archive.messages(of: task).map(\.remoteID) == ["m1", "m2"])
+        let hits = try archive.search(SearchQuery.parse("partial"))
+        #expect(hits.isEmpty)
+    }
+
+    @Test func changedArtifactsGoBackToPendingAndVanishedOnesAreMarkedMissing() throws {
+        let (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
+        let rows = try archive.write { try $0.upsertArtifacts([Fixtures.artifact("downloads/a.txt"), Fixtures.artifact("downloads/b.txt")], task: task) }
+        let blob = try archive.blobs.store(Data("abc".utf8))
+        try archive.write { try $0.recordArtifactBlob(rows[0], blob: blob) }
+        #expect(try archive.artifacts(of: task).first?.isStored == true)
+
+        try archive.write { try $0.upsertArtifacts([Fixtures.artifact("downloads/a.txt", size: 4, modifiedAt: "2026-02-01T00:00:00.000Z")], task: task) }
+        let artifacts = try archive.artifacts(of: task)
+        #expect(artifacts.map(\.fetchState) == ["pending", "pending"])
+        #expect(artifacts[0].blobHash == blob.hash, "the previous bytes stay linked until new ones arrive")
+        #expect(artifacts.map(\.remoteState) == ["present", "missing"])
+    }
+}

@@ -1,0 +1,74 @@
+import ArchiveStore
+import Foundation
+import Testing
+import TestSupport
+
+@Suite struct SearchTests {
+    let folder: TempFolder
+    let archive: Archive
+    let task: TaskRowID
+
+    init() throws {
+        folder = try TempFolder("search")
+        (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
+        try archive.write { writer in
+            try writer.replaceHistory([
+                Fixtures.message("m1", role: "user", content: "Why did the deploy blow the error budget?"),
+                Fixtures.message("m2", content: "The gpt-4 canary failed; rollback done.",
+                                 thoughts: #"[{"subject":"Diagnosis","description":"latency spike in eu-west"}]"#,
+                                 toolCalls: #"[{"callId":"c1","toolName":"read_logs","status":"success","args":{"service":"checkout"},"output":"timeout after 30s"}]"#),
+            ], task: task)
+            try writer.upsertArtifacts([Fixtures.artifact("downloads/postmortem.md")], task: task)
+        }
+    }
+
+    func kinds(_ text: String) throws -> [String] {
+        try archive.search(SearchQuery.parse(text)).map(\.kind)
+    }
+
+    @Test func findsTextInEveryKindOfEntry() throws {
+        #expect(try kinds("budget") == ["message"])
+        #expect(try kinds("latency") == ["thought"])
+        #expect(try kinds("checkout") == ["tool"])
+        #expect(try kinds("timeout") == ["tool"])
+        #expect(try kinds("postmortem") == ["artifact"])
+    }
+
+    @Test func snippetsMarkTheMatches() throws {
+        let hit = try #require(try archive.search(SearchQuery.parse("budget")).first)
+        #expect(hit.snippet.contains("\u{2}budget\u{3}"))
+        #expect(hit.taskTitle == "What is 2+2?")
+        #expect(hit.messageID == "m1")
+        #expect(hit.score > 0)
+    }
+
+    @Test func userTextIsNeverSearchSyntax() throws {
+        #expect(try kinds("gpt-4") == ["message"])
+        #expect(try kinds("\"error budget\"") == ["message"])
+        #expect(try kinds("\"budget error\"").isEmpty)
+        #expect(try kinds("NEAR canary").count == 0)   // NEAR is a word here, and it is not in the text
+        #expect(try kinds("roll*") == ["message"])
+        #expect(try kinds("deploy -canary") == ["message"])
+        #expect(try kinds("canary OR budget").count == 2)
+        #expect(try kinds("kind:tool checkout") == ["tool"])
+        #expect(try kinds("role:user deploy") == ["message"])
+        #expect(try kinds("role:assistant deploy").isEmpty)
+        #expect(try kinds("\"unbalanced budget").isEmpty)  // the phrase "unbalanced budget" is not in the text
+    }
+
+    @Test func searchFollowsUpdatesAndDeletes() throws {
+        try archive.write { writer in
+            try writer.replaceHistory([Fixtures.message("m1", role: "user", content: "Why did the release slip?")], task: task)
+        }
+        #expect(try kinds("budget").isEmpty)
+        #expect(try kinds("latency").isEmpty)
+        #expect(try kinds("slip") == ["message"])
+        try archive.write { try $0.upsertArtifacts([Fixtures.artifact("downloads/renamed.md")], task: task) }
+        #expect(try kinds("renamed") == ["artifact"])
+    }
+
+    @Test func filtersAloneListNewestFirst() throws {
+        let hits = try archive.search(SearchQuery.parse("kind:message"), options: SearchOptions(sort: .newest))
+        #expect(hits.map(\.messageID) == ["m2", "m1"])
+    }
+}

@@ -1,0 +1,62 @@
+public import Foundation
+
+/// Runs the real `sigmic-archive` executable, as a user would.
+public struct CommandResult: Sendable {
+    public let status: Int32
+    public let stdout: String
+    public let stderr: String
+}
+
+public enum CommandRunner {
+    /// The built `sigmic-archive` next to the test bundle (`swift build` puts every product in one folder).
+    public static func binary() throws -> URL {
+        var candidates: [URL] = []
+        let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var folder = argv0.deletingLastPathComponent()
+        for _ in 0..<4 {
+            candidates.append(folder.appending(path: "sigmic-archive"))
+            folder = folder.deletingLastPathComponent()
+        }
+        candidates.append(Bundle.main.bundleURL.appending(path: "sigmic-archive"))
+        guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "sigmic-archive (looked in \(candidates.map(\.path)))"])
+        }
+        return found
+    }
+
+    /// Runs `executable` with `arguments`; the environment is the test's, minus anything that would point
+    /// at a real archive or key, plus `environment`.
+    public static func run(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:],
+                           stdin: Data? = nil) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = try executable ?? binary()
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["SIGMIC_ARCHIVE", "SIGMIC_API_KEY", "SIGMIC_BASE_URL", "XDG_DATA_HOME"] { env[key] = nil }
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        let out = Pipe()
+        let err = Pipe()
+        let input = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = input
+        try process.run()
+        if let stdin { input.fileHandleForWriting.write(stdin) }
+        try input.fileHandleForWriting.close()
+        // Read both pipes to the end before waiting, so a large output cannot block the child.
+        let group = DispatchGroup()
+        nonisolated(unsafe) var errData = Data()
+        group.enter()
+        DispatchQueue.global().async {
+            errData = err.fileHandleForReading.readDataToEndOfFile()
+            group.leave()
+        }
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        group.wait()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus,
+                             stdout: String(decoding: outData, as: UTF8.self),
+                             stderr: String(decoding: errData, as: UTF8.self))
+    }
+}
