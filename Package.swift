@@ -14,11 +14,14 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "sigmic-archive", targets: ["sigmic-archive"]),
+        .executable(name: "sigmic-emulator", targets: ["sigmic-emulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
         // The archive: the only module that speaks SQL. Migrations/*.sql are compiled in by the plugin.
@@ -42,6 +45,27 @@ let package = Package(
         .executableTarget(
             name: "sigmic-archive",
             dependencies: ["ArchiveCLI"],
+            swiftSettings: strictness
+        ),
+
+        // The Sigmic API emulator: its own program, sharing no code with the client modules, so the two
+        // can disagree — which is how tests catch client bugs.
+        .target(
+            name: "SigmicEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "MultipartKit", package: "multipart-kit"),
+            ],
+            path: "tools/emulator/Sources/SigmicEmulator",
+            swiftSettings: strictness
+        ),
+        .executableTarget(
+            name: "sigmic-emulator",
+            dependencies: [
+                "SigmicEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "tools/emulator/Sources/sigmic-emulator",
             swiftSettings: strictness
         ),
 
@@ -69,6 +93,11 @@ let package = Package(
         .testTarget(
             name: "ArchiveStoreTests",
             dependencies: ["ArchiveStore", "TestSupport"],
+            swiftSettings: strictness
+        ),
+        .testTarget(
+            name: "SigmicEmulatorTests",
+            dependencies: ["SigmicEmulator", "TestSupport", "sigmic-emulator"],
             swiftSettings: strictness
         ),
         .testTarget(

@@ -1,0 +1,63 @@
+public import Foundation
+
+/// Where the emulator's time comes from. Tests inject a `ManualClock` to step live runs exactly.
+public protocol EmulatorClock: Sendable {
+    func now() -> Date
+    func sleep(seconds: Double) async throws
+}
+
+public struct SystemClock: EmulatorClock {
+    public init() {}
+    public func now() -> Date { Date() }
+    public func sleep(seconds: Double) async throws {
+        try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1_000_000_000))
+    }
+}
+
+/// A clock that moves only when told to: `advance(by:)` wakes every sleeper whose time has come.
+public final class ManualClock: EmulatorClock, @unchecked Sendable {
+    private let lock = NSLock()
+    private var current: Date
+    private var sleepers: [(id: UUID, deadline: Date, continuation: CheckedContinuation<Void, any Error>)] = []
+
+    public init(start: Date = Date(timeIntervalSince1970: 1_780_272_000)) {
+        current = start
+    }
+
+    public func now() -> Date {
+        lock.withLock { current }
+    }
+
+    public func sleep(seconds: Double) async throws {
+        let id = UUID()
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                let cancelled = lock.withLock { () -> Bool in
+                    if Task.isCancelled { return true }
+                    sleepers.append((id, current.addingTimeInterval(seconds), continuation))
+                    return false
+                }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
+            }
+        } onCancel: {
+            let sleeper = lock.withLock { () -> CheckedContinuation<Void, any Error>? in
+                guard let index = sleepers.firstIndex(where: { $0.id == id }) else { return nil }
+                return sleepers.remove(at: index).continuation
+            }
+            sleeper?.resume(throwing: CancellationError())
+        }
+    }
+
+    public func advance(by seconds: Double) {
+        let due: [CheckedContinuation<Void, any Error>] = lock.withLock {
+            current = current.addingTimeInterval(seconds)
+            let ready = sleepers.filter { $0.deadline <= current }
+            sleepers.removeAll { $0.deadline <= current }
+            return ready.map(\.continuation)
+        }
+        due.forEach { $0.resume() }
+    }
+
+    /// Number of tasks waiting on this clock (lets a test wait until a run is parked on a step).
+    public var sleeperCount: Int { lock.withLock { sleepers.count } }
+}

@@ -1,0 +1,158 @@
+import Foundation
+
+/// What a stream subscriber receives: events, and heartbeats between them.
+enum StreamItem: Sendable {
+    case event(StreamEvent)
+    case heartbeat
+}
+
+/// Everything the emulated API knows, behind one actor: keys, tasks, runs and their subscribers.
+public actor World {
+    let config: EmulatorConfiguration
+    public nonisolated let keys: [String]
+    var tasks: [String: EmulatedTask] = [:]
+    /// Task ids per key, kept sorted by (lastActivityAt desc, createdAt desc, id) — the list order.
+    var order: [[String]]
+    var orderIsStale: [Bool]
+    var runners: [String: Task<Void, Never>] = [:]
+    var createdCount: [Int]
+    var faultCounts: [String: Int] = [:]
+    var shuttingDown = false
+
+    init(config: EmulatorConfiguration) {
+        self.config = config
+        keys = WorldGenerator.keys(seed: config.seed, count: config.keyCount)
+        order = Array(repeating: [], count: config.keyCount)
+        orderIsStale = Array(repeating: true, count: config.keyCount)
+        createdCount = Array(repeating: 0, count: config.keyCount)
+        for keyIndex in 0..<config.keyCount {
+            var generated = WorldGenerator.tasks(config: config, keyIndex: keyIndex)
+            if config.hostileArtifactNames, !generated.isEmpty {
+                generated[0].files += WorldGenerator.hostileFiles(at: generated[0].createdAt)
+            }
+            for task in generated { tasks[task.id] = task }
+        }
+    }
+
+    /// Starts the runs of generated live tasks (when `liveRuns`); awaiting-approval tasks park at their
+    /// tool call at once, without a step in between.
+    func startLiveRuns() {
+        for id in tasks.keys.sorted() {
+            guard var task = tasks[id], task.isStreaming else { continue }
+            task.run = AgentRun(steps: AgentRun.script(seed: config.seed, taskID: id, runIndex: 0, prompt: task.message),
+                                updatedAt: task.startedAt ?? task.createdAt)
+            task.runCount = 1
+            tasks[id] = task
+            if task.status == "awaiting_approval" {
+                task.status = "running"
+                tasks[id] = task
+                while let run = tasks[id]?.run, !run.isBlocked, run.next < run.steps.count { _ = step(id) }
+            } else if config.liveRuns {
+                startRunner(id, firstDelay: task.status == "pending" ? config.startDelay : config.stepInterval)
+            }
+        }
+    }
+
+    // MARK: - Authentication
+
+    /// Maps the request's credentials to a key index, or the documented 401.
+    func authenticate(authorization: String?, apiKeyHeader: String?) throws(APIError) -> Int {
+        let token: String
+        if let authorization, !authorization.isEmpty {
+            guard authorization.hasPrefix("Bearer ") else { throw .invalidFormat }
+            token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+        } else if let apiKeyHeader, !apiKeyHeader.isEmpty {
+            token = apiKeyHeader
+        } else {
+            throw .authRequired
+        }
+        if token.hasPrefix("eyJ") { throw .invalidToken }
+        guard token.hasPrefix("sigmic_") else { throw .invalidFormat }
+        guard let index = keys.firstIndex(of: token) else { throw .invalidKey }
+        return index
+    }
+
+    // MARK: - Reads
+
+    func list(key: Int, limit: Int, offset: Int) -> JSON {
+        let ids = sortedIDs(key: key)
+        let page = offset < ids.count ? Array(ids[offset..<min(ids.count, offset + limit)]) : []
+        return .object([
+            ("success", .bool(true)),
+            ("data", .array(page.map { tasks[$0]!.json(listing: true, username: username(key), apiKeyId: apiKeyId(key)) })),
+            ("pagination", .object([
+                ("total", .int(ids.count)), ("limit", .int(limit)), ("offset", .int(offset)),
+                ("hasMore", .bool(offset + page.count < ids.count)),
+            ])),
+        ])
+    }
+
+    func get(key: Int, id: String) throws(APIError) -> JSON {
+        let task = try owned(key: key, id: id)
+        return success(task.json(listing: false, username: username(key), apiKeyId: apiKeyId(key)))
+    }
+
+    func history(key: Int, id: String) throws(APIError) -> JSON {
+        let task = try owned(key: key, id: id)
+        return success(.object([
+            ("taskId", .string(task.id)), ("conversationId", .string(task.conversationId)),
+            ("status", .string(task.status)), ("messages", .array(task.messages.map(\.json))),
+        ]))
+    }
+
+    func artifacts(key: Int, id: String) throws(APIError) -> JSON {
+        let task = try owned(key: key, id: id)
+        // [I] §9.47: every file, recursively, sorted by path.
+        let files = task.files.sorted { $0.path < $1.path }
+        return success(.object([("files", .array(files.map(\.json)))]))
+    }
+
+    func file(key: Int, id: String, path: String?) throws(APIError) -> EmulatedFile {
+        let task = try owned(key: key, id: id)
+        guard let path, !path.isEmpty else { throw .validation("Missing path query parameter") }
+        if let file = task.files.first(where: { $0.path == path }) { return file }
+        // [I] §9.49: a path that tries to leave the workspace is a validation error.
+        if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
+            throw .validation("Invalid path")
+        }
+        throw .notFound("Task or file not found")
+    }
+
+    // MARK: - Helpers
+
+    func owned(key: Int, id: String) throws(APIError) -> EmulatedTask {
+        // Another key's task is indistinguishable from a missing one (§2.3).
+        guard let task = tasks[id], task.keyIndex == key else { throw .taskNotFound }
+        return task
+    }
+
+    func sortedIDs(key: Int) -> [String] {
+        if orderIsStale[key] {
+            order[key] = tasks.values.filter { $0.keyIndex == key }.sorted { a, b in
+                if a.lastActivityAt != b.lastActivityAt { return a.lastActivityAt > b.lastActivityAt }
+                if a.createdAt != b.createdAt { return a.createdAt > b.createdAt }
+                return a.id < b.id
+            }.map(\.id)
+            orderIsStale[key] = false
+        }
+        return order[key]
+    }
+
+    func touched(_ task: EmulatedTask) {
+        tasks[task.id] = task
+        orderIsStale[task.keyIndex] = true
+    }
+
+    func success(_ data: JSON) -> JSON {
+        .object([("success", .bool(true)), ("data", data)])
+    }
+
+    nonisolated func username(_ key: Int) -> String { "user\(key + 1)" }
+
+    nonisolated func apiKeyId(_ key: Int) -> String {
+        var random = SeededRandom(seed: config.seed, stream: "apiKeyId:\(key)")
+        return random.uuid()
+    }
+
+    var now: Date { config.clock.now().roundedToMillis }
+}
