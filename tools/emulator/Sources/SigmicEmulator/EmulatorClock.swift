@@ -19,6 +19,7 @@ public final class ManualClock: EmulatorClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
     private var sleepers: [(id: UUID, deadline: Date, continuation: CheckedContinuation<Void, any Error>)] = []
+    private var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     public init(start: Date = Date(timeIntervalSince1970: 1_780_272_000)) {
         current = start
@@ -32,12 +33,15 @@ public final class ManualClock: EmulatorClock, @unchecked Sendable {
         let id = UUID()
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                let cancelled = lock.withLock { () -> Bool in
-                    if Task.isCancelled { return true }
+                let (cancelled, ready) = lock.withLock { () -> (Bool, [CheckedContinuation<Void, Never>]) in
+                    if Task.isCancelled { return (true, []) }
                     sleepers.append((id, current.addingTimeInterval(seconds), continuation))
-                    return false
+                    let ready = watchers.filter { sleepers.count >= $0.count }.map(\.continuation)
+                    watchers.removeAll { sleepers.count >= $0.count }
+                    return (false, ready)
                 }
                 if cancelled { continuation.resume(throwing: CancellationError()) }
+                ready.forEach { $0.resume() }
             }
         } onCancel: {
             let sleeper = lock.withLock { () -> CheckedContinuation<Void, any Error>? in
@@ -58,6 +62,19 @@ public final class ManualClock: EmulatorClock, @unchecked Sendable {
         due.forEach { $0.resume() }
     }
 
-    /// Number of tasks waiting on this clock (lets a test wait until a run is parked on a step).
+    /// Number of tasks waiting on this clock.
     public var sleeperCount: Int { lock.withLock { sleepers.count } }
+
+    /// Returns once at least `count` tasks are asleep on this clock (a run parked between steps, a
+    /// heartbeat timer, a slow response), so a test can advance time knowing who will wake.
+    public func waitForSleepers(_ count: Int = 1) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let satisfied = lock.withLock { () -> Bool in
+                if sleepers.count >= count { return true }
+                watchers.append((count, continuation))
+                return false
+            }
+            if satisfied { continuation.resume() }
+        }
+    }
 }

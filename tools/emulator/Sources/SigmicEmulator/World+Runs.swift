@@ -108,6 +108,9 @@ extension World {
         for runner in runners.values { runner.cancel() }
         runners = [:]
         for task in tasks.values { task.run?.closeSubscribers() }
+        statusWatchers.forEach { $0.continuation.resume() }
+        statusWatchers = []
+        subscribersChanged()
     }
 
     // MARK: - Streams
@@ -145,6 +148,7 @@ extension World {
         run.subscribers[subscriber] = continuation
         task.run = run
         tasks[id] = task
+        subscribersChanged()
         return Attachment(replay: replay, live: stream)
     }
 

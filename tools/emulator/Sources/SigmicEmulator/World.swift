@@ -18,6 +18,8 @@ public actor World {
     var createdCount: [Int]
     var faultCounts: [String: Int] = [:]
     var shuttingDown = false
+    var subscriberWatchers: [CheckedContinuation<Void, Never>] = []
+    var statusWatchers: [(id: String, statuses: Set<String>, continuation: CheckedContinuation<Void, Never>)] = []
 
     init(config: EmulatorConfiguration) {
         self.config = config
@@ -141,6 +143,33 @@ public actor World {
     func touched(_ task: EmulatedTask) {
         tasks[task.id] = task
         orderIsStale[task.keyIndex] = true
+        let ready = statusWatchers.filter { $0.id == task.id && $0.statuses.contains(task.status) }
+        statusWatchers.removeAll { $0.id == task.id && $0.statuses.contains(task.status) }
+        ready.forEach { $0.continuation.resume() }
+        subscribersChanged()
+    }
+
+    /// Returns once `count` clients are attached to the task's live stream.
+    public func waitForSubscribers(_ id: String, count: Int = 1) async {
+        while (tasks[id]?.run?.subscribers.count ?? 0) < count, tasks[id]?.run != nil {
+            await withCheckedContinuation { continuation in
+                subscriberWatchers.append(continuation)
+            }
+        }
+    }
+
+    func subscribersChanged() {
+        let ready = subscriberWatchers
+        subscriberWatchers = []
+        ready.forEach { $0.resume() }
+    }
+
+    /// Returns once the task has one of `statuses` (for tests that act at a point of a run).
+    public func waitForStatus(_ id: String, _ statuses: Set<String>) async {
+        if let task = tasks[id], statuses.contains(task.status) { return }
+        await withCheckedContinuation { continuation in
+            statusWatchers.append((id, statuses, continuation))
+        }
     }
 
     func success(_ data: JSON) -> JSON {
