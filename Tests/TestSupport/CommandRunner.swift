@@ -24,6 +24,16 @@ public enum CommandRunner {
         return found
     }
 
+    /// `run` on a thread of its own, for async tests: waiting for a child must not hold one of the few
+    /// threads that Swift's concurrency runtime (and an in-process emulator) depends on.
+    public static func runDetached(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:]) async throws -> CommandResult {
+        try await withCheckedThrowingContinuation { continuation in
+            Thread {
+                continuation.resume(with: Result { try run(arguments, executable: executable, environment: environment) })
+            }.start()
+        }
+    }
+
     /// Runs `executable` with `arguments`; the environment is the test's, minus anything that would point
     /// at a real archive or key, plus `environment`.
     public static func run(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:],

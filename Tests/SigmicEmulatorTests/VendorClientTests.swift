@@ -1,0 +1,36 @@
+import Foundation
+import SigmicEmulator
+import Testing
+import TestSupport
+
+/// The vendor's own Python client, unmodified, against the emulator: if it works, the emulator speaks
+/// the API the way the vendor's code expects.
+enum VendorClient {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let examples = repository.deletingLastPathComponent().appending(path: "shared/reference/sigmic_examples.py")
+    static let checker = repository.appending(path: "tools/emulator/check_vendor_client.py")
+    /// The first `python3` on PATH (the one `.ci/run` installs `requests` for).
+    static let python = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin")
+        .split(separator: ":").map { "\($0)/python3" }
+        .first { FileManager.default.isExecutableFile(atPath: $0) }
+
+    static var available: Bool {
+        guard FileManager.default.fileExists(atPath: examples.path), let python,
+              let result = try? CommandRunner.run(["-c", "import requests"], executable: URL(fileURLWithPath: python)) else { return false }
+        return result.status == 0
+    }
+}
+
+@Suite struct VendorClientTests {
+    @Test(.enabled(if: VendorClient.available, "needs ../shared/reference/sigmic_examples.py and python3 with requests"))
+    func theVendorsExampleClientRunsUnmodified() async throws {
+        try await withEmulator({ $0.tasksPerKey = 30 }) { emulator in
+            let result = try await CommandRunner.runDetached(
+                [VendorClient.checker.path, VendorClient.examples.path],
+                executable: URL(fileURLWithPath: VendorClient.python!),
+                environment: ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0]])
+            #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+            #expect(result.stdout.contains("7 passed, 0 failed"), "\(result.stdout)")
+        }
+    }
+}
