@@ -22,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // The archive: the only module that speaks SQL. Migrations/*.sql are compiled in by the plugin.
@@ -33,6 +35,16 @@ let package = Package(
             ],
             swiftSettings: strictness,
             plugins: [.plugin(name: "EmbedMigrations")]
+        ),
+        // The typed API client: every endpoint, the SSE parser, errors that keep their context, retries.
+        .target(
+            name: "SigmicAPI",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: strictness
         ),
         .target(
             name: "ArchiveCLI",
@@ -93,6 +105,11 @@ let package = Package(
         .testTarget(
             name: "ArchiveStoreTests",
             dependencies: ["ArchiveStore", "TestSupport"],
+            swiftSettings: strictness
+        ),
+        .testTarget(
+            name: "SigmicAPITests",
+            dependencies: ["SigmicAPI", "SigmicEmulator", "TestSupport"],
             swiftSettings: strictness
         ),
         .testTarget(

@@ -1,0 +1,106 @@
+import AsyncHTTPClient
+public import Foundation
+public import NIOCore
+import NIOHTTP1
+
+/// What a download delivered.
+public struct DownloadResult: Sendable, Equatable {
+    /// The file's full size, from Content-Length (or Content-Range when resuming).
+    public var totalBytes: Int64
+    /// Bytes written by this call.
+    public var receivedBytes: Int64
+    /// True when the server ignored the Range asked for and sent the file from its start: whatever
+    /// the sink had before must be discarded.
+    public var restarted: Bool
+    public var contentType: String?
+}
+
+extension SigmicClient {
+    /// Downloads one artifact, streaming it to `sink` chunk by chunk (never whole into memory).
+    ///
+    /// With `resumeFrom > 0` it asks for `Range: bytes=N-`; a 206 continues where the sink stopped, a
+    /// 200 starts over: its first chunk comes with `startsOver`, and the sink drops what it had. A body shorter than its Content-Length is a retryable transport
+    /// error: what arrived stays with the sink, so the next call can resume from there.
+    public func download(_ id: String, path artifactPath: String, resumeFrom offset: Int64 = 0,
+                         into sink: (_ chunk: ByteBuffer, _ startsOver: Bool) async throws -> Void) async throws(SigmicAPIError) -> DownloadResult {
+        let path = "/api/v1/tasks/\(Self.segment(id))/artifacts/download"
+        let label = Self.label(.GET, path)
+        var request = makeRequest(.GET, path, query: [("path", artifactPath)])
+        request.headers.replaceOrAdd(name: "Accept", value: "*/*")
+        if offset > 0 { request.headers.add(name: "Range", value: "bytes=\(offset)-") }
+        countRequest()
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+        } catch {
+            throw Self.transportError(error, label: label)
+        }
+        let status = Int(response.status.code)
+        guard status == 200 || status == 206 else {
+            let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
+            _ = try Self.reply(status: status, headers: response.headers, body: body, label: label)
+            throw SigmicAPIError(kind: .http, request: label, status: status, message: "unexpected status for a download")
+        }
+        let length = response.headers.first(name: "Content-Length").flatMap(Int64.init)
+        var total = length
+        var restarted = false
+        if status == 206 {
+            // Content-Range: bytes START-END/TOTAL — it must start where we asked.
+            guard let range = response.headers.first(name: "Content-Range"), range.hasPrefix("bytes "),
+                  let start = Int64(range.dropFirst(6).split(separator: "-").first ?? ""), start == offset else {
+                throw SigmicAPIError(kind: .decoding, request: label, status: status, message: "a partial answer that does not start at byte \(offset)")
+            }
+            total = range.split(separator: "/").last.flatMap { Int64($0) }
+        } else if offset > 0 {
+            restarted = true
+        }
+        var received: Int64 = 0
+        do {
+            for try await chunk in response.body {
+                try await sink(chunk, restarted && received == 0)
+                received += Int64(chunk.readableBytes)
+            }
+        } catch let error as SigmicAPIError {
+            throw error
+        } catch is CancellationError {
+            throw SigmicAPIError(kind: .timeout, request: label, message: "download cancelled")
+        } catch {
+            if let length, received < length {
+                throw SigmicAPIError(kind: .transport, request: label, message: "download ended after \(received) of \(length) bytes")
+            }
+            throw Self.transportError(error, label: label)
+        }
+        if let length, received != length {
+            throw SigmicAPIError(kind: .transport, request: label, message: "download ended after \(received) of \(length) bytes")
+        }
+        let start = status == 206 ? offset : 0
+        return DownloadResult(totalBytes: total ?? (start + received), receivedBytes: received, restarted: restarted,
+                              contentType: response.headers.first(name: "Content-Type"))
+    }
+
+    /// Downloads an artifact into `file`, resuming from the bytes already there, retrying interrupted
+    /// transfers (each retry resumes with Range). Returns the file's final size.
+    @discardableResult
+    public func download(_ id: String, path artifactPath: String, to file: URL) async throws(SigmicAPIError) -> Int64 {
+        try await withRetries(idempotent: true) { () async throws(SigmicAPIError) -> Int64 in
+            let handle: FileHandle
+            do {
+                if !FileManager.default.fileExists(atPath: file.path) {
+                    FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                }
+                handle = try FileHandle(forUpdating: file)
+            } catch {
+                throw SigmicAPIError(kind: .refused, message: "cannot write \(file.lastPathComponent): \(error.localizedDescription)")
+            }
+            defer { try? handle.close() }
+            let existing = (try? handle.seekToEnd()).map { Int64($0) } ?? 0
+            let result = try await download(id, path: artifactPath, resumeFrom: existing) { chunk, startsOver in
+                if startsOver {
+                    try handle.truncate(atOffset: 0)
+                }
+                try handle.write(contentsOf: Data(chunk.readableBytesView))
+            }
+            return result.totalBytes
+        }
+    }
+}

@@ -1,0 +1,120 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// One event read from a task's stream: typed, with the raw SSE record it came from.
+public struct StreamRecord: Sendable, Equatable {
+    public var event: TaskStreamEvent
+    /// The SSE event type as sent (`content`, `tool_call`, or a type this build does not know).
+    public var type: String
+    /// The data as sent, byte for byte.
+    public var data: String
+    public var json: JSONValue
+}
+
+extension SigmicClient {
+    /// Attaches to a task's live stream. The sequence ends when the server closes the stream (after
+    /// `done`/`error`, right after `history_done` for a finished task, or when the connection drops —
+    /// the caller tells these apart by the last event it saw, and reconnects if it wants more).
+    /// It throws for an error answer, a malformed event, an oversized line, or silence longer than
+    /// `streamIdleTimeout` (no byte at all, not even a heartbeat).
+    public func stream(_ id: String) -> AsyncThrowingStream<StreamRecord, any Error> {
+        let path = "/api/v1/tasks/\(Self.segment(id))/stream"
+        let label = Self.label(.GET, path)
+        var request = makeRequest(.GET, path)
+        request.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
+        let streamRequest = request
+        let idleTimeout = configuration.streamIdleTimeout
+        return AsyncThrowingStream { continuation in
+            let task = Task {
+                do {
+                    let response = try await self.withRetries(idempotent: true) { () async throws(SigmicAPIError) -> HTTPClientResponse in
+                        try await self.openStream(streamRequest, label: label)
+                    }
+                    try await Self.pump(response.body, idleTimeout: idleTimeout, label: label) { record in
+                        continuation.yield(record)
+                    }
+                    continuation.finish()
+                } catch {
+                    continuation.finish(throwing: error)
+                }
+            }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func openStream(_ request: HTTPClientRequest, label: String) async throws(SigmicAPIError) -> HTTPClientResponse {
+        countRequest()
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+        } catch {
+            throw Self.transportError(error, label: label)
+        }
+        guard response.status == .ok else {
+            let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
+            _ = try Self.reply(status: Int(response.status.code), headers: response.headers, body: body, label: label)
+            throw SigmicAPIError(kind: .http, request: label, status: Int(response.status.code), message: "unexpected status for a stream")
+        }
+        return response
+    }
+
+    /// Reads the body through the SSE parser, with a watchdog that ends the read after `idleTimeout`
+    /// seconds without a byte. (AsyncHTTPClient's own timeout covers only the wait for the headers.)
+    static func pump(_ body: HTTPClientResponse.Body, idleTimeout: Double, label: String,
+                     _ yield: @escaping @Sendable (StreamRecord) -> Void) async throws {
+        let lastByte = LastActivity()
+        try await withThrowingTaskGroup(of: Bool.self) { group in
+            group.addTask {
+                var parser = SSEParser()
+                do {
+                    for try await chunk in body {
+                        lastByte.touch()
+                        for event in try parser.feed(chunk.readableBytesView) {
+                            let (typed, json) = try TaskStreamEvent.decode(event)
+                            yield(StreamRecord(event: typed, type: event.type, data: event.data, json: json))
+                        }
+                    }
+                } catch let error as SSEParseError {
+                    throw SigmicAPIError(kind: .decoding, request: label, message: error.description)
+                } catch let error as SigmicAPIError {
+                    throw error
+                } catch is CancellationError {
+                    throw CancellationError()
+                } catch {
+                    // A connection closed mid-stream: the sequence simply ends, and the caller reconnects.
+                    return true
+                }
+                parser.finish()
+                return true
+            }
+            group.addTask {
+                let step = max(0.01, idleTimeout / 4)
+                while true {
+                    try await Task.sleep(nanoseconds: UInt64(step * 1e9))
+                    let idle = lastByte.idle
+                    if idle > .milliseconds(Int64(idleTimeout * 1000)) {
+                        throw SigmicAPIError(kind: .timeout, request: label, message: "stream silent for \(idleTimeout) s (no event, no heartbeat)")
+                    }
+                }
+            }
+            defer { group.cancelAll() }
+            _ = try await group.next()
+        }
+    }
+}
+
+/// When the last byte arrived, shared between a stream's reader and its watchdog.
+final class LastActivity: Sendable {
+    private let instant = Mutex(ContinuousClock.now)
+
+    func touch() {
+        instant.withLock { $0 = .now }
+    }
+
+    var idle: Duration {
+        ContinuousClock.now - instant.withLock { $0 }
+    }
+}

@@ -1,0 +1,181 @@
+public import AsyncHTTPClient
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Synchronization
+
+/// A typed client for every endpoint of the Sigmic AI Task API.
+///
+/// One `HTTPClient` is shared by all calls (pooling connections); whoever created it shuts it down.
+/// The key is sent only in the `Authorization` header and never appears in an error or log line.
+public final class SigmicClient: Sendable {
+    public struct Configuration: Sendable {
+        public var baseURL: String
+        public var apiKey: String
+        /// Plain `http://` is refused for anything but a loopback host unless this is set.
+        public var allowInsecureHTTP = false
+        /// Time allowed for a response to arrive (and, for non-streaming calls, to finish).
+        public var requestTimeout: Double = 60
+        /// A stream with no byte at all — not even a heartbeat — for this long is dead. The API sends a
+        /// heartbeat every 15 s, so 45 s is three missed heartbeats.
+        public var streamIdleTimeout: Double = 45
+        public var retry = RetryPolicy()
+        /// Largest JSON body read into memory.
+        public var maxBodyBytes = 256 << 20
+
+        public init(baseURL: String, apiKey: String) {
+            self.baseURL = baseURL
+            self.apiKey = apiKey
+        }
+    }
+
+    public let configuration: Configuration
+    let http: HTTPClient
+    let base: URL
+    let sleep: @Sendable (Double) async throws -> Void
+    let unitRandom: @Sendable () -> Double
+    private let counter = Mutex(0)
+
+    /// Requests sent so far, retries included.
+    public var requestCount: Int { counter.withLock { $0 } }
+
+    func countRequest() {
+        counter.withLock { $0 += 1 }
+    }
+
+    /// - Parameters:
+    ///   - sleep: how to wait between retries (injected by tests).
+    ///   - unitRandom: a draw in [0, 1) for backoff jitter (injected by tests).
+    public init(_ configuration: Configuration, httpClient: HTTPClient,
+                sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) },
+                unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) throws(SigmicAPIError) {
+        self.configuration = configuration
+        self.base = try Self.validatedBaseURL(configuration.baseURL, allowInsecureHTTP: configuration.allowInsecureHTTP)
+        self.http = httpClient
+        self.sleep = sleep
+        self.unitRandom = unitRandom
+    }
+
+    /// An `HTTPClient` for this API: certificate verification stays on (the default, never relaxed).
+    public static func makeHTTPClient() -> HTTPClient {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout.connect = .seconds(15)
+        configuration.decompression = .disabled
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }
+
+    static func validatedBaseURL(_ text: String, allowInsecureHTTP: Bool) throws(SigmicAPIError) -> URL {
+        let trimmed = text.hasSuffix("/") ? String(text.dropLast()) : text
+        guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(), let host = url.host, !host.isEmpty,
+              scheme == "https" || scheme == "http" else {
+            throw SigmicAPIError(kind: .refused, message: "base URL \(String(reflecting: text)) is not an http(s) URL")
+        }
+        if scheme == "http" && !allowInsecureHTTP && !isLoopback(host) {
+            throw SigmicAPIError(kind: .refused, message: "refusing plain http:// to \(host): the API key would travel unencrypted (use https, or --allow-insecure-http)")
+        }
+        return url
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
+        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+    }
+
+    // MARK: - Core
+
+    struct Reply {
+        var status: Int
+        var headers: HTTPHeaders
+        var json: JSONValue
+    }
+
+    func makeRequest(_ method: HTTPMethod, _ path: String, query: [(String, String)] = []) -> HTTPClientRequest {
+        var components = URLComponents(url: base.appending(path: path), resolvingAgainstBaseURL: false)!
+        if !query.isEmpty {
+            components.percentEncodedQuery = query.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+        }
+        var request = HTTPClientRequest(url: components.url!.absoluteString)
+        request.method = method
+        request.headers.add(name: "Authorization", value: "Bearer \(configuration.apiKey)")
+        request.headers.add(name: "Accept", value: "application/json")
+        request.headers.add(name: "User-Agent", value: "sigmic-archive")
+        return request
+    }
+
+    static func formEncode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+    }
+
+    static func label(_ method: HTTPMethod, _ path: String) -> String { "\(method.rawValue) \(path)" }
+
+    /// Sends a request and reads its JSON envelope, retrying what is worth retrying. `idempotent: false`
+    /// (create, follow-up, approve) retries only a 429, which the server promises it did not act on.
+    func call(_ request: HTTPClientRequest, label: String, idempotent: Bool = true) async throws(SigmicAPIError) -> Reply {
+        try await withRetries(idempotent: idempotent) { () async throws(SigmicAPIError) -> Reply in
+            try await self.once(request, label: label)
+        }
+    }
+
+    func withRetries<T>(idempotent: Bool, _ body: () async throws(SigmicAPIError) -> T) async throws(SigmicAPIError) -> T {
+        var attempt = 1
+        while true {
+            do {
+                return try await body()
+            } catch {
+                let retryable = idempotent ? error.isRetryable : error.kind == .rateLimited
+                guard retryable, attempt < configuration.retry.maxAttempts else { throw error }
+                let delay = configuration.retry.delay(beforeRetry: attempt, retryAfter: error.retryAfter, unit: unitRandom())
+                do { try await sleep(delay) } catch { throw SigmicAPIError(kind: .timeout, message: "cancelled while waiting to retry") }
+                attempt += 1
+            }
+        }
+    }
+
+    private func once(_ request: HTTPClientRequest, label: String) async throws(SigmicAPIError) -> Reply {
+        countRequest()
+        do {
+            let response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+            let body = try await response.body.collect(upTo: configuration.maxBodyBytes)
+            return try Self.reply(status: Int(response.status.code), headers: response.headers, body: body, label: label)
+        } catch let error as SigmicAPIError {
+            throw error
+        } catch {
+            throw Self.transportError(error, label: label)
+        }
+    }
+
+    static func reply(status: Int, headers: HTTPHeaders, body: ByteBuffer, label: String) throws(SigmicAPIError) -> Reply {
+        let json = try? JSONValue.parse(Data(body.readableBytesView))
+        let retryAfter = headers.first(name: "Retry-After").flatMap(Double.init)
+        if status >= 400 || json?["success"]?.bool == false {
+            let envelope = json?["error"]
+            if status < 400 || envelope != nil || json == nil {
+                throw SigmicAPIError.from(status: status, code: envelope?["code"]?.string, message: envelope?["message"]?.string,
+                                          request: label, retryAfter: retryAfter)
+            }
+        }
+        guard let json, json["success"]?.bool == true else {
+            let type = headers.first(name: "Content-Type") ?? "no content type"
+            throw SigmicAPIError(kind: .decoding, request: label, status: status,
+                                 message: "the server did not answer with the Sigmic JSON envelope (got \(type)); is the base URL right?")
+        }
+        return Reply(status: status, headers: headers, json: json)
+    }
+
+    static func transportError(_ error: any Error, label: String) -> SigmicAPIError {
+        if error is CancellationError {
+            return SigmicAPIError(kind: .timeout, request: label, message: "cancelled")
+        }
+        if let client = error as? HTTPClientError {
+            switch client {
+            case .readTimeout, .deadlineExceeded, .connectTimeout, .writeTimeout:
+                return SigmicAPIError(kind: .timeout, request: label, message: "timed out (\(client))")
+            default:
+                return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(client))")
+            }
+        }
+        return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(error))")
+    }
+}
