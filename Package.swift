@@ -109,7 +109,11 @@ let package = Package(
         ),
         .testTarget(
             name: "SigmicAPITests",
-            dependencies: ["SigmicAPI", "SigmicEmulator", "TestSupport"],
+            dependencies: [
+                "SigmicAPI", "SigmicEmulator", "TestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             swiftSettings: strictness
         ),
         .testTarget(

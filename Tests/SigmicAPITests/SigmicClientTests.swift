@@ -1,0 +1,240 @@
+import AsyncHTTPClient
+import Foundation
+import NIOCore
+import SigmicAPI
+import SigmicEmulator
+import Testing
+
+@Suite struct SigmicClientTests {
+    @Test func listsPagesAndEveryTask() async throws {
+        try await withClient({ $0.tasksPerKey = 230; $0.keyCount = 1; $0.liveRuns = false }) { client, _, _ in
+            let page = try await client.listTasks(limit: 100, offset: 0)
+            #expect(page.tasks.count == 100)
+            #expect(page.pagination.total == 230)
+            #expect(page.pagination.hasMore == true)
+            #expect(page.tasks.allSatisfy { $0.lastActivityAt != nil && $0.messageCount != nil })
+            var ids: [String] = []
+            for try await task in client.allTasks() { ids.append(task.id) }
+            #expect(ids.count == 230 && Set(ids).count == 230)
+            #expect(client.requestCount == 4)
+        }
+    }
+
+    @Test func getHistoryAndArtifactsKeepEveryField() async throws {
+        try await withClient({ $0.liveRuns = false }) { client, _, _ in
+            let listed = try await client.listTasks().tasks
+            let summary = try #require(listed.first { $0.status == "completed" })
+            let task = try await client.getTask(summary.id)
+            #expect(task.output != nil)
+            #expect(task.raw["apiKeyId"]?.string == summary.apiKeyId)
+            #expect(task.raw.canonicalText.contains("\"sessionId\""))
+            let history = try await client.history(summary.id)
+            #expect(history.messages.count == summary.messageCount)
+            #expect(history.messages.first?.role == "user")
+            let artifacts = try await client.artifacts(summary.id)
+            #expect(artifacts.map(\.path) == artifacts.map(\.path).sorted())
+        }
+    }
+
+    @Test func createsStreamsAndFollowsUp() async throws {
+        try await withClient { client, _, _ in
+            let id = try await client.createTask(CreateTaskRequest(message: "What is 2+2?", systemPrompt: "Be brief", env: ["REGION": "eu"], secrets: ["TOKEN": "hidden"]))
+            let records = try await client.records(id)
+            guard case .historyMessage(let first)? = records.first?.event else { Issue.record("no history first"); return }
+            #expect(first.content == "What is 2+2?")
+            guard case .done(let final)? = records.last?.event else { Issue.record("no done at the end"); return }
+            let text = records.compactMap { record -> String? in
+                if case .content(let text, _) = record.event { return text } else { return nil }
+            }.joined()
+            #expect(text == final)
+            #expect(try await client.getTask(id).env?["REGION"]?.string == "eu")
+            #expect(try await client.followUp(id, message: "And 3+3?") == "running")
+            let again = try await client.records(id)
+            #expect(again.filter { if case .historyMessage = $0.event { true } else { false } }.count == 3)
+        }
+    }
+
+    @Test func uploadsFilesWithMultipart() async throws {
+        try await withClient { client, _, _ in
+            let id = try await client.createTask(CreateTaskRequest(message: "Analyze", autoExecute: true, files: [
+                UploadFile(filename: "data.csv", contentType: "text/csv", bytes: Array("a,b\n1,2\n".utf8)),
+                UploadFile(filename: "quote\"name.txt", bytes: Array("q".utf8)),
+            ]))
+            let paths = try await client.artifacts(id).map(\.path)
+            #expect(paths.contains("uploads/data.csv"))
+            #expect(paths.contains("uploads/quote\"name.txt"))
+        }
+    }
+
+    @Test func approvesAndCancels() async throws {
+        try await withClient { client, emulator, _ in
+            let id = try await client.createTask(CreateTaskRequest(message: "List all files", autoExecute: false))
+            await emulator.world.waitForStatus(id, ["awaiting_approval"])
+            let task = try await client.getTask(id)
+            let callId = try #require(task.pendingApprovals?.first?["callId"]?.string)
+            #expect(try await client.approve(id, callId: callId, outcome: .proceedAlways))
+            await emulator.world.waitForStatus(id, ["completed"])
+            let second = try await client.createTask(CreateTaskRequest(message: "List again", autoExecute: false))
+            await emulator.world.waitForStatus(second, ["awaiting_approval"])
+            try await client.cancel(second)
+            #expect(try await client.getTask(second).status == "cancelled")
+            try await client.cancel(second)
+        }
+    }
+
+    @Test func errorsKeepStatusCodeAndRequestButNeverTheKey() async throws {
+        let http = SigmicClient.makeHTTPClient()
+        try await withClient { client, emulator, _ in
+            await #expect {
+                _ = try await client.getTask("00000000-0000-0000-0000-000000000000")
+            } throws: { error in
+                guard let error = error as? SigmicAPIError else { return false }
+                return error.kind == .notFound && error.status == 404 && error.code == "NOT_FOUND"
+                    && error.request.hasPrefix("GET /api/v1/tasks/") && !error.isRetryable
+            }
+            await #expect {
+                _ = try await client.approve("nope", callId: "x", outcome: .cancel)
+            } throws: { ($0 as? SigmicAPIError)?.kind == .notFound }
+            let wrongKey = "sigmic_" + String(repeating: "f", count: 64)
+            let other = try SigmicClient(SigmicClient.Configuration(baseURL: emulator.baseURL, apiKey: wrongKey), httpClient: http)
+            do {
+                _ = try await other.listTasks()
+                Issue.record("a wrong key was accepted")
+            } catch let error as SigmicAPIError {
+                #expect(error.kind == .auth && error.code == "INVALID_API_KEY" && !error.isRetryable)
+                #expect(!error.description.contains(wrongKey) && !error.description.contains(String(repeating: "f", count: 16)))
+            }
+            #expect(other.requestCount == 1, "an auth failure is not retried")
+        }
+        try await http.shutdown()
+    }
+
+    @Test func rateLimitsAndServerErrorsAreRetriedWithTheirDelays() async throws {
+        try await withClient({ $0.faults.rateLimitRate = 0.3; $0.faults.retryAfterSeconds = 2; $0.liveRuns = false }) { client, _, delays in
+            for _ in 0..<10 { _ = try await client.listTasks(limit: 5) }
+            #expect(client.requestCount > 10)
+            #expect(!delays.all.isEmpty)
+            #expect(delays.all.allSatisfy { $0 >= 2 && $0 <= 2.2 }, "Retry-After is honoured: \(delays.all)")
+        }
+        try await withClient({ $0.faults.serverErrorRate = 0.5; $0.liveRuns = false }) { client, _, delays in
+            for _ in 0..<10 { _ = try await client.listTasks(limit: 5) }
+            #expect(client.requestCount > 10)
+            #expect(delays.all.allSatisfy { $0 < 20 })
+        }
+    }
+
+    @Test func aServerThatKeepsFailingIsReportedAfterTheBound() async throws {
+        try await withClient({ $0.faults.serverErrorRate = 1; $0.liveRuns = false }, client: { $0.retry = RetryPolicy(maxAttempts: 3) }) { client, _, delays in
+            await #expect {
+                _ = try await client.listTasks()
+            } throws: { ($0 as? SigmicAPIError)?.kind == .server && ($0 as? SigmicAPIError)?.code == "INTERNAL_ERROR" }
+            #expect(client.requestCount == 3)
+            #expect(delays.all.count == 2)
+        }
+    }
+
+    @Test func aDroppedStreamEndsWithoutDoneAndARereadGetsEverything() async throws {
+        try await withClient({ $0.faults.dropStreamAfterEvents = 3 }) { client, _, _ in
+            let id = try await client.createTask(CreateTaskRequest(message: "What is 2+2?"))
+            var sawDone = false
+            var attempts = 0
+            // Every stream drops after 3 events: the run's own stream never reaches `done`, but once the
+            // task has finished, a reconnect's replay (2 messages + history_done) fits and ends cleanly.
+            while !sawDone && attempts < 500 {
+                attempts += 1
+                let records = try await client.records(id)
+                sawDone = records.contains { if case .done = $0.event { true } else { false } }
+                    || records.contains { if case .historyDone(_, false) = $0.event { true } else { false } }
+            }
+            #expect(sawDone)
+            #expect(attempts > 1, "the fault never dropped a stream")
+            #expect(try await client.history(id).messages.count == 2)
+        }
+    }
+
+    @Test func crlfAndChunkSplitStreamsDecodeToTheSameEvents() async throws {
+        func events(_ wire: EmulatorConfiguration.Wire) async throws -> [StreamRecord] {
+            try await withClient({ $0.liveRuns = false; $0.wire = wire }) { client, _, _ in
+                let id = try #require(try await client.listTasks().tasks.first { $0.status == "completed" && ($0.messageCount ?? 0) > 4 }?.id)
+                return try await client.records(id)
+            }
+        }
+        let plain = try await events(EmulatorConfiguration.Wire())
+        var framed = EmulatorConfiguration.Wire()
+        framed.crlf = true
+        framed.chunkBytes = 1
+        #expect(plain.count > 5)
+        #expect(try await events(framed) == plain)
+    }
+
+    @Test func downloadsResumeWithRangeAndSurviveTruncation() async throws {
+        try await withClient({ $0.liveRuns = false; $0.tasksPerKey = 40; $0.faults.truncateDownloadRate = 0.5; $0.seed = 5 }) { client, _, _ in
+            var target: (String, APIArtifact)?
+            for task in try await client.listTasks(limit: 40).tasks where task.status == "completed" {
+                if let file = try await client.artifacts(task.id).first(where: { ($0.size ?? 0) > 2000 }) { target = (task.id, file); break }
+            }
+            let (id, artifact) = try #require(target)
+            let folder = FileManager.default.temporaryDirectory.appending(path: "dl-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let file = folder.appending(path: "artifact")
+            let size = try await client.download(id, path: artifact.path, to: file)
+            #expect(size == artifact.size)
+            let bytes = try Data(contentsOf: file)
+            #expect(Int64(bytes.count) == artifact.size)
+            // Resume explicitly from the middle: only the rest is sent.
+            let half = Int64(bytes.count / 2)
+            var tail = Data()
+            var result: DownloadResult?
+            for _ in 0..<10 {
+                tail = Data()
+                do {
+                    result = try await client.download(id, path: artifact.path, resumeFrom: half) { chunk, _ in tail.append(contentsOf: chunk.readableBytesView) }
+                    break
+                } catch let error as SigmicAPIError where error.kind == .transport { continue }
+            }
+            #expect(result?.restarted == false)
+            #expect(result?.totalBytes == artifact.size)
+            #expect(tail == bytes.suffix(from: Int(half)))
+        }
+    }
+
+    @Test func aSilentStreamTimesOut() async throws {
+        try await withClient({ $0.liveRuns = false; $0.heartbeatInterval = 3600; $0.tasksPerKey = 80 }, client: { $0.streamIdleTimeout = 0.3 }) { client, _, _ in
+            let parked = try #require(try await client.listTasks().tasks.first { $0.status == "awaiting_approval" })
+            await #expect {
+                for try await _ in client.stream(parked.id) {}
+            } throws: { ($0 as? SigmicAPIError)?.kind == .timeout }
+        }
+    }
+
+    @Test func heartbeatsKeepAQuietStreamAlive() async throws {
+        try await withClient({ $0.liveRuns = false; $0.heartbeatInterval = 0.05; $0.tasksPerKey = 80 }, client: { $0.streamIdleTimeout = 0.3 }) { client, emulator, _ in
+            let parked = try #require(try await client.listTasks().tasks.first { $0.status == "awaiting_approval" })
+            let reader = Task { try await client.records(parked.id) }
+            await emulator.world.waitForSubscribers(parked.id)
+            try await Task.sleep(nanoseconds: 600_000_000)  // two idle timeouts' worth of heartbeats only
+            try await client.cancel(parked.id)
+            let records = try await reader.value
+            guard case .error(_, let code)? = records.last?.event else { Issue.record("stream did not end with the cancel"); return }
+            #expect(code == "CANCELLED")
+        }
+    }
+
+    @Test(arguments: [("http://example.com", false), ("http://10.0.0.1:8080", false), ("http://127.0.0.1:9", true),
+                      ("http://localhost:9", true), ("http://[::1]:9", true), ("https://api.sigmic.ai", true), ("ftp://x", false),
+                      ("not a url", false)])
+    func plainHTTPOnlyToLoopback(url: String, accepted: Bool) throws {
+        let http = SigmicClient.makeHTTPClient()
+        defer { try? http.syncShutdown() }
+        let result = Result { try SigmicClient(SigmicClient.Configuration(baseURL: url, apiKey: "sigmic_x"), httpClient: http) }
+        let made = (try? result.get()) != nil
+        #expect(made == accepted)
+        if !accepted, case .failure(let error) = result {
+            #expect((error as? SigmicAPIError)?.kind == .refused)
+        }
+        var insecure = SigmicClient.Configuration(baseURL: "http://example.com", apiKey: "sigmic_x")
+        insecure.allowInsecureHTTP = true
+        #expect(throws: Never.self) { try SigmicClient(insecure, httpClient: http) }
+    }
+}
