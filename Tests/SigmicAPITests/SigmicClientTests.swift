@@ -37,9 +37,14 @@ import Testing
     }
 
     @Test func createsStreamsAndFollowsUp() async throws {
-        try await withClient { client, _, _ in
+        let clock = ManualClock()
+        try await withClient({ $0.clock = clock }) { client, emulator, _ in
             let id = try await client.createTask(CreateTaskRequest(message: "What is 2+2?", systemPrompt: "Be brief", env: ["REGION": "eu"], secrets: ["TOKEN": "hidden"]))
-            let records = try await client.records(id)
+            async let stream = client.records(id)
+            await emulator.world.waitForSubscribers(id)
+            let driver = clock.drive()
+            let records = try await stream
+            driver.cancel()
             guard case .historyMessage(let first)? = records.first?.event else { Issue.record("no history first"); return }
             #expect(first.content == "What is 2+2?")
             guard case .done(let final)? = records.last?.event else { Issue.record("no done at the end"); return }
@@ -49,7 +54,11 @@ import Testing
             #expect(text == final)
             #expect(try await client.getTask(id).env?["REGION"]?.string == "eu")
             #expect(try await client.followUp(id, message: "And 3+3?") == "running")
-            let again = try await client.records(id)
+            async let more = client.records(id)
+            await emulator.world.waitForSubscribers(id)
+            let driveAgain = clock.drive()
+            let again = try await more
+            driveAgain.cancel()
             #expect(again.filter { if case .historyMessage = $0.event { true } else { false } }.count == 3)
         }
     }

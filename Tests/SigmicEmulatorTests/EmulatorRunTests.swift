@@ -5,9 +5,15 @@ import TestSupport
 
 @Suite struct EmulatorRunTests {
     @Test func aNewTaskRunsToDoneAndItsAnswerJoinsTheHistory() async throws {
-        try await withEmulator { emulator in
+        let clock = ManualClock()
+        try await withEmulator({ $0.clock = clock }) { emulator in
             let id = try await emulator.createTask("What is 2+2?")
-            let events = try await emulator.streamEvents(id)
+            // Time stands still until the stream is attached, so the whole run is seen live.
+            async let stream = emulator.streamEvents(id)
+            await emulator.world.waitForSubscribers(id)
+            let driver = clock.drive()
+            let events = try await stream
+            driver.cancel()
             let names = events.map(\.event)
             #expect(names.first == "history_message")
             #expect(names.contains("history_done"))
@@ -80,15 +86,22 @@ import TestSupport
     }
 
     @Test func aFollowUpStartsANewRunOnTheSameTask() async throws {
-        try await withEmulator { emulator in
+        let clock = ManualClock()
+        try await withEmulator({ $0.clock = clock }) { emulator in
             let id = try await emulator.createTask("What are the three laws of robotics?")
-            _ = try await emulator.streamEvents(id)
+            let driver = clock.drive()
+            await emulator.world.waitForStatus(id, ["completed"])
+            driver.cancel()
             let before = try #require(try await emulator.listAll().first { $0["id"] as? String == id })
             let response = try await emulator.send("POST", "/api/v1/tasks/\(id)/messages", json: #"{"message":"Who created these laws?"}"#)
             #expect((try response.json()["data"] as? [String: Any])?["status"] as? String == "running")
             let busy = try await emulator.send("POST", "/api/v1/tasks/\(id)/messages", json: #"{"message":"and another"}"#)
             #expect(busy.status == 400 && busy.errorCode == "VALIDATION_ERROR")
-            let events = try await emulator.streamEvents(id)
+            async let stream = emulator.streamEvents(id)
+            await emulator.world.waitForSubscribers(id)
+            let again = clock.drive()
+            let events = try await stream
+            again.cancel()
             let replayed = events.filter { $0.event == "history_message" }.map { object($0.data)["content"] as? String }
             #expect(replayed.contains("Who created these laws?"))
             #expect(events.last?.event == "done")

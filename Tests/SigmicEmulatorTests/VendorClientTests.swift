@@ -24,7 +24,9 @@ enum VendorClient {
 @Suite struct VendorClientTests {
     @Test(.enabled(if: VendorClient.available, "needs ../shared/reference/sigmic_examples.py and python3 with requests"))
     func theVendorsExampleClientRunsUnmodified() async throws {
-        try await withEmulator({ $0.tasksPerKey = 30 }) { emulator in
+        // The vendor's client attaches to a stream right after creating a task; a one-second start
+        // delay lets it attach before the run begins, so it sees the whole run.
+        try await withEmulator({ $0.tasksPerKey = 30; $0.startDelay = 1; $0.stepInterval = 0.01 }) { emulator in
             let result = try await CommandRunner.runDetached(
                 [VendorClient.checker.path, VendorClient.examples.path],
                 executable: URL(fileURLWithPath: VendorClient.python!),

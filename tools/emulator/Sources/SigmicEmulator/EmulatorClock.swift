@@ -19,7 +19,7 @@ public final class ManualClock: EmulatorClock, @unchecked Sendable {
     private let lock = NSLock()
     private var current: Date
     private var sleepers: [(id: UUID, deadline: Date, continuation: CheckedContinuation<Void, any Error>)] = []
-    private var watchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    private var watchers: [(id: UUID, count: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     public init(start: Date = Date(timeIntervalSince1970: 1_780_272_000)) {
         current = start
@@ -67,14 +67,37 @@ public final class ManualClock: EmulatorClock, @unchecked Sendable {
 
     /// Returns once at least `count` tasks are asleep on this clock (a run parked between steps, a
     /// heartbeat timer, a slow response), so a test can advance time knowing who will wake.
+    /// A cancelled wait returns at once.
     public func waitForSleepers(_ count: Int = 1) async {
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let satisfied = lock.withLock { () -> Bool in
-                if sleepers.count >= count { return true }
-                watchers.append((count, continuation))
-                return false
+        let id = UUID()
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let satisfied = lock.withLock { () -> Bool in
+                    if sleepers.count >= count || Task.isCancelled { return true }
+                    watchers.append((id, count, continuation))
+                    return false
+                }
+                if satisfied { continuation.resume() }
             }
-            if satisfied { continuation.resume() }
+        } onCancel: {
+            let watcher = lock.withLock { () -> CheckedContinuation<Void, Never>? in
+                guard let index = watchers.firstIndex(where: { $0.id == id }) else { return nil }
+                return watchers.remove(at: index).continuation
+            }
+            watcher?.resume()
+        }
+    }
+
+    /// Keeps time moving: whenever something sleeps on the clock, advances it by `step`. Cancel the
+    /// returned task to stop. Lets a test start a run only once it is watching it.
+    public func drive(step: Double = 1) -> Task<Void, Never> {
+        Task {
+            while !Task.isCancelled {
+                await waitForSleepers()
+                if Task.isCancelled { return }
+                advance(by: step)
+                await Task.yield()
+            }
         }
     }
 }

@@ -57,7 +57,7 @@ extension World {
         task.run = AgentRun(steps: AgentRun.script(seed: config.seed, taskID: id, runIndex: task.runCount, prompt: message), updatedAt: now)
         task.runCount += 1
         touched(task)
-        startRunner(id, firstDelay: config.stepInterval)
+        startRunner(id, firstDelay: config.startDelay)
         return success(.object([("status", .string("running"))]))
     }
 
