@@ -81,6 +81,14 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        // Benchmarks (see BENCHMARKS.md).
+        .executableTarget(
+            name: "sse-bench",
+            dependencies: ["SigmicAPI"],
+            path: "tools/bench/sse-bench",
+            swiftSettings: strictness
+        ),
+
         // Build tooling: turns Migrations/*.sql into Swift source at build time, so the one
         // executable carries its schema and needs no resource bundle at run time.
         .executableTarget(

@@ -96,7 +96,9 @@ public final class SigmicClient: Sendable {
         }
         var request = HTTPClientRequest(url: components.url!.absoluteString)
         request.method = method
-        request.headers.add(name: "Authorization", value: "Bearer \(configuration.apiKey)")
+        if !configuration.apiKey.isEmpty {
+            request.headers.add(name: "Authorization", value: "Bearer \(configuration.apiKey)")
+        }
         request.headers.add(name: "Accept", value: "application/json")
         request.headers.add(name: "User-Agent", value: "sigmic-archive")
         return request

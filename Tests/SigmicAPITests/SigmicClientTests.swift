@@ -118,6 +118,49 @@ import Testing
         try await http.shutdown()
     }
 
+    @Test func everyAuthAndValidationCodeIsClassified() async throws {
+        let http = SigmicClient.makeHTTPClient()
+        try await withClient { client, emulator, _ in
+            for (key, code) in [("", "AUTH_REQUIRED"), ("token-without-prefix", "INVALID_AUTH_FORMAT"),
+                                ("sigmic_abc", "INVALID_API_KEY"), ("eyJhbGciOiJIUzI1NiJ9.e30.x", "INVALID_TOKEN")] {
+                let other = try SigmicClient(SigmicClient.Configuration(baseURL: emulator.baseURL, apiKey: key), httpClient: http)
+                do {
+                    _ = try await other.listTasks()
+                    Issue.record("\(code): accepted")
+                } catch let error as SigmicAPIError {
+                    #expect(error.kind == .auth && error.status == 401 && error.code == code)
+                }
+            }
+            do {
+                _ = try await client.createTask(CreateTaskRequest(message: "  "))
+                Issue.record("an empty message was accepted")
+            } catch let error as SigmicAPIError {
+                #expect(error.kind == .validation && error.code == "VALIDATION_ERROR" && error.status == 400)
+            }
+            do {
+                _ = try await client.createTask(CreateTaskRequest(message: "x", env: ["1BAD": "v"]))
+                Issue.record("a bad env name was accepted")
+            } catch let error as SigmicAPIError {
+                #expect(error.kind == .validation && error.code == "INVALID_ENV")
+            }
+        }
+        try await http.shutdown()
+    }
+
+    @Test func aBaseURLThatIsNotTheAPIIsAClearError() async throws {
+        try await withClient { client, emulator, _ in
+            let http = SigmicClient.makeHTTPClient()
+            let wrong = try SigmicClient(SigmicClient.Configuration(baseURL: emulator.baseURL + "/api/v1/tasks/x/artifacts/download?path=", apiKey: emulator.keys[0]), httpClient: http)
+            do {
+                _ = try await wrong.listTasks()
+                Issue.record("a wrong base URL was accepted")
+            } catch let error as SigmicAPIError {
+                #expect(error.kind == .notFound || error.kind == .decoding)
+            }
+            try await http.shutdown()
+        }
+    }
+
     @Test func rateLimitsAndServerErrorsAreRetriedWithTheirDelays() async throws {
         try await withClient({ $0.faults.rateLimitRate = 0.3; $0.faults.retryAfterSeconds = 2; $0.liveRuns = false }) { client, _, delays in
             for _ in 0..<10 { _ = try await client.listTasks(limit: 5) }
@@ -218,11 +261,12 @@ import Testing
     }
 
     @Test func heartbeatsKeepAQuietStreamAlive() async throws {
-        try await withClient({ $0.liveRuns = false; $0.heartbeatInterval = 0.05; $0.tasksPerKey = 80 }, client: { $0.streamIdleTimeout = 0.3 }) { client, emulator, _ in
+        // Margins are wide (20 heartbeats per idle timeout) so a loaded CI machine cannot starve them.
+        try await withClient({ $0.liveRuns = false; $0.heartbeatInterval = 0.05; $0.tasksPerKey = 80 }, client: { $0.streamIdleTimeout = 1 }) { client, emulator, _ in
             let parked = try #require(try await client.listTasks().tasks.first { $0.status == "awaiting_approval" })
             let reader = Task { try await client.records(parked.id) }
             await emulator.world.waitForSubscribers(parked.id)
-            try await Task.sleep(nanoseconds: 600_000_000)  // two idle timeouts' worth of heartbeats only
+            try await Task.sleep(nanoseconds: 2_200_000_000)  // over two idle timeouts with heartbeats only
             try await client.cancel(parked.id)
             let records = try await reader.value
             guard case .error(_, let code)? = records.last?.event else { Issue.record("stream did not end with the cancel"); return }
