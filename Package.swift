@@ -46,11 +46,21 @@ let package = Package(
             ],
             swiftSettings: strictness
         ),
+        // The sync engine: a pure planner and an executor over the client and the store.
+        .target(
+            name: "ArchiveSync",
+            dependencies: [
+                "ArchiveStore", "SigmicAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            swiftSettings: strictness
+        ),
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore",
+                "ArchiveStore", "ArchiveSync", "SigmicAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictness
         ),

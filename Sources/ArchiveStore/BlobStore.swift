@@ -52,6 +52,14 @@ public struct BlobStore: Sendable {
         return try BlobWriter(store: self, temp: temp, resume: false)
     }
 
+    /// A writer whose temp file is named by `key` (a caller's digest of what is being downloaded), so a
+    /// download interrupted by a crash resumes from the bytes already on disk on the next run.
+    public func resumableWriter(key: BlobHash) throws -> BlobWriter {
+        try ensureFolder(tempFolder)
+        let temp = tempFolder.appending(path: "partial-" + key.hex)
+        return try BlobWriter(store: self, temp: temp, resume: FileManager.default.fileExists(atPath: temp.path))
+    }
+
     /// Continues a temp file left by an earlier, interrupted writer: its bytes are hashed again first.
     public func makeWriter(resuming temp: URL) throws -> BlobWriter {
         guard temp.standardizedFileURL.deletingLastPathComponent().path == tempFolder.standardizedFileURL.path,

@@ -42,6 +42,13 @@ public final class BlobWriter {
         try append(Data(bytes))
     }
 
+    /// Drops everything written so far (the server sent the file again from its start).
+    public func reset() throws {
+        try handle.truncate(atOffset: 0)
+        hasher = SHA256()
+        size = 0
+    }
+
     /// Checks the size and hash (when given), makes the bytes durable, and moves them into place.
     /// On a mismatch the temp file is removed and nothing is stored.
     public func finish(expectedSize: Int64? = nil, expectedHash: BlobHash? = nil) throws -> StoredBlob {

@@ -8,3 +8,10 @@ public enum KeyFingerprint {
         "sha256:" + String(SHA256.hash(data: Data(apiKey.utf8)).hexString.prefix(16))
     }
 }
+
+/// SHA-256 of a text, for names derived from data (never from a raw server string as a path).
+public enum Digest {
+    public static func sha256(_ text: String) -> BlobHash {
+        BlobHash(hex: SHA256.hash(data: Data(text.utf8)).hexString)!
+    }
+}

@@ -72,6 +72,8 @@ enum WorldGenerator {
                 if messageRandom.chance(0.15) {
                     let name = messageRandom.pick(["data.csv", "report.pdf", "notes.txt", "数据.csv", "photo 1.png"])
                     message.attachedFiles = [(name, "uploads/" + name)]
+                    // A later upload of the same name replaces the earlier file, as in a real workspace.
+                    task.files.removeAll { $0.path == "uploads/" + name }
                     task.files.append(EmulatedFile(path: "uploads/" + name, modifiedAt: createdAt,
                                                    bytes: .generated(seed: messageRandom.next(), size: messageRandom.int(0...20_000), text: !name.hasSuffix(".png") && !name.hasSuffix(".pdf"))))
                 }

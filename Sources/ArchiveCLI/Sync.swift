@@ -1,0 +1,98 @@
+import ArchiveStore
+import ArchiveSync
+import ArgumentParser
+import Foundation
+import SigmicAPI
+
+struct Sync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Mirror every new or changed task into the archive; follow running tasks for a while.",
+        discussion: """
+            Reads the task list newest activity first and stops once it is past what the archive already \
+            has. Changed tasks are fetched (details, history, artifacts); running ones are followed live \
+            for up to --wait seconds and pick up where they left off next time. Safe to interrupt at any \
+            moment: rerun it and nothing is lost or duplicated.
+            """)
+
+    @OptionGroup var archiveOptions: ArchiveOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    @Flag(help: "Read every page, and mark tasks that vanished remotely as missing (they are kept).")
+    var full = false
+    @Option(name: .customLong("task"), help: ArgumentHelp("Sync only this task (repeatable).", valueName: "id"))
+    var tasks: [String] = []
+    @Flag(help: "Skip artifact bytes (their listing is still recorded).")
+    var noArtifacts = false
+    @Option(help: "Tasks fetched at the same time.")
+    var jobs = 8
+    @Option(help: "Seconds to follow running tasks before detaching.")
+    var wait = 10.0
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    func validate() throws {
+        guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be 1…64") }
+        guard wait >= 0 else { throw ValidationError("--wait must be ≥ 0") }
+    }
+
+    func run() async throws {
+        try await HTTPClientBox.with { http in
+            let client = try connection.makeClient(http: http)
+            // Check the key before touching the archive: a wrong key writes nothing.
+            let first: TaskPage?
+            do {
+                first = tasks.isEmpty ? try await client.listTasks(limit: 100, offset: 0) : nil
+            } catch {
+                throw CLIError(description: Self.explain(error, baseURL: connection.resolvedBaseURL))
+            }
+            let archive = try archiveOptions.open()
+            let display = ProgressDisplay(enabled: Terminal.stderrIsTerminal && !json)
+            let engine = SyncEngine(archive: archive, client: client) { display.update($0) }
+            var options = SyncEngine.Options()
+            options.full = full
+            options.taskIDs = tasks
+            options.downloadArtifacts = !noArtifacts
+            options.jobs = jobs
+            options.wait = wait
+            let report: SyncReport
+            do {
+                report = try await engine.run(options, firstPage: first)
+            } catch let error as SigmicAPIError {
+                display.finish()
+                throw CLIError(description: Self.explain(error, baseURL: connection.resolvedBaseURL))
+            }
+            display.finish()
+            if json {
+                try Terminal.printJSON(report)
+            } else {
+                Terminal.print(Self.summary(report))
+            }
+            if !report.failures.isEmpty {
+                for failure in report.failures { Terminal.note("task \(failure.taskId) not synced: \(failure.error)") }
+                throw CLIError(description: "\(report.failures.count) task(s) could not be synced; rerun `sigmic-archive sync` to retry them")
+            }
+        }
+    }
+
+    static func explain(_ error: SigmicAPIError, baseURL: String) -> String {
+        switch error.kind {
+        case .auth: return "the API rejected the key (\(error.code ?? "HTTP \(error.status ?? 401)")): check SIGMIC_API_KEY; nothing was written"
+        case .decoding: return "\(baseURL) does not look like the Sigmic API: \(error.message)"
+        default: return error.description
+        }
+    }
+
+    static func explain(_ error: any Error, baseURL: String) -> String {
+        if let error = error as? SigmicAPIError { return explain(error, baseURL: baseURL) }
+        return String(describing: error)
+    }
+
+    static func summary(_ report: SyncReport) -> String {
+        var parts = ["\(report.tasks.new) new", "\(report.tasks.updated) updated", "\(report.tasks.unchanged) unchanged"]
+        if report.tasks.failed > 0 { parts.append("\(report.tasks.failed) failed") }
+        if report.live > 0 { parts.append("\(report.live) still running") }
+        return "Synced: " + parts.joined(separator: ", ")
+            + "; \(report.messages) messages, \(report.events) events, \(report.artifacts.downloaded) artifacts (\(Status.bytes(report.artifacts.bytes)))"
+            + String(format: "; %d requests in %.1f s", report.requests, report.seconds)
+    }
+}

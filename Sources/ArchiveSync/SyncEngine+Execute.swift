@@ -1,0 +1,164 @@
+import ArchiveStore
+import Foundation
+import NIOCore
+import SigmicAPI
+
+extension SyncEngine {
+    /// Runs the actions, at most `jobs` fetches at a time; attaches run beside them (they mostly wait).
+    func execute(_ actions: [SyncAction], listed: [String: ListedTask], account: AccountID, options: Options) async throws {
+        let total = actions.count
+        progress(SyncProgress(done: 0, total: total, bytes: 0))
+        let fetchSlots = AsyncSemaphore(max(1, options.jobs))
+        let attachSlots = AsyncSemaphore(64)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for action in actions {
+                let slots = if case .attach = action { attachSlots } else { fetchSlots }
+                await slots.acquire()
+                group.addTask {
+                    defer { Task { await slots.release() } }
+                    try await self.perform(action, listed: listed[action.taskID], account: account, options: options)
+                    let totals = await self.state.update { $0.done += 1 }
+                    self.progress(SyncProgress(done: totals.done, total: total, bytes: totals.artifacts.bytes))
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+
+    /// One task. Only an authentication failure escapes (it stops the whole sync); anything else is
+    /// recorded against the task, which stays due for the next run.
+    func perform(_ action: SyncAction, listed: ListedTask?, account: AccountID, options: Options) async throws {
+        do {
+            switch action {
+            case .fetch(let id, let isNew):
+                if try await fetch(id, listed: listed, account: account, options: options) == .live {
+                    try await follow(id, account: account, options: options, isNew: isNew)
+                } else {
+                    _ = await state.update { isNew ? ($0.new += 1) : ($0.updated += 1) }
+                }
+            case .attach(let id, let isNew):
+                try await follow(id, account: account, options: options, isNew: isNew)
+            }
+        } catch let error as SigmicAPIError where error.kind == .auth {
+            throw error
+        } catch {
+            let message = (error as? SigmicAPIError)?.description ?? String(describing: error)
+            if let row = try? archive.localTaskStates(account: account)[action.taskID]?.rowID {
+                try? archive.write { try $0.markFailed(row, error: message) }
+            }
+            _ = await state.update { $0.failures.append(SyncReport.Failure(taskId: action.taskID, error: message)) }
+        }
+    }
+
+    enum FetchOutcome { case settled, live }
+
+    /// Get + history (+ artifact bytes), committed in one transaction with the task's bookkeeping.
+    func fetch(_ id: String, listed: ListedTask?, account: AccountID, options: Options) async throws -> FetchOutcome {
+        let task = try await client.getTask(id)
+        if SyncPlanner.liveStatuses.contains(task.status) && options.wait > 0 {
+            return .live
+        }
+        let history = try await client.history(id)
+        var artifacts: [APIArtifact]?
+        var stored: [String: StoredBlob] = [:]
+        if options.downloadArtifacts {
+            // One file per path: should a listing repeat a path, its last entry wins.
+            var byPath: [String: APIArtifact] = [:]
+            let all = try await client.artifacts(id)
+            for artifact in all { byPath[artifact.path] = artifact }
+            let list = all.filter { byPath[$0.path] == $0 }.reduce(into: [APIArtifact]()) { kept, artifact in
+                if !kept.contains(where: { $0.path == artifact.path }) { kept.append(artifact) }
+            }
+            artifacts = list
+            let known = try existingArtifacts(id, account: account)
+            for artifact in list {
+                if let previous = known[artifact.path], previous.isStored, previous.size == artifact.size,
+                   previous.modifiedAt == Snapshots.time(artifact.modifiedAt) {
+                    _ = await state.update { $0.artifacts.skipped += 1 }
+                    continue
+                }
+                let blob = try await download(artifact, taskID: id)
+                stored[artifact.path] = blob
+                _ = await state.update {
+                    $0.artifacts.downloaded += 1
+                    $0.artifacts.bytes += blob.size
+                }
+            }
+        }
+        let messages = history.messages.map(Snapshots.message)
+        let syncedActivity = listed?.lastActivityAt ?? [task.completedAt, task.startedAt, task.createdAt].compactMap { $0 }.max()
+        let syncedCount = listed?.messageCount ?? history.messages.count
+        try archive.write { writer in
+            let row = try writer.upsertFetchedTask(Snapshots.task(task), account: account)
+            try writer.replaceHistory(messages, task: row)
+            if let artifacts {
+                let rows = try writer.upsertArtifacts(artifacts.map(Snapshots.artifact), task: row)
+                for (artifact, artifactRow) in zip(artifacts, rows) {
+                    if let blob = stored[artifact.path] { try writer.recordArtifactBlob(artifactRow, blob: blob) }
+                }
+            }
+            try writer.markSynced(row, status: listed?.status ?? task.status, activityAt: syncedActivity,
+                                  messageCount: syncedCount, completedAt: listed?.completedAt ?? task.completedAt)
+        }
+        _ = await state.update { $0.messages += messages.count }
+        return .settled
+    }
+
+    func existingArtifacts(_ id: String, account: AccountID) throws -> [String: StoredArtifact] {
+        guard let row = try archive.localTaskStates(account: account)[id]?.rowID else { return [:] }
+        return Dictionary(try archive.artifacts(of: row).map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    /// Streams an artifact into the blob store: a temp file named after (account, task, path, size,
+    /// time) — never after the server's path — resumed with Range after an interruption, checked for
+    /// length and hashed on the way.
+    func download(_ artifact: APIArtifact, taskID: String) async throws -> StoredBlob {
+        let key = Digest.sha256([fingerprint, baseURL, taskID, artifact.path, String(artifact.size ?? -1), artifact.modifiedAt ?? ""]
+            .joined(separator: "\u{0}"))
+        let writer = try archive.blobs.resumableWriter(key: key)
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                let result = try await client.download(taskID, path: artifact.path, resumeFrom: writer.size) { chunk, startsOver in
+                    if startsOver { try writer.reset() }
+                    try chunk.withUnsafeReadableBytes { try writer.append($0) }
+                }
+                let expected = artifact.size ?? result.totalBytes
+                return try writer.finish(expectedSize: expected)
+            } catch let error as SigmicAPIError where error.isRetryable && attempt < client.configuration.retry.maxAttempts {
+                let delay = client.configuration.retry.delay(beforeRetry: attempt, retryAfter: error.retryAfter, unit: Double.random(in: 0..<1))
+                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            } catch {
+                try? writer.suspend()
+                throw error
+            }
+        }
+    }
+}
+
+/// A counting semaphore for async code.
+actor AsyncSemaphore {
+    private var available: Int
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    init(_ count: Int) {
+        available = count
+    }
+
+    func acquire() async {
+        if available > 0 {
+            available -= 1
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty {
+            available += 1
+        } else {
+            waiters.removeFirst().resume()
+        }
+    }
+}

@@ -1,0 +1,182 @@
+public import ArchiveStore
+import Foundation
+public import SigmicAPI
+
+/// Mirrors one account (base URL + key) into the archive: reconcile the listing, plan, then fetch or
+/// follow each task with bounded concurrency. Each task commits atomically with its bookkeeping, so an
+/// interruption at any instant loses nothing and a rerun neither duplicates nor skips.
+public final class SyncEngine: Sendable {
+    public struct Options: Sendable {
+        /// Read every page and mark tasks that vanished remotely as missing.
+        public var full = false
+        /// Sync only these tasks (ids), without listing.
+        public var taskIDs: [String] = []
+        public var downloadArtifacts = true
+        public var jobs = 8
+        /// Seconds to follow a running task before detaching (it resumes next time).
+        public var wait = 10.0
+        /// Incremental paging stops this far below the saved high-water mark (clock skew, late writes).
+        public var safetyWindow = 600.0
+        public var pageSize = 100
+
+        public init() {}
+    }
+
+    let archive: Archive
+    let client: SigmicClient
+    let baseURL: String
+    let fingerprint: String
+    let progress: @Sendable (SyncProgress) -> Void
+    let state = SyncState()
+
+    public init(archive: Archive, client: SigmicClient, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) {
+        self.archive = archive
+        self.client = client
+        self.baseURL = client.configuration.baseURL
+        self.fingerprint = KeyFingerprint.of(client.configuration.apiKey)
+        self.progress = progress
+    }
+
+    /// Runs one sync. `firstPage` is the list page the caller already read to check the key (so a wrong
+    /// key fails before the archive is touched). Throws only for failures that stop everything (auth);
+    /// per-task failures are in the report.
+    public func run(_ options: Options, firstPage: TaskPage? = nil) async throws -> SyncReport {
+        let started = ContinuousClock.now
+        let requestsBefore = client.requestCount
+        let account = try archive.write { try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
+        let mode = !options.taskIDs.isEmpty ? "tasks" : options.full ? "full" : "incremental"
+        let run = try archive.write { try $0.beginSyncRun(account: account, mode: mode) }
+        let local = try archive.localTaskStates(account: account)
+        var report = SyncReport()
+        do {
+            let (actions, listed, highWater) = try await reconcile(account: account, local: local, options: options, firstPage: firstPage)
+            report.tasks.unchanged = listed.count - actions.filter { action in listed.contains { $0.id == action.taskID } }.count
+            try await execute(actions, listed: Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
+                              account: account, options: options)
+            let totals = await state.snapshot()
+            report.tasks.new = totals.new
+            report.tasks.updated = totals.updated
+            report.tasks.failed = totals.failures.count
+            report.failures = totals.failures.sorted { $0.taskId < $1.taskId }
+            report.messages = totals.messages
+            report.events = totals.events
+            report.artifacts = totals.artifacts
+            report.live = totals.live
+            report.requests = client.requestCount - requestsBefore
+            report.seconds = Self.seconds(since: started)
+            try archive.write { writer in
+                if options.taskIDs.isEmpty {
+                    try writer.updateCursor(account: account, highWaterActivity: highWater, full: options.full)
+                }
+                try writer.finishSyncRun(run, outcome: report.failures.isEmpty ? "ok" : "partial", totals: report.totals, error: nil)
+            }
+            return report
+        } catch {
+            try? archive.write { writer in
+                try writer.finishSyncRun(run, outcome: "failed", totals: report.totals, error: String(describing: error))
+            }
+            throw error
+        }
+    }
+
+    // MARK: - Reconcile
+
+    func reconcile(account: AccountID, local: [String: LocalTaskState], options: Options, firstPage: TaskPage?)
+        async throws -> ([SyncAction], [ListedTask], String?) {
+        if !options.taskIDs.isEmpty {
+            let actions = options.taskIDs.map { id -> SyncAction in .fetch(taskID: id, isNew: local[id] == nil) }
+            return (actions, [], nil)
+        }
+        let cursor = try archive.cursor(account: account)
+        let stopBelow = cursor.highWaterActivity.flatMap { Self.shifted($0, by: -options.safetyWindow) }
+        var pages: [[ListedTask]] = []
+        var offset = 0
+        var page = firstPage
+        while true {
+            let current: TaskPage
+            if let page, offset == 0 { current = page } else { current = try await client.listTasks(limit: options.pageSize, offset: offset) }
+            page = nil
+            let listed = current.tasks.map(Self.listed)
+            try record(current.tasks, account: account)
+            pages.append(listed)
+            offset += current.tasks.count
+            if SyncPlanner.canStopAfter(page: listed, pageSize: options.pageSize, hasMore: current.pagination.hasMore,
+                                        local: local, stopBelow: stopBelow, full: options.full) { break }
+        }
+        if pages.count > 1 {
+            // Tasks that moved to the top while we paged shifted out of the pages we had yet to read:
+            // one more look at the top catches them, so none is skipped.
+            let top = try await client.listTasks(limit: options.pageSize, offset: 0)
+            try record(top.tasks, account: account)
+            pages.insert(top.tasks.map(Self.listed), at: 0)
+        }
+        let listed = SyncPlanner.merge(pages)
+        if options.full {
+            let present = Set(listed.map(\.id))
+            try archive.write { try $0.reconcilePresence(account: account, present: present) }
+        }
+        let highWater = listed.compactMap(\.lastActivityAt).max()
+        return (SyncPlanner.plan(listed: listed, local: local), listed, highWater)
+    }
+
+    /// Listing rows are recorded as they are read, so `tasks` shows new tasks at once; a task counts as
+    /// synced only when its own commit lands.
+    func record(_ tasks: [APITask], account: AccountID) throws {
+        guard !tasks.isEmpty else { return }
+        try archive.write { writer in
+            for task in tasks { try writer.upsertListedTask(Snapshots.task(task), account: account) }
+        }
+    }
+
+    static func listed(_ task: APITask) -> ListedTask {
+        ListedTask(id: task.id, status: task.status, lastActivityAt: task.lastActivityAt, messageCount: task.messageCount,
+                   completedAt: task.completedAt)
+    }
+
+    static func shifted(_ timestamp: String, by seconds: Double) -> String? {
+        Timestamp.parse(timestamp).map { Timestamp.string(from: $0.addingTimeInterval(seconds)) }
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+}
+
+extension SyncReport {
+    var totals: SyncRunTotals {
+        var totals = SyncRunTotals()
+        totals.tasksNew = tasks.new
+        totals.tasksUpdated = tasks.updated
+        totals.tasksUnchanged = tasks.unchanged
+        totals.tasksFailed = tasks.failed
+        totals.messages = messages
+        totals.events = events
+        totals.artifacts = artifacts.downloaded
+        totals.bytes = artifacts.bytes
+        totals.requests = requests
+        return totals
+    }
+}
+
+/// Counters shared by the concurrent task jobs.
+actor SyncState {
+    struct Totals {
+        var new = 0
+        var updated = 0
+        var messages = 0
+        var events = 0
+        var live = 0
+        var artifacts = SyncReport.Artifacts()
+        var failures: [SyncReport.Failure] = []
+        var done = 0
+    }
+
+    private var totals = Totals()
+
+    func snapshot() -> Totals { totals }
+    func update(_ change: (inout Totals) -> Void) -> Totals {
+        change(&totals)
+        return totals
+    }
+}
