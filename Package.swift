@@ -135,6 +135,11 @@ let package = Package(
             swiftSettings: strictness
         ),
         .testTarget(
+            name: "ArchiveSyncTests",
+            dependencies: ["ArchiveSync", "ArchiveStore", "SigmicAPI", "SigmicEmulator", "TestSupport", "sigmic-archive"],
+            swiftSettings: strictness
+        ),
+        .testTarget(
             name: "SigmicEmulatorTests",
             dependencies: ["SigmicEmulator", "TestSupport", "sigmic-emulator"],
             swiftSettings: strictness

@@ -8,7 +8,7 @@ extension Archive {
         let needle = idOrPrefix.lowercased()
         guard !needle.isEmpty else { throw ArchiveError.taskNotFound(idOrPrefix) }
         return try read("looking up a task") { db in
-            let rows = try Row.fetchAll(db, sql: Self.taskSelect + """
+            let rows = try Row.fetchAll(db, sql: Self.taskSelect + " " + """
                 WHERE task.remote_id >= ? AND task.remote_id < ? ORDER BY task.remote_id LIMIT 11
                 """, arguments: [needle, needle + "\u{10FFFF}"])
             if let exact = rows.first(where: { ($0["remote_id"] as String) == needle }) {

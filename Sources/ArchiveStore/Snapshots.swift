@@ -106,6 +106,9 @@ public struct ArtifactSnapshot: Sendable, Equatable {
 
 /// Row identities. Distinct types so a task's row id is never passed where an artifact's is expected.
 public struct AccountID: Hashable, Sendable { public let rawValue: Int64 }
-public struct TaskRowID: Hashable, Sendable { public let rawValue: Int64 }
+public struct TaskRowID: Hashable, Sendable {
+    public let rawValue: Int64
+    public init(rawValue: Int64) { self.rawValue = rawValue }
+}
 public struct ArtifactRowID: Hashable, Sendable { public let rawValue: Int64 }
 public struct AttachSessionID: Hashable, Sendable { public let rawValue: Int64 }

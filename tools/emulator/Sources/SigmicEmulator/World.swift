@@ -55,6 +55,24 @@ public actor World {
         }
     }
 
+    /// Test hook: every task of a key as the API would list it, plus its history and artifact bytes,
+    /// for comparing an archive with the emulator.
+    public func snapshot(key: Int) -> [(id: String, status: String, messages: [(id: String, content: String)], files: [(path: String, bytes: [UInt8])])] {
+        sortedIDs(key: key).map { id in
+            let task = tasks[id]!
+            return (id, task.status, task.messages.map { ($0.id, $0.content) }, task.files.map { ($0.path, $0.content()) })
+        }
+    }
+
+    /// Test hook: the task disappears from the API (deleted or expired remotely).
+    public func removeTask(_ id: String) {
+        guard let task = tasks.removeValue(forKey: id) else { return }
+        runners[id]?.cancel()
+        runners[id] = nil
+        task.run?.closeSubscribers()
+        orderIsStale[task.keyIndex] = true
+    }
+
     // MARK: - Authentication
 
     /// Maps the request's credentials to a key index, or the documented 401.

@@ -26,7 +26,7 @@ enum WorldGenerator {
         let roll = Double(random.next() >> 11) / Double(1 << 53)
         var cumulative = 0.0
         var status = "completed"
-        for (name, share) in statusMix {
+        for (name, share) in config.statusMix ?? statusMix {
             cumulative += share
             if roll < cumulative { status = name; break }
         }

@@ -1,0 +1,128 @@
+import ArchiveStore
+import ArchiveSync
+import Foundation
+import SigmicAPI
+import SigmicEmulator
+import Testing
+import TestSupport
+
+@Suite struct SyncEngineTests {
+    @Test func aSyncMirrorsEveryTaskMessageAndArtifact() async throws {
+        try await withSyncRig { rig in
+            let archive = try rig.archive()
+            let report = try await rig.sync(archive)
+            #expect(report.tasks.new == 40)
+            #expect(report.failures.isEmpty)
+            let diffs = try await differences(archive, rig.emulator)
+            #expect(diffs.isEmpty, "\(diffs.prefix(5))")
+            // Identical bytes (the shared logo) are stored once.
+            let status = try archive.status()
+            #expect((status.tables["blob"] ?? 0) < (status.tables["artifact"] ?? 0))
+        }
+    }
+
+    @Test func resyncWithNothingChangedMakesOneRequest() async throws {
+        try await withSyncRig({ $0.tasksPerKey = 250 }) { rig in
+            let archive = try rig.archive()
+            _ = try await rig.sync(archive)
+            let before = try contentDump(archive)
+            let again = try await rig.sync(archive)
+            #expect(again.requests == 1)
+            #expect(again.tasks.unchanged == 100 && again.tasks.new == 0 && again.tasks.updated == 0)
+            #expect(try contentDump(archive) == before)
+        }
+    }
+
+    @Test func afterAFollowUpOnlyThatTaskIsFetchedAgain() async throws {
+        try await withSyncRig { rig in
+            let archive = try rig.archive()
+            _ = try await rig.sync(archive)
+            let client = try rig.client()
+            let target = try #require(try await client.listTasks().tasks.last { $0.status == "completed" })
+            try await client.followUp(target.id, message: "One more thing")
+            await rig.emulator.world.waitForStatus(target.id, ["completed"])
+            let report = try await rig.sync(archive)
+            #expect(report.tasks.updated == 1 && report.tasks.new == 0)
+            #expect(report.requests <= 6, "list + get + history + artifacts (+ a new file), got \(report.requests)")
+            let diffs = try await differences(archive, rig.emulator)
+            #expect(diffs.isEmpty, "\(diffs.prefix(5))")
+        }
+    }
+
+    @Test func aFullSyncMarksVanishedTasksMissingAndKeepsThem() async throws {
+        try await withSyncRig { rig in
+            let archive = try rig.archive()
+            _ = try await rig.sync(archive)
+            let gone = try #require(try await rig.client().listTasks().tasks.last?.id)
+            await rig.emulator.world.removeTask(gone)
+            _ = try await rig.sync(archive)
+            #expect(try archive.task(matching: gone).remoteState == "present", "an incremental sync cannot know")
+            let report = try await rig.sync(archive) { $0.full = true }
+            #expect(report.failures.isEmpty)
+            let kept = try archive.task(matching: gone)
+            #expect(kept.remoteState == "missing")
+            #expect(try !archive.messages(of: kept.rowID).isEmpty, "kept with its history, never deleted")
+            #expect(try archive.status().tables["task"] == 40)
+        }
+    }
+
+    @Test func aWrongKeyFailsAtOnceAndWritesNoAccount() async throws {
+        try await withSyncRig { rig in
+            let archive = try rig.archive()
+            let bad = try SigmicClient(SigmicClient.Configuration(baseURL: rig.emulator.baseURL, apiKey: "sigmic_" + String(repeating: "0", count: 64)),
+                                       httpClient: rig.http)
+            await #expect {
+                _ = try await SyncEngine(archive: archive, client: bad).run(SyncEngine.Options())
+            } throws: { ($0 as? SigmicAPIError)?.kind == .auth }
+            #expect(try archive.status().tables["task"] == 0)
+        }
+    }
+
+    @Test func faultsAtTwentyPercentStillGiveAnExactArchive() async throws {
+        try await withSyncRig({
+            $0.faults.serverErrorRate = 0.15
+            $0.faults.rateLimitRate = 0.05
+            $0.faults.retryAfterSeconds = 0
+            $0.faults.truncateDownloadRate = 0.2
+            $0.seed = 11
+        }) { rig in
+            let archive = try rig.archive()
+            var runs = 0
+            var report: SyncReport
+            repeat {
+                runs += 1
+                report = try await rig.sync(archive)
+            } while !report.failures.isEmpty && runs < 4
+            #expect(report.failures.isEmpty, "\(report.failures)")
+            let diffs = try await differences(archive, rig.emulator)
+            #expect(diffs.isEmpty, "\(diffs.prefix(5))")
+        }
+    }
+
+    @Test func aRunningTaskIsFollowedLiveAndSettlesToItsFinalHistory() async throws {
+        try await withSyncRig({ $0.faults.dropStreamAfterEvents = 5; $0.stepInterval = 0.02; $0.startDelay = 0.3 }) { rig in
+            let archive = try rig.archive()
+            _ = try await rig.sync(archive)
+            let client = try rig.client()
+            let id = try await client.createTask(CreateTaskRequest(message: "What is 2+2?"))
+            let report = try await rig.sync(archive) { $0.wait = 20 }
+            #expect(report.failures.isEmpty)
+            let task = try archive.task(matching: id)
+            #expect(task.status == "completed")
+            let messages = try archive.messages(of: task.rowID)
+            #expect(messages.map(\.role) == ["user", "assistant"])
+            #expect(messages.last?.content == "2+2 equals 4.")
+            #expect(!messages.contains { $0.remoteID.hasPrefix("live-") })
+            let events = try archive.events(of: task.rowID)
+            let sessions = Set(events.map(\.session))
+            #expect(sessions.count > 1, "the drop after 5 events should force reconnects")
+            for session in sessions {
+                let seqs = events.filter { $0.session == session }.map(\.seq)
+                #expect(seqs == Array(1...seqs.count), "events in arrival order, none twice")
+            }
+            #expect(events.contains { $0.type == "content" })
+            let diffs = try await differences(archive, rig.emulator)
+            #expect(diffs.isEmpty, "\(diffs.prefix(5))")
+        }
+    }
+}
