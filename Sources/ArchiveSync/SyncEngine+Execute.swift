@@ -116,6 +116,11 @@ extension SyncEngine {
         let key = Digest.sha256([fingerprint, baseURL, taskID, artifact.path, String(artifact.size ?? -1), artifact.modifiedAt ?? ""]
             .joined(separator: "\u{0}"))
         let writer = try archive.blobs.resumableWriter(key: key)
+        // A crash can come after the last byte was written and before the blob was moved into place.
+        if let size = artifact.size {
+            if writer.size == size { return try writer.finish(expectedSize: size) }
+            if writer.size > size { try writer.reset() }
+        }
         var attempt = 0
         while true {
             attempt += 1
@@ -126,6 +131,9 @@ extension SyncEngine {
                 }
                 let expected = artifact.size ?? result.totalBytes
                 return try writer.finish(expectedSize: expected)
+            } catch let error as SigmicAPIError where error.status == 416 && writer.size > 0 && attempt < client.configuration.retry.maxAttempts {
+                // The partial file does not fit the server's file (it changed): start over.
+                try writer.reset()
             } catch let error as SigmicAPIError where error.isRetryable && attempt < client.configuration.retry.maxAttempts {
                 let delay = client.configuration.retry.delay(beforeRetry: attempt, retryAfter: error.retryAfter, unit: Double.random(in: 0..<1))
                 try await Task.sleep(nanoseconds: UInt64(delay * 1e9))

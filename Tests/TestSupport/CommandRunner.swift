@@ -34,6 +34,31 @@ public enum CommandRunner {
         }
     }
 
+    /// Starts the binary, SIGKILLs it after `seconds`, and waits for it. Returns true if it was still
+    /// running when killed (false if it had already finished).
+    public static func killAfter(_ seconds: Double, _ arguments: [String], environment: [String: String] = [:]) async throws -> Bool {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["SIGMIC_ARCHIVE", "SIGMIC_API_KEY", "SIGMIC_BASE_URL", "XDG_DATA_HOME"] { env[key] = nil }
+        env.merge(environment) { _, new in new }
+        process.environment = env
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+        let running = process.isRunning
+        if running { kill(process.processIdentifier, SIGKILL) }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            Thread {
+                process.waitUntilExit()
+                continuation.resume()
+            }.start()
+        }
+        return running && process.terminationReason == .uncaughtSignal
+    }
+
     /// Runs `executable` with `arguments`; the environment is the test's, minus anything that would point
     /// at a real archive or key, plus `environment`.
     public static func run(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:],
