@@ -59,6 +59,8 @@ let package = Package(
             name: "ArchiveCLI",
             dependencies: [
                 "ArchiveStore", "ArchiveSync", "SigmicAPI",
+                // `demo` runs the bundled emulator, so the one binary can show everything offline.
+                "SigmicEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -146,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveCLITests",
-            dependencies: ["ArchiveStore", "TestSupport", "sigmic-archive"],
+            dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive"],
             swiftSettings: strictness
         ),
     ],

@@ -39,6 +39,7 @@ struct Sync: AsyncParsableCommand {
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
             // Check the key before touching the archive: a wrong key writes nothing.
+            let requestsBefore = client.requestCount
             let first: TaskPage?
             do {
                 first = tasks.isEmpty ? try await client.listTasks(limit: 100, offset: 0) : nil
@@ -54,9 +55,10 @@ struct Sync: AsyncParsableCommand {
             options.downloadArtifacts = !noArtifacts
             options.jobs = jobs
             options.wait = wait
-            let report: SyncReport
+            var report: SyncReport
             do {
                 report = try await engine.run(options, firstPage: first)
+                report.requests = client.requestCount - requestsBefore
             } catch let error as SigmicAPIError {
                 display.finish()
                 throw CLIError(description: Self.explain(error, baseURL: connection.resolvedBaseURL))

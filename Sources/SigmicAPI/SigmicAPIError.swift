@@ -10,8 +10,10 @@ public struct SigmicAPIError: Error, Sendable, Equatable, CustomStringConvertibl
         case rateLimited
         /// 5xx: retry with backoff.
         case server
-        /// Connection refused, reset or closed early: retry with backoff.
+        /// Connection reset or closed early: retry with backoff.
         case transport
+        /// Nothing listens there (connection refused, unknown host): reported at once, not retried.
+        case unreachable
         /// No response, or a stream silent past its idle timeout: retry.
         case timeout
         /// The server's answer does not have the documented shape.

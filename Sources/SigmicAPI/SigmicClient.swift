@@ -59,7 +59,9 @@ public final class SigmicClient: Sendable {
     /// An `HTTPClient` for this API: certificate verification stays on (the default, never relaxed).
     public static func makeHTTPClient() -> HTTPClient {
         var configuration = HTTPClient.Configuration()
-        configuration.timeout.connect = .seconds(15)
+        configuration.timeout.connect = .seconds(10)
+        // Fail a refused connection at once; our own retry policy decides whether to try again.
+        configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
@@ -178,6 +180,11 @@ public final class SigmicClient: Sendable {
                 return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(client))")
             }
         }
-        return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(error))")
+        let text = String(describing: error)
+        if text.contains("Connection refused") || text.contains("connectionRefused") || text.contains("No address")
+            || text.contains("unknown host") || text.contains("NXDOMAIN") {
+            return SigmicAPIError(kind: .unreachable, request: label, message: "cannot connect: nothing answers at that address (\(text))")
+        }
+        return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(text))")
     }
 }

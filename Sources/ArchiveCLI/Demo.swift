@@ -1,0 +1,80 @@
+import ArchiveStore
+import ArchiveSync
+import ArgumentParser
+import Foundation
+import SigmicAPI
+import SigmicEmulator
+
+struct Demo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Try everything offline: start the bundled API emulator, sync it into a fresh archive, search it.",
+        discussion: """
+            Needs no key and no network: the emulator listens on 127.0.0.1 only and stops when the demo ends. \
+            The archive goes to a new temporary folder unless --archive is given; your real archive is not touched.
+            """)
+
+    @Option(help: ArgumentHelp("Archive folder for the demo (default: a new temporary folder).", valueName: "dir"))
+    var archive: String?
+    @Option(help: "Tasks in the generated account.")
+    var tasks = 60
+    @Option(help: "Seed of the generated account.")
+    var seed: UInt64 = 1
+
+    func validate() throws {
+        guard (1...10_000).contains(tasks) else { throw ValidationError("--tasks must be 1…10000") }
+    }
+
+    func run() async throws {
+        let folder = archive.map { URL(fileURLWithPath: $0) }
+            ?? URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sigmic-archive-demo-\(UUID().uuidString.prefix(8).lowercased())")
+        var config = EmulatorConfiguration()
+        config.seed = seed
+        config.tasksPerKey = tasks
+        config.stepInterval = 0.15
+        config.startDelay = 0.3
+        let emulator = try await Emulator.start(config)
+        do {
+            try await show(emulator: emulator, folder: folder)
+            await emulator.shutdown()
+        } catch {
+            await emulator.shutdown()
+            throw error
+        }
+    }
+
+    private func show(emulator: Emulator, folder: URL) async throws {
+        Terminal.print("1. Started the API emulator at \(emulator.baseURL) with \(tasks) generated tasks (seed \(seed)).")
+        try await HTTPClientBox.with { http in
+            let client = try SigmicClient(SigmicClient.Configuration(baseURL: emulator.baseURL, apiKey: emulator.keys[0]), httpClient: http.client)
+            let id = try await client.createTask(CreateTaskRequest(message: "What are the three laws of robotics?"))
+            Terminal.print("2. Created a new task \(id.prefix(8)) — it is running now, so the sync will follow it live.")
+            let archive = try Archive.open(at: folder)
+            let display = ProgressDisplay(enabled: Terminal.stderrIsTerminal)
+            let engine = SyncEngine(archive: archive, client: client) { display.update($0) }
+            var options = SyncEngine.Options()
+            options.wait = 4
+            let report = try await engine.run(options)
+            display.finish()
+            Terminal.print("3. Synced into \(folder.path):")
+            Terminal.print("   " + Sync.summary(report))
+            let query = try SearchQuery.parse("\"error budget\"")
+            let hits = try archive.search(query, options: SearchOptions(limit: 3))
+            Terminal.print("4. Searched the archive, offline, for \"error budget\": \(hits.count == 3 ? "top 3" : "\(hits.count)") of the matches:")
+            for hit in hits {
+                let snippet = hit.snippet.replacingOccurrences(of: String(SearchHit.matchStart), with: "[")
+                    .replacingOccurrences(of: String(SearchHit.matchEnd), with: "]").split(whereSeparator: \.isNewline).joined(separator: " ")
+                Terminal.print("   \(hit.taskID.prefix(8))  \(hit.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(snippet.prefix(90))")
+            }
+            let status = try archive.status()
+            Terminal.print("5. The archive now holds \(status.tables["task"] ?? 0) tasks, \(status.tables["message"] ?? 0) messages, \(status.tables["stream_event"] ?? 0) live events and \(status.artifacts.stored) artifacts (\(Status.bytes(status.blobBytes))).")
+            Terminal.print("""
+
+                Try next (the emulator has stopped; everything below reads the archive only):
+                  export SIGMIC_ARCHIVE=\(folder.path)
+                  sigmic-archive status
+                  sigmic-archive status --json
+                To mirror a real account: export SIGMIC_API_KEY=sigmic_… and run `sigmic-archive sync`.
+                """)
+        }
+    }
+}

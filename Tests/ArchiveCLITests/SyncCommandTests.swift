@@ -1,0 +1,88 @@
+import ArchiveStore
+import Foundation
+import SigmicEmulator
+import Testing
+import TestSupport
+
+@Suite struct SyncCommandTests {
+    func withWorld<T>(_ body: (Emulator, TempFolder) async throws -> T) async throws -> T {
+        var config = EmulatorConfiguration()
+        config.tasksPerKey = 25
+        config.statusMix = [("completed", 1)]
+        let emulator = try await Emulator.start(config)
+        let folder = try TempFolder("cli-sync")
+        do {
+            let result = try await body(emulator, folder)
+            await emulator.shutdown()
+            return result
+        } catch {
+            await emulator.shutdown()
+            throw error
+        }
+    }
+
+    @Test func syncPrintsItsSummaryAsJSONAndAResyncChangesNothing() async throws {
+        try await withWorld { emulator, folder in
+            let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
+            let first = try await CommandRunner.runDetached(["sync", "--json"], environment: env)
+            #expect(first.status == 0, "\(first.stderr)")
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+            #expect((json["tasks"] as? [String: Int])?["new"] == 25)
+            #expect((json["artifacts"] as? [String: Any])?["downloaded"] as? Int ?? 0 > 0)
+            for key in ["messages", "events", "requests", "seconds"] { #expect(json[key] != nil, "\(key)") }
+            let again = try await CommandRunner.runDetached(["sync"], environment: env)
+            #expect(again.status == 0)
+            #expect(again.stdout.contains("0 new, 0 updated, 25 unchanged"))
+            #expect(again.stdout.contains("1 requests"))
+        }
+    }
+
+    @Test func aWrongKeyIsOneLineAndCreatesNothing() async throws {
+        try await withWorld { emulator, folder in
+            let archive = folder.path("never")
+            let result = try await CommandRunner.runDetached(["sync", "--archive", archive.path], environment: [
+                "SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": "sigmic_" + String(repeating: "9", count: 64),
+            ])
+            #expect(result.status == 1)
+            #expect(result.stderr.hasPrefix("sigmic-archive: error: the API rejected the key (INVALID_API_KEY)"))
+            #expect(result.stderr.split(separator: "\n").count == 1)
+            #expect(!result.stderr.contains(String(repeating: "9", count: 20)), "the key must not be echoed")
+            #expect(!FileManager.default.fileExists(atPath: archive.path))
+        }
+    }
+
+    @Test func aMissingKeyOrAPlainHTTPRemoteIsRefusedWithAReason() async throws {
+        let folder = try TempFolder("cli-sync-refuse")
+        let noKey = try await CommandRunner.runDetached(["sync", "--archive", folder.path("a").path])
+        #expect(noKey.status == 1 && noKey.stderr.contains("SIGMIC_API_KEY"))
+        let plain = try await CommandRunner.runDetached(["sync", "--archive", folder.path("a").path, "--base-url", "http://example.com"],
+                                                        environment: ["SIGMIC_API_KEY": "sigmic_x"])
+        #expect(plain.status == 1 && plain.stderr.contains("refusing plain http://"))
+        let html = try await CommandRunner.runDetached(["sync", "--archive", folder.path("a").path, "--base-url", "http://127.0.0.1:1"],
+                                                       environment: ["SIGMIC_API_KEY": "sigmic_x"])
+        #expect(html.status == 1 && html.stderr.hasPrefix("sigmic-archive: error: "))
+    }
+
+    @Test func theKeyCanComeFromAFile() async throws {
+        try await withWorld { emulator, folder in
+            let keyFile = folder.path("key")
+            try Data((emulator.keys[0] + "\n").utf8).write(to: keyFile)
+            let result = try await CommandRunner.runDetached(["sync", "--archive", folder.path("a").path, "--api-key-file", keyFile.path,
+                                                              "--base-url", emulator.baseURL, "--no-artifacts"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(try Archive.open(at: folder.path("a")).status().artifacts.stored == 0)
+        }
+    }
+
+    @Test func demoRunsOnAFreshMachine() async throws {
+        let folder = try TempFolder("cli-demo")
+        let result = try await CommandRunner.runDetached(["demo", "--archive", folder.path("demo").path, "--tasks", "20"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains("Started the API emulator"))
+        #expect(result.stdout.contains("Synced:"))
+        #expect(result.stdout.contains("Try next"))
+        let status = try Archive.open(at: folder.path("demo")).status()
+        #expect((status.tables["task"] ?? 0) == 21)
+        #expect((status.tables["stream_event"] ?? 0) > 0)
+    }
+}
