@@ -59,9 +59,11 @@ extension SyncEngine {
     /// Reads one connection until it ends or the deadline passes.
     func readSession(_ id: String, row: TaskRowID, session: AttachSessionID, deadline: ContinuousClock.Instant) async throws -> SessionOutcome {
         let recorder = SessionRecorder(archive: archive, task: row, session: session)
+        let onEvent = self.onEvent
         let reader = Task { () throws -> SessionOutcome in
             for try await record in client.stream(id) {
                 try await recorder.record(record)
+                onEvent(id, record.event)
                 switch record.event {
                 case .done, .error: return .finished
                 case .historyDone(_, let streaming) where !streaming: return .idle
@@ -76,7 +78,12 @@ extension SyncEngine {
         }
         defer { timer.cancel() }
         do {
-            let outcome = try await reader.value
+            // Cancelling the sync (Ctrl-C in `watch`) ends the read; what arrived is already committed.
+            let outcome = try await withTaskCancellationHandler {
+                try await reader.value
+            } onCancel: {
+                reader.cancel()
+            }
             let count = await recorder.count
             _ = await state.update { $0.events += count }
             return outcome

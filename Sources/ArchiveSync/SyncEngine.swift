@@ -27,14 +27,20 @@ public final class SyncEngine: Sendable {
     let baseURL: String
     let fingerprint: String
     let progress: @Sendable (SyncProgress) -> Void
+    let onEvent: @Sendable (String, TaskStreamEvent) -> Void
     let state = SyncState()
 
-    public init(archive: Archive, client: SigmicClient, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }) {
+    /// - Parameters:
+    ///   - progress: called as tasks finish (for a progress line).
+    ///   - onEvent: called with each live event after it is committed (task id, event), for `watch`.
+    public init(archive: Archive, client: SigmicClient, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in },
+                onEvent: @escaping @Sendable (String, TaskStreamEvent) -> Void = { _, _ in }) {
         self.archive = archive
         self.client = client
         self.baseURL = client.configuration.baseURL
         self.fingerprint = KeyFingerprint.of(client.configuration.apiKey)
         self.progress = progress
+        self.onEvent = onEvent
     }
 
     /// Runs one sync. `firstPage` is the list page the caller already read to check the key (so a wrong
@@ -43,6 +49,7 @@ public final class SyncEngine: Sendable {
     public func run(_ options: Options, firstPage: TaskPage? = nil) async throws -> SyncReport {
         let started = ContinuousClock.now
         let requestsBefore = client.requestCount
+        await state.reset()
         let account = try archive.write { try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
         let mode = !options.taskIDs.isEmpty ? "tasks" : options.full ? "full" : "incremental"
         let run = try archive.write { try $0.beginSyncRun(account: account, mode: mode) }
@@ -175,6 +182,7 @@ actor SyncState {
     private var totals = Totals()
 
     func snapshot() -> Totals { totals }
+    func reset() { totals = Totals() }
     func update(_ change: (inout Totals) -> Void) -> Totals {
         change(&totals)
         return totals

@@ -126,3 +126,18 @@ import TestSupport
         }
     }
 }
+
+@Suite struct SyncEngineReuseTests {
+    @Test func oneEngineRunTwiceReportsEachRunOnItsOwn() async throws {
+        try await withSyncRig { rig in
+            let archive = try rig.archive()
+            let engine = SyncEngine(archive: archive, client: try rig.client())
+            var options = SyncEngine.Options()
+            options.wait = 1
+            let first = try await engine.run(options)
+            let second = try await engine.run(options)
+            #expect(first.tasks.new == 40)
+            #expect(second.tasks.new == 0 && second.tasks.unchanged == 40 && second.messages == 0)
+        }
+    }
+}

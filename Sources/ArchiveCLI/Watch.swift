@@ -1,0 +1,109 @@
+import ArchiveStore
+import ArchiveSync
+import ArgumentParser
+import Foundation
+import SigmicAPI
+
+struct Watch: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Keep syncing: poll the task list every --interval seconds and follow every running task live.",
+        discussion: """
+            On a terminal, each live task's status, tool calls and streamed text are shown as they arrive. \
+            Ctrl-C stops cleanly: every event received so far is already saved.
+            """)
+
+    @OptionGroup var archiveOptions: ArchiveOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    @Option(help: "Seconds between list polls (running tasks are followed continuously meanwhile).")
+    var interval = 15.0
+    @Option(help: "Tasks fetched at the same time.")
+    var jobs = 8
+    @Flag(help: "Skip artifact bytes.")
+    var noArtifacts = false
+
+    func validate() throws {
+        guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1…64") }
+    }
+
+    func run() async throws {
+        try await HTTPClientBox.with { http in
+            let client = try connection.makeClient(http: http)
+            do {
+                _ = try await client.listTasks(limit: 1, offset: 0)
+            } catch {
+                throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
+            }
+            let archive = try archiveOptions.open()
+            let live = Terminal.stderrIsTerminal || Terminal.stdoutIsTerminal
+            let engine = SyncEngine(archive: archive, client: client, onEvent: { id, event in
+                if live, let line = Self.describe(event) { Terminal.print("[\(id.prefix(8))] \(line)") }
+            })
+            var options = SyncEngine.Options()
+            options.jobs = jobs
+            options.downloadArtifacts = !noArtifacts
+            options.wait = interval
+            let loop = Task {
+                while !Task.isCancelled {
+                    let started = Date()
+                    do {
+                        let report = try await engine.run(options)
+                        Terminal.note(Sync.summary(report))
+                        for failure in report.failures { Terminal.note("task \(failure.taskId) not synced: \(failure.error)") }
+                    } catch let error as SigmicAPIError where error.kind == .auth {
+                        throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
+                    } catch is CancellationError {
+                        return
+                    } catch {
+                        if Task.isCancelled { return }
+                        Terminal.note("sync failed, retrying next round: \(Sync.explain(error, baseURL: connection.resolvedBaseURL))")
+                    }
+                    let rest = interval - Date().timeIntervalSince(started)
+                    if rest > 0 { try? await Task.sleep(nanoseconds: UInt64(rest * 1e9)) }
+                }
+            }
+            let stop = Interrupts.first()
+            let stopper = Task {
+                await stop()
+                loop.cancel()
+            }
+            defer { stopper.cancel() }
+            try await loop.value
+            Terminal.note("stopped; everything received is saved in \(archive.folder.path)")
+        }
+    }
+
+    static func describe(_ event: TaskStreamEvent) -> String? {
+        switch event {
+        case .status(let status): return "status: \(status)"
+        case .content(let text, _): return text.isEmpty ? nil : text.replacingOccurrences(of: "\n", with: "\n           ")
+        case .toolCall(_, let name, let status, _): return "tool \(name): \(status)"
+        case .toolResult(_, let status, _): return "tool result: \(status)"
+        case .thought(let subject, _): return "thinking: \(subject)"
+        case .done: return "done"
+        case .error(let message, let code): return "error: \(message)" + (code.map { " (\($0))" } ?? "")
+        default: return nil
+        }
+    }
+}
+
+/// SIGINT / SIGTERM as an async wait.
+enum Interrupts {
+    nonisolated(unsafe) static var sources: [any DispatchSourceSignal] = []
+
+    static func first() -> @Sendable () async -> Void {
+        let (stream, continuation) = AsyncStream<Void>.makeStream()
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { continuation.yield() }
+            source.resume()
+            sources.append(source)
+        }
+        return {
+            var iterator = stream.makeAsyncIterator()
+            _ = await iterator.next()
+        }
+    }
+}
