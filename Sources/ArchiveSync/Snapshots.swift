@@ -1,3 +1,4 @@
+import Foundation
 import ArchiveStore
 import SigmicAPI
 
@@ -37,8 +38,14 @@ enum Snapshots {
                         attachedFilesJSON: JSONValue.text(message.attachedFiles), rawJSON: message.raw.canonicalText)
     }
 
+    /// SQLite text cannot carry NUL through every reader, so a NUL in a server-supplied name is stored as
+    /// U+2400 (␀); the exact name stays in the raw JSON.
+    static func visible(_ name: String) -> String {
+        name.contains("\u{0}") ? name.replacingOccurrences(of: "\u{0}", with: "\u{2400}") : name
+    }
+
     static func artifact(_ artifact: APIArtifact) -> ArtifactSnapshot {
-        ArtifactSnapshot(path: artifact.path, name: artifact.name, size: artifact.size, mimeType: artifact.mimeType,
+        ArtifactSnapshot(path: visible(artifact.path), name: visible(artifact.name), size: artifact.size, mimeType: artifact.mimeType,
                          category: artifact.category, modifiedAt: time(artifact.modifiedAt), rawJSON: artifact.raw.canonicalText)
     }
 }

@@ -60,25 +60,23 @@ extension SyncEngine {
         }
         let history = try await client.history(id)
         var artifacts: [APIArtifact]?
-        var stored: [String: StoredBlob] = [:]
+        var stored: [Data: StoredBlob] = [:]
         if options.downloadArtifacts {
             // One file per path: should a listing repeat a path, its last entry wins.
-            var byPath: [String: APIArtifact] = [:]
-            let all = try await client.artifacts(id)
-            for artifact in all { byPath[artifact.path] = artifact }
-            let list = all.filter { byPath[$0.path] == $0 }.reduce(into: [APIArtifact]()) { kept, artifact in
-                if !kept.contains(where: { $0.path == artifact.path }) { kept.append(artifact) }
-            }
+            // Paths are compared as bytes: Swift's String equality would merge `café` and `cafe\u{301}`,
+            // which are two files to the server and to SQLite.
+            var seen = Set<Data>()
+            let list = Array(try await client.artifacts(id).reversed().filter { seen.insert(Data($0.path.utf8)).inserted }.reversed())
             artifacts = list
             let known = try existingArtifacts(id, account: account)
             for artifact in list {
-                if let previous = known[artifact.path], previous.isStored, previous.size == artifact.size,
+                if let previous = known[Data(Snapshots.visible(artifact.path).utf8)], previous.isStored, previous.size == artifact.size,
                    previous.modifiedAt == Snapshots.time(artifact.modifiedAt) {
                     _ = await state.update { $0.artifacts.skipped += 1 }
                     continue
                 }
                 let blob = try await download(artifact, taskID: id)
-                stored[artifact.path] = blob
+                stored[Data(artifact.path.utf8)] = blob
                 _ = await state.update {
                     $0.artifacts.downloaded += 1
                     $0.artifacts.bytes += blob.size
@@ -94,7 +92,7 @@ extension SyncEngine {
             if let artifacts {
                 let rows = try writer.upsertArtifacts(artifacts.map(Snapshots.artifact), task: row)
                 for (artifact, artifactRow) in zip(artifacts, rows) {
-                    if let blob = stored[artifact.path] { try writer.recordArtifactBlob(artifactRow, blob: blob) }
+                    if let blob = stored[Data(artifact.path.utf8)] { try writer.recordArtifactBlob(artifactRow, blob: blob) }
                 }
             }
             try writer.markSynced(row, status: listed?.status ?? task.status, activityAt: syncedActivity,
@@ -104,9 +102,9 @@ extension SyncEngine {
         return .settled
     }
 
-    func existingArtifacts(_ id: String, account: AccountID) throws -> [String: StoredArtifact] {
+    func existingArtifacts(_ id: String, account: AccountID) throws -> [Data: StoredArtifact] {
         guard let row = try archive.localTaskStates(account: account)[id]?.rowID else { return [:] }
-        return Dictionary(try archive.artifacts(of: row).map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        return Dictionary(try archive.artifacts(of: row).map { (Data($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// Streams an artifact into the blob store: a temp file named after (account, task, path, size,

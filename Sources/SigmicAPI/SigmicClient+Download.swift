@@ -28,17 +28,9 @@ extension SigmicClient {
         var request = makeRequest(.GET, path, query: [("path", artifactPath)])
         request.headers.replaceOrAdd(name: "Accept", value: "*/*")
         if offset > 0 { request.headers.add(name: "Range", value: "bytes=\(offset)-") }
-        countRequest()
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
-        } catch {
-            throw Self.transportError(error, label: label)
-        }
+        let response = try await open(request, label: label, accepted: 200...206)
         let status = Int(response.status.code)
         guard status == 200 || status == 206 else {
-            let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
-            _ = try Self.reply(status: status, headers: response.headers, body: body, label: label)
             throw SigmicAPIError(kind: .http, request: label, status: status, message: "unexpected status for a download")
         }
         let length = response.headers.first(name: "Content-Length").flatMap(Int64.init)

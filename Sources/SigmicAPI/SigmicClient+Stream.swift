@@ -31,7 +31,7 @@ extension SigmicClient {
             let task = Task {
                 do {
                     let response = try await self.withRetries(idempotent: true) { () async throws(SigmicAPIError) -> HTTPClientResponse in
-                        try await self.openStream(streamRequest, label: label)
+                        try await self.open(streamRequest, label: label, accepted: 200...200)
                     }
                     try await Self.pump(response.body, idleTimeout: idleTimeout, label: label) { record in
                         continuation.yield(record)
@@ -43,22 +43,6 @@ extension SigmicClient {
             }
             continuation.onTermination = { _ in task.cancel() }
         }
-    }
-
-    private func openStream(_ request: HTTPClientRequest, label: String) async throws(SigmicAPIError) -> HTTPClientResponse {
-        countRequest()
-        let response: HTTPClientResponse
-        do {
-            response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
-        } catch {
-            throw Self.transportError(error, label: label)
-        }
-        guard response.status == .ok else {
-            let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
-            _ = try Self.reply(status: Int(response.status.code), headers: response.headers, body: body, label: label)
-            throw SigmicAPIError(kind: .http, request: label, status: Int(response.status.code), message: "unexpected status for a stream")
-        }
-        return response
     }
 
     /// Reads the body through the SSE parser, with a watchdog that ends the read after `idleTimeout`

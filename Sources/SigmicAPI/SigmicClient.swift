@@ -138,16 +138,33 @@ public final class SigmicClient: Sendable {
     }
 
     private func once(_ request: HTTPClientRequest, label: String) async throws(SigmicAPIError) -> Reply {
-        countRequest()
+        let response = try await open(request, label: label)
+        let body: ByteBuffer
         do {
-            let response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
-            let body = try await response.body.collect(upTo: configuration.maxBodyBytes)
-            return try Self.reply(status: Int(response.status.code), headers: response.headers, body: body, label: label)
-        } catch let error as SigmicAPIError {
-            throw error
+            body = try await response.body.collect(upTo: configuration.maxBodyBytes)
         } catch {
             throw Self.transportError(error, label: label)
         }
+        return try Self.reply(status: Int(response.status.code), headers: response.headers, body: body, label: label)
+    }
+
+    /// Sends a request and returns once the response head has arrived (the body may still be
+    /// streaming). A status outside `accepted` is read as the error envelope and thrown.
+    func open(_ request: HTTPClientRequest, label: String, accepted: ClosedRange<Int> = 200...299) async throws(SigmicAPIError) -> HTTPClientResponse {
+        countRequest()
+        let response: HTTPClientResponse
+        do {
+            response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+        } catch {
+            throw Self.transportError(error, label: label)
+        }
+        let status = Int(response.status.code)
+        guard accepted.contains(status) else {
+            let body = (try? await response.body.collect(upTo: 1 << 20)) ?? ByteBuffer()
+            _ = try Self.reply(status: status, headers: response.headers, body: body, label: label)
+            throw SigmicAPIError(kind: .http, request: label, status: status, message: "unexpected HTTP status \(status)")
+        }
+        return response
     }
 
     static func reply(status: Int, headers: HTTPHeaders, body: ByteBuffer, label: String) throws(SigmicAPIError) -> Reply {

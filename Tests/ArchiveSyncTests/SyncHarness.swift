@@ -68,7 +68,8 @@ func differences(_ archive: Archive, _ emulator: Emulator) async throws -> [Stri
         if messages.map(\.content) != task.messages.map(\.content) { problems.append("\(task.id): message content differs") }
         let artifacts = try archive.artifacts(of: stored.rowID)
         for file in task.files {
-            guard let artifact = artifacts.first(where: { $0.path == file.path }) else {
+            let stored = file.path.replacingOccurrences(of: "\u{0}", with: "\u{2400}")  // how NUL is archived
+            guard let artifact = artifacts.first(where: { Array($0.path.utf8) == Array(stored.utf8) }) else {
                 problems.append("\(task.id): no artifact \(file.path)")
                 continue
             }

@@ -192,3 +192,21 @@ import TestSupport
         }
     }
 }
+
+@Suite struct EmulatorQueryTests {
+    @Test func aDownloadPathMayUsePlusForSpaceAsFormsDo() async throws {
+        try await withEmulator { emulator in
+            let response = try await emulator.send("POST", "/api/v1/tasks", json: #"{"message":"x"}"#)
+            let id = try #require((try response.json()["data"] as? [String: Any])?["id"] as? String)
+            await emulator.world.waitForStatus(id, ["completed", "failed"])
+            let boundaryUpload = try await RawHTTP.request("POST", emulator.baseURL + "/api/v1/tasks/\(id)/messages", headers: [
+                "Authorization": "Bearer \(emulator.keys[0])", "Content-Type": "multipart/form-data; boundary=B",
+            ], body: Data("--B\r\nContent-Disposition: form-data; name=\"message\"\r\n\r\nhi\r\n--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"photo 1+2.txt\"\r\n\r\nbytes\r\n--B--\r\n".utf8))
+            #expect(boundaryUpload.status == 200)
+            for query in ["uploads%2Fphoto%201%2B2.txt", "uploads/photo+1%2B2.txt"] {
+                let download = try await emulator.get("/api/v1/tasks/\(id)/artifacts/download?path=\(query)")
+                #expect(download.status == 200 && download.text == "bytes", "\(query)")
+            }
+        }
+    }
+}

@@ -125,7 +125,7 @@ struct Handlers: Sendable {
 
     func download(_ request: Request, _ context: EmulatorContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        let file = try await world.file(key: context.keyIndex, id: id, path: request.uri.queryParameters["path"].map(String.init))
+        let file = try await world.file(key: context.keyIndex, id: id, path: Self.formValue("path", in: request.uri.query))
         let bytes = file.content()
         var start = 0
         var status = HTTPResponse.Status.ok
@@ -169,6 +169,18 @@ struct Handlers: Sendable {
             try await writer.finish(nil)
         }
         return Response(status: status, headers: headers, body: body)
+    }
+
+    /// A query parameter decoded as HTML forms encode it: `+` is a space, then percent-escapes. (The
+    /// vendor's Python client, through `requests`, sends `uploads/photo+1.png` for `photo 1.png`.)
+    static func formValue(_ name: String, in query: String?) -> String? {
+        guard let query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            guard parts.count == 2, parts[0] == name else { continue }
+            return String(parts[1]).replacingOccurrences(of: "+", with: " ").removingPercentEncoding
+        }
+        return nil
     }
 
     static func byteRange(_ header: String, size: Int) -> Range<Int>? {

@@ -130,7 +130,8 @@ public actor World {
     func file(key: Int, id: String, path: String?) throws(APIError) -> EmulatedFile {
         let task = try owned(key: key, id: id)
         guard let path, !path.isEmpty else { throw .validation("Missing path query parameter") }
-        if let file = task.files.first(where: { $0.path == path }) { return file }
+        // Byte equality: `café` and `cafe\u{301}` are different files (String == would merge them).
+        if let file = task.files.first(where: { $0.path.utf8.elementsEqual(path.utf8) }) { return file }
         // [I] §9.49: a path that tries to leave the workspace is a validation error.
         if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
             throw .validation("Invalid path")
