@@ -56,6 +56,8 @@ extension SyncEngine {
     func fetch(_ id: String, listed: ListedTask?, account: AccountID, options: Options) async throws -> FetchOutcome {
         let task = try await client.getTask(id)
         if SyncPlanner.liveStatuses.contains(task.status) && options.wait > 0 {
+            // Recorded now, so a task known only by id (`--task`) has a row to attach events to.
+            try archive.write { _ = try $0.upsertFetchedTask(Snapshots.task(task), account: account) }
             return .live
         }
         let history = try await client.history(id)

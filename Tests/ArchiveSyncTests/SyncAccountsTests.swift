@@ -57,3 +57,21 @@ import TestSupport
         }
     }
 }
+
+@Suite struct SyncChosenLiveTaskTests {
+    @Test func aChosenRunningTaskIsFollowedToTheEnd() async throws {
+        try await withSyncRig({ $0.startDelay = 0.2 }) { rig in
+            let archive = try rig.archive()
+            let id = try await rig.client().createTask(CreateTaskRequest(message: "What is 2+2?"))
+            let report = try await rig.sync(archive) {
+                $0.taskIDs = [id]
+                $0.wait = 20
+            }
+            #expect(report.failures.isEmpty, "\(report.failures)")
+            let task = try archive.task(matching: id)
+            #expect(task.status == "completed")
+            #expect(try archive.messages(of: task.rowID).last?.content == "2+2 equals 4.")
+            #expect(try !archive.events(of: task.rowID).isEmpty)
+        }
+    }
+}
