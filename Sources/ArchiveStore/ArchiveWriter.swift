@@ -207,6 +207,21 @@ extension Archive {
         }
     }
 
+    /// The same, for async callers: waiting for the single writer suspends the task instead of blocking
+    /// one of the few threads Swift's concurrency runtime has (with many tasks syncing at once, blocked
+    /// threads would starve the network I/O).
+    public func write<T: Sendable>(_ body: @Sendable (ArchiveWriter) throws -> T) async throws -> T {
+        if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
+        let stamp = Timestamp.string(from: now())
+        do {
+            return try await pool.write { db in
+                try body(ArchiveWriter(db: db, now: stamp))
+            }
+        } catch let error as DatabaseError {
+            throw ArchiveError(error, path: databaseURL.path, operation: "writing to the archive")
+        }
+    }
+
     /// Runs a read in a consistent snapshot, mapping SQLite errors to archive errors.
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
         do {

@@ -44,7 +44,7 @@ extension SyncEngine {
         } catch {
             let message = (error as? SigmicAPIError)?.description ?? String(describing: error)
             if let row = try? archive.localTaskStates(account: account)[action.taskID]?.rowID {
-                try? archive.write { try $0.markFailed(row, error: message) }
+                try? await archive.write { try $0.markFailed(row, error: message) }
             }
             _ = await state.update { $0.failures.append(SyncReport.Failure(taskId: action.taskID, error: message)) }
         }
@@ -57,7 +57,7 @@ extension SyncEngine {
         let task = try await client.getTask(id)
         if SyncPlanner.liveStatuses.contains(task.status) && options.wait > 0 {
             // Recorded now, so a task known only by id (`--task`) has a row to attach events to.
-            try archive.write { _ = try $0.upsertFetchedTask(Snapshots.task(task), account: account) }
+            try await archive.write { _ = try $0.upsertFetchedTask(Snapshots.task(task), account: account) }
             return .live
         }
         let history = try await client.history(id)
@@ -88,13 +88,14 @@ extension SyncEngine {
         let messages = history.messages.map(Snapshots.message)
         let syncedActivity = listed?.lastActivityAt ?? [task.completedAt, task.startedAt, task.createdAt].compactMap { $0 }.max()
         let syncedCount = listed?.messageCount ?? history.messages.count
-        try archive.write { writer in
+        let (listedArtifacts, downloaded) = (artifacts, stored)
+        try await archive.write { writer in
             let row = try writer.upsertFetchedTask(Snapshots.task(task), account: account)
             try writer.replaceHistory(messages, task: row)
-            if let artifacts {
+            if let artifacts = listedArtifacts {
                 let rows = try writer.upsertArtifacts(artifacts.map(Snapshots.artifact), task: row)
                 for (artifact, artifactRow) in zip(artifacts, rows) {
-                    if let blob = stored[Data(artifact.path.utf8)] { try writer.recordArtifactBlob(artifactRow, blob: blob) }
+                    if let blob = downloaded[Data(artifact.path.utf8)] { try writer.recordArtifactBlob(artifactRow, blob: blob) }
                 }
             }
             try writer.markSynced(row, status: listed?.status ?? task.status, activityAt: syncedActivity,

@@ -11,14 +11,14 @@ extension SyncEngine {
     func follow(_ id: String, account: AccountID, options: Options, isNew: Bool) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int64(options.wait * 1000))
         let row = try ensureRow(id, account: account)
-        try archive.write { try $0.markLive(row) }
+        try await archive.write { try $0.markLive(row) }
         var attempt = 0
         var settled = false
         while !settled && ContinuousClock.now < deadline {
             attempt += 1
-            let session = try archive.write { try $0.beginAttachSession(task: row) }
+            let session = try await archive.write { try $0.beginAttachSession(task: row) }
             let outcome = try await readSession(id, row: row, session: session, deadline: deadline)
-            try archive.write { try $0.endAttachSession(session, reason: outcome.reason) }
+            try await archive.write { try $0.endAttachSession(session, reason: outcome.reason) }
             switch outcome {
             case .finished, .idle:
                 settled = true
@@ -122,7 +122,7 @@ actor SessionRecorder {
         self.session = session
     }
 
-    func record(_ record: StreamRecord) throws {
+    func record(_ record: StreamRecord) async throws {
         seq += 1
         count += 1
         let event = StreamEventSnapshot(seq: seq, type: record.type, data: record.data, receivedAt: Timestamp.string(from: Date()))
@@ -133,7 +133,7 @@ actor SessionRecorder {
                 live = true
                 let (events, messages, task, session) = (pending, replayed, self.task, self.session)
                 pending = []
-                try archive.write { writer in
+                try await archive.write { writer in
                     try writer.appendEvents(events, session: session)
                     try writer.upsertMessages(messages, task: task)
                 }
@@ -147,10 +147,10 @@ actor SessionRecorder {
             provisional = MessageSnapshot(remoteID: "live-\(session.rawValue)", role: "assistant", content: text,
                                           createdAt: event.receivedAt, rawJSON: "{}")
         }
-        let messages = replayed
-        try archive.write { writer in
+        let messages = provisional.map { replayed + [$0] }
+        try await archive.write { writer in
             try writer.appendEvents([event], session: session)
-            if let provisional { try writer.upsertMessages(messages + [provisional], task: task) }
+            if let messages { try writer.upsertMessages(messages, task: task) }
         }
     }
 }

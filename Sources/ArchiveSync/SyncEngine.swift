@@ -50,9 +50,9 @@ public final class SyncEngine: Sendable {
         let started = ContinuousClock.now
         let requestsBefore = client.requestCount
         await state.reset()
-        let account = try archive.write { try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
+        let account = try await archive.write { try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
         let mode = !options.taskIDs.isEmpty ? "tasks" : options.full ? "full" : "incremental"
-        let run = try archive.write { try $0.beginSyncRun(account: account, mode: mode) }
+        let run = try await archive.write { try $0.beginSyncRun(account: account, mode: mode) }
         let local = try archive.localTaskStates(account: account)
         var report = SyncReport()
         do {
@@ -71,16 +71,18 @@ public final class SyncEngine: Sendable {
             report.live = totals.live
             report.requests = client.requestCount - requestsBefore
             report.seconds = Self.seconds(since: started)
-            try archive.write { writer in
+            let finished = report
+            try await archive.write { writer in
                 if options.taskIDs.isEmpty {
                     try writer.updateCursor(account: account, highWaterActivity: highWater, full: options.full)
                 }
-                try writer.finishSyncRun(run, outcome: report.failures.isEmpty ? "ok" : "partial", totals: report.totals, error: nil)
+                try writer.finishSyncRun(run, outcome: finished.failures.isEmpty ? "ok" : "partial", totals: finished.totals, error: nil)
             }
             return report
         } catch {
-            try? archive.write { writer in
-                try writer.finishSyncRun(run, outcome: "failed", totals: report.totals, error: String(describing: error))
+            let (partial, reason) = (report, String(describing: error))
+            try? await archive.write { writer in
+                try writer.finishSyncRun(run, outcome: "failed", totals: partial.totals, error: reason)
             }
             throw error
         }
@@ -104,7 +106,7 @@ public final class SyncEngine: Sendable {
             if let page, offset == 0 { current = page } else { current = try await client.listTasks(limit: options.pageSize, offset: offset) }
             page = nil
             let listed = current.tasks.map(Self.listed)
-            try record(current.tasks, account: account)
+            try await record(current.tasks, account: account)
             pages.append(listed)
             offset += current.tasks.count
             if SyncPlanner.canStopAfter(page: listed, pageSize: options.pageSize, hasMore: current.pagination.hasMore,
@@ -114,13 +116,13 @@ public final class SyncEngine: Sendable {
             // Tasks that moved to the top while we paged shifted out of the pages we had yet to read:
             // one more look at the top catches them, so none is skipped.
             let top = try await client.listTasks(limit: options.pageSize, offset: 0)
-            try record(top.tasks, account: account)
+            try await record(top.tasks, account: account)
             pages.insert(top.tasks.map(Self.listed), at: 0)
         }
         let listed = SyncPlanner.merge(pages)
         if options.full {
             let present = Set(listed.map(\.id))
-            try archive.write { try $0.reconcilePresence(account: account, present: present) }
+            try await archive.write { try $0.reconcilePresence(account: account, present: present) }
         }
         let highWater = listed.compactMap(\.lastActivityAt).max()
         return (SyncPlanner.plan(listed: listed, local: local), listed, highWater)
@@ -128,9 +130,9 @@ public final class SyncEngine: Sendable {
 
     /// Listing rows are recorded as they are read, so `tasks` shows new tasks at once; a task counts as
     /// synced only when its own commit lands.
-    func record(_ tasks: [APITask], account: AccountID) throws {
+    func record(_ tasks: [APITask], account: AccountID) async throws {
         guard !tasks.isEmpty else { return }
-        try archive.write { writer in
+        try await archive.write { writer in
             for task in tasks { try writer.upsertListedTask(Snapshots.task(task), account: account) }
         }
     }
