@@ -1,0 +1,34 @@
+import Foundation
+import SigmicAPI
+import Testing
+
+@Suite struct JSONValueTests {
+    @Test(arguments: [
+        #"{"a":1,"b":[true,false,null],"c":{"d":"e"}}"#,
+        #"[1.5,-2,3e2,0,"x\"y\\z\/\n\t\u00e9\ud83d\ude80"]"#,
+        #"  {"empty":{},"list":[],"s":""}  "#,
+        #""日本語 🚀""#,
+        "123",
+    ])
+    func parsesLikeFoundation(text: String) throws {
+        let ours = try JSONValue.parse(Data(text.utf8))
+        let reference = try JSONDecoder().decode(JSONValue.self, from: Data(text.utf8))
+        #expect(ours == reference)
+    }
+
+    @Test(arguments: ["", "{", #"{"a":}"#, "[1,]", #""unterminated"#, "tru", "{\"a\":1}x", "\"\u{1}\"", #"{"a" 1}"#])
+    func rejectsMalformedJSON(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(Data(text.utf8)) }
+    }
+
+    @Test func surrogatePairsAndEscapesRoundTrip() throws {
+        let value = try JSONValue.parse(Data(#"{"k":"a\u0000b\ud83d\ude80"}"#.utf8))
+        #expect(value["k"]?.string == "a\u{0}b🚀")
+        #expect(value.canonicalText == #"{"k":"a\u0000b🚀"}"#)
+    }
+
+    @Test func deepNestingIsAnErrorNotACrash() {
+        let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(Data(deep.utf8)) }
+    }
+}
