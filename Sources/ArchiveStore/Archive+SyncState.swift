@@ -59,6 +59,14 @@ extension Archive {
         }
     }
 
+    /// One task's row, by its remote id (an indexed lookup).
+    public func taskRow(remoteID: String, account: AccountID) throws -> TaskRowID? {
+        try read("looking up a task") { db in
+            try Int64.fetchOne(db, sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?",
+                               arguments: [account.rawValue, remoteID]).map(TaskRowID.init(rawValue:))
+        }
+    }
+
     /// Every task of an account, by remote id.
     public func localTaskStates(account: AccountID) throws -> [String: LocalTaskState] {
         try read("reading sync state") { db in

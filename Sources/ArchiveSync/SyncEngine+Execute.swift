@@ -43,7 +43,7 @@ extension SyncEngine {
             throw error
         } catch {
             let message = (error as? SigmicAPIError)?.description ?? String(describing: error)
-            if let row = try? archive.localTaskStates(account: account)[action.taskID]?.rowID {
+            if let row = try? archive.taskRow(remoteID: action.taskID, account: account) {
                 try? await archive.write { try $0.markFailed(row, error: message) }
             }
             _ = await state.update { $0.failures.append(SyncReport.Failure(taskId: action.taskID, error: message)) }
@@ -106,7 +106,7 @@ extension SyncEngine {
     }
 
     func existingArtifacts(_ id: String, account: AccountID) throws -> [Data: StoredArtifact] {
-        guard let row = try archive.localTaskStates(account: account)[id]?.rowID else { return [:] }
+        guard let row = try archive.taskRow(remoteID: id, account: account) else { return [:] }
         return Dictionary(try archive.artifacts(of: row).map { (Data($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
     }
 

@@ -98,7 +98,7 @@ extension SyncEngine {
 
     /// The task's row, creating it from a get when only its id is known (`--task`).
     func ensureRow(_ id: String, account: AccountID) throws -> TaskRowID {
-        if let row = try archive.localTaskStates(account: account)[id]?.rowID { return row }
+        if let row = try archive.taskRow(remoteID: id, account: account) { return row }
         throw SigmicAPIError(kind: .notFound, message: "task \(id) is not in the archive yet")
     }
 }
