@@ -21,17 +21,13 @@ struct Sync: AsyncParsableCommand {
     var full = false
     @Option(name: .customLong("task"), help: ArgumentHelp("Sync only this task (repeatable).", valueName: "id"))
     var tasks: [String] = []
-    @Flag(help: "Skip artifact bytes (their listing is still recorded).")
-    var noArtifacts = false
-    @Option(help: "Tasks fetched at the same time.")
-    var jobs = 8
+    @OptionGroup var fetching: FetchOptions
     @Option(help: "Seconds to follow running tasks before detaching.")
     var wait = 10.0
     @Flag(help: "Print the summary as JSON.")
     var json = false
 
     func validate() throws {
-        guard jobs >= 1 && jobs <= 64 else { throw ValidationError("--jobs must be 1…64") }
         guard wait >= 0 else { throw ValidationError("--wait must be ≥ 0") }
     }
 
@@ -52,8 +48,7 @@ struct Sync: AsyncParsableCommand {
             var options = SyncEngine.Options()
             options.full = full
             options.taskIDs = tasks
-            options.downloadArtifacts = !noArtifacts
-            options.jobs = jobs
+            fetching.apply(to: &options)
             options.wait = wait
             var report: SyncReport
             do {

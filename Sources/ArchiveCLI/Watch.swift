@@ -17,14 +17,10 @@ struct Watch: AsyncParsableCommand {
 
     @Option(help: "Seconds between list polls (running tasks are followed continuously meanwhile).")
     var interval = 15.0
-    @Option(help: "Tasks fetched at the same time.")
-    var jobs = 8
-    @Flag(help: "Skip artifact bytes.")
-    var noArtifacts = false
+    @OptionGroup var fetching: FetchOptions
 
     func validate() throws {
         guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
-        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1…64") }
     }
 
     func run() async throws {
@@ -41,8 +37,7 @@ struct Watch: AsyncParsableCommand {
                 if live, let line = Self.describe(event) { Terminal.print("[\(id.prefix(8))] \(line)") }
             })
             var options = SyncEngine.Options()
-            options.jobs = jobs
-            options.downloadArtifacts = !noArtifacts
+            fetching.apply(to: &options)
             options.wait = interval
             let loop = Task {
                 while !Task.isCancelled {

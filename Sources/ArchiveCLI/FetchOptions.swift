@@ -1,0 +1,19 @@
+import ArchiveSync
+import ArgumentParser
+
+/// How much a sync fetches at once, and whether artifact bytes come along: shared by `sync` and `watch`.
+struct FetchOptions: ParsableArguments {
+    @Option(help: "Tasks fetched at the same time (1…64).")
+    var jobs = 8
+    @Flag(help: "Skip artifact bytes (their listing is still recorded).")
+    var noArtifacts = false
+
+    func validate() throws {
+        guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1…64") }
+    }
+
+    func apply(to options: inout SyncEngine.Options) {
+        options.jobs = jobs
+        options.downloadArtifacts = !noArtifacts
+    }
+}
