@@ -32,10 +32,8 @@ struct Watch: AsyncParsableCommand {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
             }
             let archive = try archiveOptions.open()
-            let live = Terminal.stderrIsTerminal || Terminal.stdoutIsTerminal
-            let engine = SyncEngine(archive: archive, client: client, onEvent: { id, event in
-                if live, let line = Self.describe(event) { Terminal.print("[\(id.prefix(8))] \(line)") }
-            })
+            let display = LiveDisplay(enabled: Terminal.stderrIsTerminal || Terminal.stdoutIsTerminal)
+            let engine = SyncEngine(archive: archive, client: client, onEvent: { id, event in display.show(id, event) })
             var options = SyncEngine.Options()
             fetching.apply(to: &options)
             options.wait = interval
@@ -72,7 +70,6 @@ struct Watch: AsyncParsableCommand {
     static func describe(_ event: TaskStreamEvent) -> String? {
         switch event {
         case .status(let status): return "status: \(status)"
-        case .content(let text, _): return text.isEmpty ? nil : text.replacingOccurrences(of: "\n", with: "\n           ")
         case .toolCall(_, let name, let status, _): return "tool \(name): \(status)"
         case .toolResult(_, let status, _): return "tool result: \(status)"
         case .thought(let subject, _): return "thinking: \(subject)"
@@ -99,6 +96,37 @@ enum Interrupts {
         return {
             var iterator = stream.makeAsyncIterator()
             _ = await iterator.next()
+        }
+    }
+}
+
+/// Live events on the terminal: one line per event, and a task's streamed text written as it arrives,
+/// continuing its line rather than starting a new one for every delta.
+final class LiveDisplay: @unchecked Sendable {
+    private let enabled: Bool
+    private let lock = NSLock()
+    private var streamingTask: String?
+
+    init(enabled: Bool) {
+        self.enabled = enabled
+    }
+
+    func show(_ id: String, _ event: TaskStreamEvent) {
+        guard enabled else { return }
+        lock.withLock {
+            let tag = "[\(id.prefix(8))] "
+            var out = ""
+            if case .content(let text, _) = event {
+                if streamingTask != id {
+                    out += (streamingTask == nil ? "" : "\n") + tag
+                    streamingTask = id
+                }
+                out += text
+            } else if let line = Watch.describe(event) {
+                out += (streamingTask == nil ? "" : "\n") + tag + line + "\n"
+                streamingTask = nil
+            }
+            FileHandle.standardOutput.write(Data(out.utf8))
         }
     }
 }
