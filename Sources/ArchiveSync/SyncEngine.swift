@@ -122,7 +122,7 @@ public final class SyncEngine: Sendable {
         let listed = SyncPlanner.merge(pages)
         if options.full {
             let present = Set(listed.map(\.id))
-            try await archive.write { try $0.reconcilePresence(account: account, present: present) }
+            _ = try await archive.write { try $0.reconcilePresence(account: account, present: present) }
         }
         let highWater = listed.compactMap(\.lastActivityAt).max()
         return (SyncPlanner.plan(listed: listed, local: local), listed, highWater)
