@@ -146,7 +146,7 @@ extension SearchQuery.Filters {
     }
 
     /// `2026-01-31` -> `2026-01-31T00:00:00.000Z`; a full ISO-8601 time -> its canonical form.
-    static func dateBound(_ text: String) -> String? {
+    public static func dateBound(_ text: String) -> String? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         if parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),

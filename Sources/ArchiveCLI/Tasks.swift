@@ -1,0 +1,77 @@
+import ArchiveStore
+import ArgumentParser
+import Foundation
+
+struct Tasks: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List archived tasks, newest activity first (offline).")
+
+    @OptionGroup var options: ArchiveOptions
+
+    @Option(help: ArgumentHelp("Only tasks with this status (repeatable): pending, running, awaiting_approval, completed, failed, cancelled.", valueName: "status"))
+    var status: [String] = []
+    @Option(help: ArgumentHelp("Only tasks active on or after this date (YYYY-MM-DD or ISO-8601).", valueName: "date"))
+    var since: String?
+    @Option(help: ArgumentHelp("Only tasks last active before this date.", valueName: "date"))
+    var until: String?
+    @Option(help: ArgumentHelp("Only this account (part of its base URL, or its key fingerprint).", valueName: "account"))
+    var account: String?
+    @Option(help: "At most this many tasks.")
+    var limit = 50
+    @Flag(help: "Print a JSON array.")
+    var json = false
+    @Flag(help: "Print one JSON object per line.")
+    var ndjson = false
+
+    static let knownStatuses: Set<String> = ["pending", "running", "awaiting_approval", "completed", "failed", "cancelled"]
+
+    func validate() throws {
+        guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") }
+        guard !(json && ndjson) else { throw ValidationError("choose one of --json and --ndjson") }
+        for value in status where !Self.knownStatuses.contains(value) {
+            throw ValidationError("unknown status \(value); use one of \(Self.knownStatuses.sorted().joined(separator: ", "))")
+        }
+        for (name, value) in [("--since", since), ("--until", until)] {
+            if let value, SearchQuery.Filters.dateBound(value) == nil {
+                throw ValidationError("\(name) \(value) is not a date; use YYYY-MM-DD or an ISO-8601 time")
+            }
+        }
+    }
+
+    func run() throws {
+        let archive = try options.open()
+        var filter = TaskFilter()
+        filter.statuses = status
+        filter.since = since.flatMap(SearchQuery.Filters.dateBound)
+        filter.until = until.flatMap(SearchQuery.Filters.dateBound)
+        filter.account = account
+        filter.limit = limit
+        let tasks = try archive.tasks(filter)
+        if json {
+            try Terminal.printJSON(tasks)
+        } else if ndjson {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            for task in tasks { Terminal.print(String(decoding: try encoder.encode(task), as: UTF8.self)) }
+        } else if tasks.isEmpty {
+            Terminal.print("No tasks match.")
+        } else {
+            Terminal.print(Self.table(tasks, width: Terminal.width))
+        }
+    }
+
+    static func table(_ tasks: [TaskSummary], width: Int) -> String {
+        let statusWidth = max(6, tasks.map(\.status.count).max() ?? 6)
+        let fixed = 8 + 2 + statusWidth + 2 + 16 + 2 + 5 + 2
+        let titleWidth = max(10, width - fixed)
+        var lines = ["ID        " + "STATUS".padding(toLength: statusWidth, withPad: " ", startingAt: 0) + "  LAST ACTIVITY     MSGS  TITLE"]
+        for task in tasks {
+            let when = task.lastActivityAt.prefix(16).replacingOccurrences(of: "T", with: " ")
+            let count = task.messageCount.map(String.init) ?? "-"
+            let title = task.title.count > titleWidth ? String(task.title.prefix(titleWidth - 1)) + "…" : task.title
+            lines.append(String(task.id.prefix(8)) + "  " + task.status.padding(toLength: statusWidth, withPad: " ", startingAt: 0)
+                         + "  " + when + "  " + String(repeating: " ", count: max(0, 4 - count.count)) + count + "  " + title)
+        }
+        return lines.joined(separator: "\n")
+    }
+}

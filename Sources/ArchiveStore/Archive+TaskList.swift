@@ -1,0 +1,72 @@
+import Foundation
+internal import GRDB
+
+/// Which tasks `tasks` lists.
+public struct TaskFilter: Sendable {
+    public var statuses: [String] = []
+    /// Inclusive lower bound on last activity (canonical timestamp).
+    public var since: String?
+    /// Exclusive upper bound on last activity.
+    public var until: String?
+    /// A substring of the account's base URL, or its key fingerprint.
+    public var account: String?
+    public var limit = 50
+
+    public init() {}
+}
+
+/// One row of the task list.
+public struct TaskSummary: Sendable, Equatable, Codable {
+    public let id: String
+    public let status: String
+    public let createdAt: String
+    public let lastActivityAt: String
+    public let messageCount: Int?
+    public let title: String
+    public let account: String
+    public let remoteState: String
+}
+
+extension Archive {
+    /// Tasks, newest activity first.
+    public func tasks(_ filter: TaskFilter) throws -> [TaskSummary] {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if !filter.statuses.isEmpty {
+            conditions.append("t.status IN (" + filter.statuses.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments += filter.statuses.map { $0 as any DatabaseValueConvertible }
+        }
+        if let since = filter.since {
+            conditions.append("t.last_activity_at >= ?")
+            arguments.append(since)
+        }
+        if let until = filter.until {
+            conditions.append("t.last_activity_at < ?")
+            arguments.append(until)
+        }
+        if let account = filter.account {
+            conditions.append("(instr(a.base_url, ?) > 0 OR a.key_fingerprint = ?)")
+            arguments += [account, account]
+        }
+        arguments.append(max(0, filter.limit))
+        let sql = """
+            SELECT t.remote_id, t.status, t.created_at, t.last_activity_at, t.message_count, t.message, t.remote_state,
+                   a.base_url,
+                   (SELECT m.content FROM message m WHERE m.task_id = t.id AND m.role = 'user' ORDER BY m.position LIMIT 1) AS first_user
+            FROM task t JOIN account a ON a.id = t.account_id
+            WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+            ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
+            LIMIT ?
+            """
+        return try read("listing tasks") { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                // The title is the first line of the first user message (the task's own `message` when
+                // its history is not synced yet).
+                let source: String = (row["first_user"] as String?) ?? (row["message"] as String?) ?? ""
+                return TaskSummary(id: row["remote_id"], status: row["status"], createdAt: row["created_at"],
+                                   lastActivityAt: row["last_activity_at"], messageCount: row["message_count"],
+                                   title: Self.title(source), account: row["base_url"], remoteState: row["remote_state"])
+            }
+        }
+    }
+}
