@@ -57,7 +57,8 @@ public final class SyncEngine: Sendable {
         var report = SyncReport()
         do {
             let (actions, listed, highWater) = try await reconcile(account: account, local: local, options: options, firstPage: firstPage)
-            report.tasks.unchanged = listed.count - actions.filter { action in listed.contains { $0.id == action.taskID } }.count
+            let listedIDs = Set(listed.map(\.id))
+            report.tasks.unchanged = listed.count - actions.filter { listedIDs.contains($0.taskID) }.count
             try await execute(actions, listed: Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
                               account: account, options: options)
             let totals = await state.snapshot()
