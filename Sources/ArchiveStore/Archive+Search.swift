@@ -15,6 +15,10 @@ public struct SearchHit: Sendable, Equatable {
     public let snippet: String
     /// Higher is better (bm25, negated); 0 when the query had only filters.
     public let score: Double
+    /// Whether the terms matched as words, or (after a word search found nothing) inside words.
+    public let match: Match
+
+    public enum Match: String, Sendable { case words, substring }
 
     public static let matchStart: Character = "\u{2}"
     public static let matchEnd: Character = "\u{3}"
@@ -35,27 +39,41 @@ public struct SearchOptions: Sendable {
 
 extension Archive {
     /// Runs a parsed query: bm25-ranked full-text matches (or, for a filters-only query, the newest
-    /// matching rows), with snippets. The MATCH expression is bound as a parameter, never spliced in.
+    /// matching rows), with snippets. Words go to the word index and text without spaces to the trigram
+    /// index (see `SearchPlan`); when a word search finds nothing at all, it is retried as a substring
+    /// search, and those hits say so in `match`. Every user string is bound as a parameter.
     public func search(_ query: SearchQuery, options: SearchOptions = SearchOptions()) throws -> [SearchHit] {
+        let hits = try search(query, options: options, mode: .words)
+        guard hits.isEmpty, options.offset == 0, SearchPlan.substringRetryMakesSense(query) else { return hits }
+        return try search(query, options: options, mode: .substrings)
+    }
+
+    private func search(_ query: SearchQuery, options: SearchOptions, mode: SearchPlan.Mode) throws -> [SearchHit] {
+        let plan = SearchPlan(query, mode: mode)
         var conditions: [String] = []
         var arguments: [any DatabaseValueConvertible] = []
-        let fullText = query.hasTerms
-        if fullText {
-            conditions.append("search_fts MATCH ?")
-            arguments.append(query.matchExpression)
+        if let primary = plan.primary {
+            conditions.append("\(primary.index.table) MATCH ?")
+            arguments.append(primary.expression)
         }
+        conditions += plan.conditions
+        arguments += plan.arguments
         Self.addFilters(query.filters, to: &conditions, &arguments)
 
-        let from = fullText
-            ? "search_fts JOIN search_doc d ON d.id = search_fts.rowid"
-            : "search_doc d"
-        let snippet = fullText
-            ? "snippet(search_fts, 0, char(2), char(3), '…', 16)"
-            : "substr(d.body, 1, 160)"
-        let score = fullText ? "-bm25(search_fts)" : "0.0"
+        let table = plan.primary?.index.table
+        let from = table.map { "\($0) JOIN search_doc d ON d.id = \($0).rowid" } ?? "search_doc d"
+        let snippet: String
+        if let table {
+            snippet = "snippet(\(table), 0, char(2), char(3), '…', 16)"
+        } else if !plan.highlightTerms.isEmpty {
+            snippet = "d.body"   // cut in Swift below
+        } else {
+            snippet = "substr(d.body, 1, 160)"
+        }
+        let score = table.map { "-bm25(\($0))" } ?? "0.0"
         let order: String
         switch options.sort {
-        case .relevance: order = fullText ? "bm25(search_fts), d.id DESC" : "d.id DESC"
+        case .relevance: order = table.map { "bm25(\($0)), d.id DESC" } ?? "d.created_at DESC, d.id DESC"
         case .newest: order = "d.created_at DESC, d.id DESC"
         case .oldest: order = "d.created_at ASC, d.id ASC"
         }
@@ -73,13 +91,19 @@ extension Archive {
             """
         arguments.append(max(0, options.limit))
         arguments.append(max(0, options.offset))
+        let cutSnippets = table == nil && !plan.highlightTerms.isEmpty
+        let match: SearchHit.Match = mode == .substrings ? .substring : .words
+        let highlightTerms = plan.highlightTerms
         do {
             return try pool.read { db in
                 try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
-                    SearchHit(taskID: row["task_id"], taskTitle: (row["task_message"] as String?).map(Self.title),
-                              messageID: row["message_id"], kind: row["kind"], role: row["role"],
-                              toolName: row["tool_name"], artifactPath: row["artifact_path"],
-                              createdAt: row["created_at"], snippet: row["snippet"], score: row["score"])
+                    let text: String = row["snippet"]
+                    return SearchHit(
+                        taskID: row["task_id"], taskTitle: (row["task_message"] as String?).map(Self.title),
+                        messageID: row["message_id"], kind: row["kind"], role: row["role"],
+                        toolName: row["tool_name"], artifactPath: row["artifact_path"], createdAt: row["created_at"],
+                        snippet: cutSnippets ? SnippetCutter.snippet(text, terms: highlightTerms) : text,
+                        score: row["score"], match: match)
                 }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {

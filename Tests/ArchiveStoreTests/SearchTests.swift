@@ -71,4 +71,45 @@ import TestSupport
         let hits = try archive.search(SearchQuery.parse("kind:message"), options: SearchOptions(sort: .newest))
         #expect(hits.map(\.messageID) == ["m2", "m1"])
     }
+
+    func addCJK() throws {
+        try archive.write { writer in
+            try writer.replaceHistory([
+                Fixtures.message("m1", role: "user", content: "Why did the deploy blow the error budget?"),
+                Fixtures.message("m3", role: "user", content: "我们需要分析数据库的性能问题", createdAt: "2026-01-26T15:52:00.000Z"),
+                Fixtures.message("m4", content: "データベースの設定を確認しました。canary も見ました", createdAt: "2026-01-26T15:53:00.000Z"),
+            ], task: task)
+        }
+    }
+
+    @Test func findsTextWrittenWithoutSpaces() throws {
+        try addCJK()
+        let three = try archive.search(SearchQuery.parse("数据库"))
+        #expect(three.map(\.messageID) == ["m3"])
+        #expect(three.first?.snippet.contains("\u{2}数据库\u{3}") == true)
+        let two = try archive.search(SearchQuery.parse("性能"))   // too short for the trigram index: LIKE
+        #expect(two.map(\.messageID) == ["m3"])
+        #expect(two.first?.snippet.contains("\u{2}性能\u{3}") == true)
+        #expect(try archive.search(SearchQuery.parse("数据库 性能")).map(\.messageID) == ["m3"])
+        #expect(try archive.search(SearchQuery.parse("数据库 -性能")).isEmpty)
+        #expect(try archive.search(SearchQuery.parse("设置")).isEmpty)   // simplified 设 is not the Japanese 設
+        #expect(try archive.search(SearchQuery.parse("設定")).map(\.messageID) == ["m4"])
+        #expect(try archive.search(SearchQuery.parse("canary 確認")).map(\.messageID) == ["m4"])
+        #expect(try archive.search(SearchQuery.parse("データ OR 数据库")).count == 2)
+        #expect(try archive.search(SearchQuery.parse("\"分析数据\"")).map(\.messageID) == ["m3"])
+        #expect(try archive.search(SearchQuery.parse("数据库 role:assistant")).isEmpty)
+    }
+
+    @Test func substringsAreFoundWhenNoWordMatches() throws {
+        let word = try archive.search(SearchQuery.parse("budget"))
+        #expect(word.map(\.match) == [.words])
+        let inside = try archive.search(SearchQuery.parse("udge"))
+        #expect(inside.map(\.messageID) == ["m1"])
+        #expect(inside.first?.match == .substring)
+        #expect(inside.first?.snippet.contains("\u{2}") == true)
+        #expect(try archive.search(SearchQuery.parse("ollbac")).map(\.messageID) == ["m2"])
+        #expect(try archive.search(SearchQuery.parse("ollbac -canary")).isEmpty)
+        #expect(try archive.search(SearchQuery.parse("ud")).isEmpty)   // too short to search inside words
+        #expect(try archive.search(SearchQuery.parse("zzzqqq")).isEmpty)
+    }
 }
