@@ -55,10 +55,16 @@ let package = Package(
             ],
             swiftSettings: strictness
         ),
+        // Transcripts: what `show --json` prints and what `export` writes (Markdown and JSON).
+        .target(
+            name: "ArchiveExport",
+            dependencies: ["ArchiveStore"],
+            swiftSettings: strictness
+        ),
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore", "ArchiveSync", "SigmicAPI",
+                "ArchiveStore", "ArchiveSync", "ArchiveExport", "SigmicAPI",
                 // `demo` runs the bundled emulator, so the one binary can show everything offline.
                 "SigmicEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -144,6 +150,11 @@ let package = Package(
         .testTarget(
             name: "SigmicEmulatorTests",
             dependencies: ["SigmicEmulator", "TestSupport", "sigmic-emulator"],
+            swiftSettings: strictness
+        ),
+        .testTarget(
+            name: "ArchiveExportTests",
+            dependencies: ["ArchiveExport", "ArchiveStore", "TestSupport"],
             swiftSettings: strictness
         ),
         .testTarget(

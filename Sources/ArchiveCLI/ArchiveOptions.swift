@@ -29,4 +29,11 @@ struct ArchiveOptions: ParsableArguments {
         }
         return archive
     }
+
+    /// Opens the archive and takes its writer lock (one sync or repair at a time). Keep the lock
+    /// alive for as long as the writing goes on.
+    func openForWriting(purpose: String) throws -> (Archive, ArchiveLock) {
+        let archive = try open()
+        return (archive, try ArchiveLock.acquire(archive, purpose: purpose))
+    }
 }

@@ -42,7 +42,8 @@ struct Sync: AsyncParsableCommand {
             } catch {
                 throw CLIError(description: Self.explain(error, baseURL: connection.resolvedBaseURL))
             }
-            let archive = try archiveOptions.open()
+            let (archive, lock) = try archiveOptions.openForWriting(purpose: "sync")
+            defer { withExtendedLifetime(lock) {} }
             let display = ProgressDisplay(enabled: Terminal.stderrIsTerminal && !json)
             let engine = SyncEngine(archive: archive, client: client) { display.update($0) }
             var options = SyncEngine.Options()

@@ -31,7 +31,8 @@ struct Watch: AsyncParsableCommand {
             } catch {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
             }
-            let archive = try archiveOptions.open()
+            let (archive, lock) = try archiveOptions.openForWriting(purpose: "watch")
+            defer { withExtendedLifetime(lock) {} }
             let display = LiveDisplay(enabled: Terminal.stderrIsTerminal || Terminal.stdoutIsTerminal)
             let engine = SyncEngine(archive: archive, client: client, onEvent: { id, event in display.show(id, event) })
             var options = SyncEngine.Options()

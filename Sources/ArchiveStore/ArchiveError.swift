@@ -26,6 +26,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case ambiguousTaskPrefix(String, candidates: [String])
     /// A search query that cannot be run, with the reason a person can act on.
     case invalidQuery(String)
+    /// Another process holds the archive's writer lock.
+    case busy(holder: String)
     /// Any other SQLite failure, with its result code and the operation that hit it.
     case sqlite(code: Int32, message: String, operation: String)
 
@@ -55,6 +57,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
             return "task prefix \(String(reflecting: prefix)) is ambiguous: \(candidates.joined(separator: ", "))"
         case .invalidQuery(let reason):
             return "invalid search query: \(reason)"
+        case .busy(let holder):
+            return "the archive is busy: \(holder) is writing to it; wait for it to finish (or stop it) and try again"
         case .sqlite(let code, let message, let operation):
             return "\(operation) failed: \(message) (SQLite code \(code))"
         }

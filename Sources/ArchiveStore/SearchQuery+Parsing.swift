@@ -3,8 +3,10 @@ import Foundation
 extension SearchQuery {
     /// Parses what a person typed. Throws `ArchiveError.invalidQuery` with a one-line reason when the
     /// text cannot mean a search (nothing to look for, a bad filter value, a dangling operator).
-    public static func parse(_ text: String) throws -> SearchQuery {
+    /// `filters` are added to those in the text (the CLI's --status, --since… options).
+    public static func parse(_ text: String, filters: Filters = Filters()) throws -> SearchQuery {
         var query = SearchQuery()
+        query.filters = filters
         var pendingOr = false
         for token in try tokenize(text) {
             switch token {
@@ -114,7 +116,8 @@ extension SearchQuery {
 }
 
 extension SearchQuery.Filters {
-    mutating func add(name: String, value: String) throws {
+    /// Adds a filter as if `name:value` had been typed in the query.
+    public mutating func add(name: String, value: String) throws {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
         guard !trimmed.isEmpty else {
             throw ArchiveError.invalidQuery("\(name): needs a value, as in \(Self.example(name))")

@@ -186,20 +186,21 @@ import Testing
     }
 
     @Test func aDroppedStreamEndsWithoutDoneAndARereadGetsEverything() async throws {
-        try await withClient({ $0.faults.dropStreamAfterEvents = 3 }) { client, _, _ in
+        let clock = ManualClock()
+        try await withClient({ $0.faults.dropStreamAfterEvents = 3; $0.clock = clock }) { client, emulator, _ in
             let id = try await client.createTask(CreateTaskRequest(message: "What is 2+2?"))
-            var sawDone = false
-            var attempts = 0
-            // Every stream drops after 3 events: the run's own stream never reaches `done`, but once the
-            // task has finished, a reconnect's replay (2 messages + history_done) fits and ends cleanly.
-            while !sawDone && attempts < 500 {
-                attempts += 1
-                let records = try await client.records(id)
-                sawDone = records.contains { if case .done = $0.event { true } else { false } }
-                    || records.contains { if case .historyDone(_, false) = $0.event { true } else { false } }
-            }
-            #expect(sawDone)
-            #expect(attempts > 1, "the fault never dropped a stream")
+            // The run waits for the clock, so the first stream sees it running and is dropped after 3 events.
+            async let first = client.records(id)
+            await emulator.world.waitForSubscribers(id)
+            let driver = clock.drive()
+            let dropped = try await first
+            #expect((1...3).contains(dropped.count))
+            #expect(!dropped.contains { if case .done = $0.event { true } else { false } })
+            await emulator.world.waitForStatus(id, ["completed"])
+            driver.cancel()
+            // Finished, the replay (2 messages + history_done) fits within the 3 events and ends cleanly.
+            let reread = try await client.records(id)
+            #expect(reread.contains { if case .historyDone(_, false) = $0.event { true } else { false } })
             #expect(try await client.history(id).messages.count == 2)
         }
     }

@@ -1,5 +1,5 @@
 public import ArchiveStore
-public import Foundation
+import Foundation
 
 /// Small, readable sample data for store tests.
 public enum Fixtures {

@@ -1,0 +1,151 @@
+import ArchiveExport
+import ArchiveStore
+import ArgumentParser
+import Foundation
+
+struct Show: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print one task's whole conversation from the archive (offline).",
+        discussion: """
+            ID may be any unique prefix of a task id, as with git. Long tool arguments and outputs are \
+            folded to a few lines unless --full is given.
+            """)
+
+    @OptionGroup var options: ArchiveOptions
+
+    @Argument(help: "The task id or a unique prefix of it.")
+    var id: String
+    @Flag(help: "Print long tool arguments and outputs in full.")
+    var full = false
+    @Flag(help: "Add the raw stream-event log, in arrival order.")
+    var events = false
+    @Flag(help: "Print the task, messages, artifacts (and events) as JSON.")
+    var json = false
+
+    func run() throws {
+        let archive = try options.open()
+        let task = try archive.task(matching: id)
+        let transcript = try Transcript.load(task, from: archive, events: events)
+        if json {
+            Terminal.print(transcript.json.pretty)
+        } else {
+            Terminal.print(Self.render(transcript, full: full, style: Style(colour: Terminal.useColour)))
+        }
+    }
+
+    /// Bold and dim on a colour terminal, nothing otherwise.
+    struct Style {
+        let colour: Bool
+        func bold(_ text: String) -> String { colour ? "\u{1B}[1m\(text)\u{1B}[0m" : text }
+        func dim(_ text: String) -> String { colour ? "\u{1B}[2m\(text)\u{1B}[0m" : text }
+    }
+
+    static let foldLines = 8
+    static let foldCharacters = 1_000
+
+    static func render(_ transcript: Transcript, full: Bool, style: Style) -> String {
+        let task = transcript.task
+        var out: [String] = []
+        out.append(style.bold(transcript.title))
+        out.append("Task        \(task.remoteID)")
+        out.append("Status      \(task.status)" + (task.remoteState == "missing" ? " (no longer on the server; kept here)" : ""))
+        out.append("Created     \(time(task.createdAt))")
+        if let started = task.startedAt { out.append("Started     \(time(started))") }
+        if let completed = task.completedAt { out.append("Completed   \(time(completed))") }
+        out.append("Activity    \(time(task.lastActivityAt))")
+        out.append("Account     \(task.accountBaseURL)")
+        if let prompt = task.systemPrompt, !prompt.isEmpty {
+            out.append("System      " + indentContinuation(prompt, by: 12))
+        }
+        if let env = task.envJSON, let tree = try? JSONTree.parse(env), case .object(let members) = tree, !members.isEmpty {
+            out.append("Env         " + members.map { "\($0.key)=\($0.value.stringValue ?? $0.value.compact)" }.joined(separator: " "))
+        }
+        if let error = task.error, !error.isEmpty { out.append("Error       \(error)") }
+        if let pending = task.pendingApprovalsJSON, let items = (try? JSONTree.parse(pending))?.arrayValue, !items.isEmpty {
+            for item in items {
+                out.append("Approval    \(item["toolName"]?.stringValue ?? "?") \(item["args"]?.compact ?? "")  (call \(item["callId"]?.stringValue ?? "?"))")
+            }
+        }
+
+        for message in transcript.messages {
+            out.append("")
+            out.append(style.bold("── \(message.stored.role) · \(time(message.stored.createdAt))"))
+            for file in message.attachedFiles {
+                out.append("  attached \(file.name)" + (file.path.map { $0 == file.name ? "" : " (\($0))" } ?? ""))
+            }
+            for thought in message.thoughts {
+                let text = [thought.subject, thought.description].filter { !$0.isEmpty }.joined(separator: ": ")
+                out.append(style.dim("  thought: " + indentContinuation(fold(text, full: full), by: 11)))
+            }
+            for call in message.toolCalls {
+                var line = "  tool \(call.toolName)"
+                if let status = call.status { line += " [\(status)]" }
+                out.append(line)
+                if let args = call.args {
+                    let text = args.compact.count <= 100 ? args.compact : args.pretty
+                    out.append("    args   " + indentContinuation(fold(text, full: full), by: 11))
+                }
+                if let output = call.output {
+                    out.append("    output " + indentContinuation(fold(output, full: full), by: 11))
+                }
+            }
+            if !message.stored.content.isEmpty {
+                out.append(message.stored.content)
+            }
+        }
+
+        if !transcript.artifacts.isEmpty {
+            out.append("")
+            out.append(style.bold("Artifacts (\(transcript.artifacts.count))"))
+            for artifact in transcript.artifacts {
+                var line = "  \(artifact.path)"
+                if let size = artifact.size { line += "  " + Status.bytes(size) }
+                if let mime = artifact.mimeType { line += "  " + mime }
+                if artifact.isStored, let hash = artifact.blobHash {
+                    line += "  stored sha256:\(hash.hex.prefix(12))"
+                } else {
+                    line += "  " + (artifact.fetchState == "failed" ? "failed: \(artifact.fetchError ?? "?")" : "not downloaded")
+                }
+                if artifact.remoteState == "missing" { line += "  (gone from the server)" }
+                out.append(line)
+            }
+        }
+
+        if let events = transcript.events {
+            out.append("")
+            out.append(style.bold("Events (\(events.count))"))
+            var session: AttachSessionID?
+            for event in events {
+                if event.session != session {
+                    session = event.session
+                    out.append("  session \(event.session.rawValue)")
+                }
+                out.append("    \(String(format: "%4d", event.seq))  \(time(event.receivedAt))  \(event.type)  "
+                           + fold(event.data, full: full).replacingOccurrences(of: "\n", with: "\\n"))
+            }
+        }
+        return out.joined(separator: "\n")
+    }
+
+    /// `2026-01-26T15:50:54.870Z` -> `2026-01-26 15:50:54 UTC`.
+    static func time(_ timestamp: String) -> String {
+        guard timestamp.count >= 19 else { return timestamp }
+        return timestamp.prefix(19).replacingOccurrences(of: "T", with: " ") + " UTC"
+    }
+
+    /// Long text cut to a few lines, saying how much was left out.
+    static func fold(_ text: String, full: Bool) -> String {
+        guard !full else { return text }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var kept = lines.prefix(foldLines).joined(separator: "\n")
+        if kept.count > foldCharacters { kept = String(kept.prefix(foldCharacters)) }
+        guard kept.count < text.count else { return text }
+        let hiddenLines = lines.count - kept.split(separator: "\n", omittingEmptySubsequences: false).count
+        let note = hiddenLines > 0 ? "\(hiddenLines) more lines" : "\(text.count - kept.count) more characters"
+        return kept + "\n… \(note) (--full shows all)"
+    }
+
+    static func indentContinuation(_ text: String, by columns: Int) -> String {
+        text.replacingOccurrences(of: "\n", with: "\n" + String(repeating: " ", count: columns))
+    }
+}

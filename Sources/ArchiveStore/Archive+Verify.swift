@@ -1,0 +1,143 @@
+import Foundation
+internal import GRDB
+
+/// What `verify` found: every problem, one line each, with what `--repair` would do about it.
+public struct VerifyReport: Sendable, Codable, Equatable {
+    public struct Problem: Sendable, Codable, Equatable {
+        /// database, foreign-key, search-index, blob-missing, blob-damaged, blob-orphaned, blob-stray
+        public let kind: String
+        public let detail: String
+        /// What `verify --repair` does (or did) about it; nil when only a person can fix it.
+        public let repair: String?
+    }
+
+    public var problems: [Problem] = []
+    public var blobsChecked = 0
+    public var bytesHashed: Int64 = 0
+    public var repaired = false
+
+    public var isClean: Bool { problems.isEmpty }
+}
+
+extension Archive {
+    /// Checks the whole archive: SQLite's own integrity check and foreign keys, both search indexes
+    /// against the rows they index, and every blob re-hashed against its name; lists blobs that are
+    /// missing, damaged, or on disk with no row (orphans). `progress` gets the bytes hashed so far.
+    ///
+    /// With `repair`, fixable problems are fixed: search indexes are rebuilt from their rows; a missing
+    /// or damaged blob is dropped and its artifacts set back to pending, so the next sync downloads
+    /// them again; orphaned blob files are deleted. Database corruption is never "repaired" here.
+    public func verify(repair: Bool = false, progress: (Int64) -> Void = { _ in }) throws -> VerifyReport {
+        var report = VerifyReport()
+        if repair, case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
+
+        let (integrity, foreignKeys, blobRows) = try read("checking the database") { db in
+            let integrity = try String.fetchAll(db, sql: "PRAGMA integrity_check").filter { $0 != "ok" }
+            let foreignKeys = try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").map { row -> String in
+                "\(row[0] as String? ?? "?") row \(row[1] as Int64? ?? -1) points at a missing \(row[2] as String? ?? "?") row"
+            }
+            let blobRows = try Row.fetchAll(db, sql: "SELECT sha256, size FROM blob ORDER BY sha256").map { row in
+                (hex: row["sha256"] as String, size: row["size"] as Int64)
+            }
+            return (integrity, foreignKeys, blobRows)
+        }
+        for line in integrity {
+            report.problems.append(.init(kind: "database", detail: line, repair: nil))
+        }
+        for line in foreignKeys {
+            report.problems.append(.init(kind: "foreign-key", detail: line, repair: nil))
+        }
+
+        let damagedIndexes = try searchIndexProblems()
+        for table in damagedIndexes {
+            report.problems.append(.init(kind: "search-index",
+                                         detail: "\(table) does not match the text it indexes",
+                                         repair: "rebuild \(table) from its rows"))
+        }
+
+        // Blobs: every row's file re-hashed; every file checked for a row.
+        let onDisk = try blobs.inventory()
+        var badBlobs: [String] = []
+        var hashed: Int64 = 0
+        for row in blobRows {
+            guard let hash = BlobHash(hex: row.hex) else { continue }   // the CHECK constraint keeps these out
+            report.blobsChecked += 1
+            guard let size = onDisk.blobs[hash] else {
+                report.problems.append(.init(kind: "blob-missing", detail: "blob \(row.hex) is not in blobs/",
+                                             repair: "forget it; its artifacts are downloaded again by the next sync"))
+                badBlobs.append(row.hex)
+                continue
+            }
+            let matches = size == row.size && (try? blobs.verify(hash)) == true
+            hashed += max(0, size)
+            progress(hashed)
+            if !matches {
+                report.problems.append(.init(kind: "blob-damaged",
+                                             detail: "blob \(row.hex) does not hash to its name (\(size) bytes on disk, \(row.size) expected)",
+                                             repair: "delete it; its artifacts are downloaded again by the next sync"))
+                badBlobs.append(row.hex)
+            }
+        }
+        report.bytesHashed = hashed
+        let known = Set(blobRows.map(\.hex))
+        let orphans = onDisk.blobs.keys.filter { !known.contains($0.hex) }.sorted()
+        for hash in orphans {
+            report.problems.append(.init(kind: "blob-orphaned", detail: "blobs/\(hash.hex.prefix(2))/\(hash.hex.dropFirst(2)) belongs to no artifact",
+                                         repair: "delete the file"))
+        }
+        for stray in onDisk.strays {
+            report.problems.append(.init(kind: "blob-stray", detail: "blobs/\(stray) is not a blob file", repair: nil))
+        }
+
+        if repair && !(damagedIndexes.isEmpty && badBlobs.isEmpty && orphans.isEmpty) {
+            try write { writer in
+                for table in damagedIndexes {
+                    try writer.db.execute(sql: "INSERT INTO \(table) (\(table)) VALUES ('rebuild')")
+                }
+                for hex in badBlobs {
+                    // Its tasks are fetched again by the next sync, which downloads pending artifacts.
+                    try writer.db.execute(sql: """
+                        UPDATE task SET sync_state = 'listed'
+                        WHERE sync_state = 'synced' AND id IN (SELECT task_id FROM artifact WHERE blob_sha256 = ?)
+                        """, arguments: [hex])
+                    try writer.db.execute(sql: """
+                        UPDATE artifact SET blob_sha256 = NULL, fetch_state = 'pending', fetch_error = NULL
+                        WHERE blob_sha256 = ?
+                        """, arguments: [hex])
+                    try writer.db.execute(sql: "DELETE FROM blob WHERE sha256 = ?", arguments: [hex])
+                }
+            }
+            // Files go only after the rows that name them are gone.
+            for hex in badBlobs {
+                if let hash = BlobHash(hex: hex) { try? FileManager.default.removeItem(at: blobs.url(for: hash)) }
+            }
+            for hash in orphans { try? FileManager.default.removeItem(at: blobs.url(for: hash)) }
+            report.repaired = true
+        }
+        return report
+    }
+
+    /// The search indexes whose contents differ from the rows they index. FTS5's integrity check is
+    /// a statement that writes nothing; it runs inside a transaction that is rolled back.
+    func searchIndexProblems() throws -> [String] {
+        var damaged: [String] = []
+        for table in ["search_fts", "search_trigram"] {
+            do {
+                try pool.writeWithoutTransaction { db in
+                    try db.inTransaction(.deferred) {
+                        try db.execute(sql: "INSERT INTO \(table) (\(table), rank) VALUES ('integrity-check', 1)")
+                        return .rollback
+                    }
+                }
+            } catch let error as DatabaseError
+                where error.resultCode == .SQLITE_CORRUPT || error.extendedResultCode == .SQLITE_CORRUPT_VTAB {
+                damaged.append(table)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_READONLY {
+                continue   // a read-only archive cannot run the check; the other checks still do
+            } catch let error as DatabaseError {
+                throw ArchiveError(error, path: databaseURL.path, operation: "checking the search index")
+            }
+        }
+        return damaged
+    }
+}
