@@ -160,6 +160,7 @@ let package = Package(
         .testTarget(
             name: "ArchiveCLITests",
             dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive"],
+            exclude: ["Golden"],
             swiftSettings: strictness
         ),
     ],

@@ -16,7 +16,7 @@ struct Search: ParsableCommand {
 
     @OptionGroup var options: ArchiveOptions
 
-    @Argument(help: "The query (several arguments are joined with spaces).")
+    @Argument(parsing: .allUnrecognized, help: "The query (several arguments are joined with spaces; a -word excludes).")
     var query: [String]
     @Option(help: ArgumentHelp("Order: relevance (bm25), newest or oldest.", valueName: "order"))
     var sort: SortOrder = .relevance

@@ -140,9 +140,11 @@ extension Archive {
         }
     }
 
-    /// A task's title: the first non-empty line of its first message, at most 120 characters.
+    /// A task's title: the first line of its first message that has a letter or digit (so a leading
+    /// `---` or a blank line is skipped), at most 120 characters.
     public static func title(_ message: String) -> String {
-        let line = message.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
+        let lines = message.split(whereSeparator: \.isNewline)
+        let line = lines.first(where: { SearchQuery.hasWordCharacter(String($0)) }) ?? lines.first ?? ""
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         return trimmed.count > 120 ? String(trimmed.prefix(119)) + "…" : trimmed
     }

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 internal import Crypto
 
 /// Identifies an API key without keeping it: `sha256:` and the first 16 hex digits of its SHA-256.
@@ -12,6 +12,10 @@ public enum KeyFingerprint {
 /// SHA-256 of a text, for names derived from data (never from a raw server string as a path).
 public enum Digest {
     public static func sha256(_ text: String) -> BlobHash {
-        BlobHash(hex: SHA256.hash(data: Data(text.utf8)).hexString)!
+        sha256(Data(text.utf8))
+    }
+
+    public static func sha256(_ data: Data) -> BlobHash {
+        BlobHash(hex: SHA256.hash(data: data).hexString)!
     }
 }

@@ -37,6 +37,25 @@ import TestSupport
         }
     }
 
+    @Test func aSecondWriterStopsAtOnceNamingTheFirst() async throws {
+        try await withWorld { emulator, folder in
+            let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
+            let archive = try Archive.open(at: folder.path("a"))
+            var held: ArchiveLock? = try ArchiveLock.acquire(archive, purpose: "sync")
+            for arguments in [["sync"], ["verify", "--repair"]] {
+                let second = try await CommandRunner.runDetached(arguments, environment: env)
+                #expect(second.status == 1)
+                #expect(second.stderr.hasPrefix("sigmic-archive: error: the archive is busy: sync (pid \(getpid()))"), "\(second.stderr)")
+            }
+            // Readers never wait for the writer.
+            #expect(try await CommandRunner.runDetached(["tasks"], environment: env).status == 0)
+            #expect(held != nil)
+            held = nil   // released: the next sync may go
+            let after = try await CommandRunner.runDetached(["sync"], environment: env)
+            #expect(after.status == 0, "\(after.stderr)")
+        }
+    }
+
     @Test func aWrongKeyIsOneLineAndCreatesNothing() async throws {
         try await withWorld { emulator, folder in
             let archive = folder.path("never")
