@@ -106,6 +106,13 @@ let package = Package(
             path: "tools/bench/sse-bench",
             swiftSettings: strictness
         ),
+        // Deterministic archive corpora for the search, ingest and export benchmarks.
+        .executableTarget(
+            name: "archive-bench",
+            dependencies: ["ArchiveStore", "ArchiveExport"],
+            path: "tools/bench/archive-bench",
+            swiftSettings: strictness
+        ),
 
         // Build tooling: turns Migrations/*.sql into Swift source at build time, so the one
         // executable carries its schema and needs no resource bundle at run time.

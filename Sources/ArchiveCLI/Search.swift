@@ -80,7 +80,7 @@ struct Search: ParsableCommand {
             ("messageId", .optional(hit.messageID)), ("kind", .string(hit.kind)), ("role", .optional(hit.role)),
             ("toolName", .optional(hit.toolName)), ("artifactPath", .optional(hit.artifactPath)),
             ("createdAt", .optional(hit.createdAt)), ("snippet", .string(highlight(hit.snippet, colour: false))),
-            ("score", .number(String((hit.score * 1_000_000).rounded() / 1_000_000))), ("match", .string(hit.match.rawValue)),
+            ("score", .number(String(format: "%.6f", hit.score))), ("match", .string(hit.match.rawValue)),
         ])
     }
 

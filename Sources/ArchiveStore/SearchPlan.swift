@@ -1,21 +1,26 @@
 import Foundation
 internal import GRDB
 
-/// How a parsed query becomes SQL. Each group of terms is routed to one of the two indexes:
+/// How a parsed query becomes SQL. Each term goes where it can be answered:
 ///
-/// - the **word** index (`search_fts`, unicode61) for ordinary words, phrases and prefixes;
-/// - the **trigram** index (`search_trigram`) for text in scripts written without spaces (Chinese,
-///   Japanese, Thai…), where unicode61 would see a whole sentence as one token, and for substring
-///   matching when a word search found nothing.
+/// - ordinary words, phrases and prefixes to the **word** index (`search_fts`, unicode61);
+/// - text in a script written without spaces (Chinese, Japanese, Thai…), where unicode61 would see a
+///   whole sentence as one token, to the **trigram** index (`search_trigram`, which holds only entries
+///   with such text), or to a `LIKE` scan when shorter than three characters;
+/// - in a substring retry (a word search found nothing), every term to a `LIKE` scan.
 ///
-/// The first index with terms drives the query (it ranks with bm25 and cuts the snippet); every other
-/// group becomes a `rowid IN (…)` condition. A trigram term shorter than three characters cannot use
-/// the index, so it becomes a `LIKE` over the text. Every user string is bound as a parameter.
+/// The first index with a whole group of terms drives the query (it ranks with bm25 and cuts the
+/// snippet); every other group becomes a condition. Every user string is bound as a parameter.
 struct SearchPlan {
     enum Mode { case words, substrings }
     enum Index {
         case words, trigram
         var table: String { self == .words ? "search_fts" : "search_trigram" }
+    }
+
+    private enum Route {
+        case index(Index, String)
+        case like(String)
     }
 
     /// The index that ranks and snippets, with its MATCH expression; nil when only conditions apply.
@@ -26,50 +31,64 @@ struct SearchPlan {
     var highlightTerms: [String] = []
 
     init(_ query: SearchQuery, mode: Mode) {
-        var word: [String] = []
-        var trigram: [String] = []
-        var likeGroups: [[String]] = []
+        func route(_ term: SearchQuery.Term) -> Route {
+            let unspaced = Self.needsTrigram(term)
+            if mode == .words && !unspaced { return .index(.words, SearchQuery.fts(term)) }
+            if unspaced && Self.trigramIndexable(term.text) { return .index(.trigram, SearchQuery.quoted(term.text)) }
+            return .like(term.text)
+        }
+        // Whole groups that one index answers can drive the query; mixed groups become conditions.
+        var indexGroups: [Index: [String]] = [:]
+        var mixedGroups: [[Route]] = []
         for group in query.groups {
-            if mode == .words && !group.contains(where: Self.needsTrigram) {
-                word.append(Self.orGroup(group.map(SearchQuery.fts)))
-            } else if group.allSatisfy({ Self.trigramIndexable($0.text) }) {
-                trigram.append(Self.orGroup(group.map { SearchQuery.quoted($0.text) }))
+            let routes = group.map(route)
+            let indexes = Set(routes.map { route -> Index? in if case .index(let index, _) = route { index } else { nil } })
+            if indexes.count == 1, let index = indexes.first!, routes.count == group.count {
+                let expressions = routes.compactMap { route -> String? in if case .index(_, let text) = route { text } else { nil } }
+                indexGroups[index, default: []].append(Self.orGroup(expressions))
             } else {
-                likeGroups.append(group.map(\.text))
+                mixedGroups.append(routes)
             }
         }
-        var excludedWord: [String] = []
-        var excludedTrigram: [String] = []
-        var excludedLike: [String] = []
-        for term in query.excluded {
-            if mode == .words && !Self.needsTrigram(term) {
-                excludedWord.append(SearchQuery.fts(term))
-            } else if Self.trigramIndexable(term.text) {
-                excludedTrigram.append(SearchQuery.quoted(term.text))
+        let excluded = query.excluded.map(route)
+        for index in [Index.words, .trigram] {
+            guard let groups = indexGroups[index] else { continue }
+            if primary == nil {
+                let nots = excluded.compactMap { route -> String? in
+                    if case .index(index, let text) = route { " NOT " + text } else { nil }
+                }
+                primary = (index, groups.joined(separator: " AND ") + nots.joined())
             } else {
-                excludedLike.append(term.text)
+                addIndexCondition(index, groups.joined(separator: " AND "), negated: false)
             }
         }
-
-        if !word.isEmpty {
-            primary = (.words, word.joined(separator: " AND ") + excludedWord.map { " NOT " + $0 }.joined())
-            excludedWord = []
-            if !trigram.isEmpty { addIndexCondition(.trigram, trigram.joined(separator: " AND "), negated: false) }
-        } else if !trigram.isEmpty {
-            primary = (.trigram, trigram.joined(separator: " AND ") + excludedTrigram.map { " NOT " + $0 }.joined())
-            excludedTrigram = []
+        for routes in mixedGroups {
+            var parts: [String] = []
+            for route in routes {
+                switch route {
+                case .index(let index, let text):
+                    parts.append("d.id IN (SELECT rowid FROM \(index.table) WHERE \(index.table) MATCH ?)")
+                    arguments.append(text)
+                case .like(let text):
+                    parts.append("d.body LIKE ? ESCAPE '\\'")
+                    arguments.append(Self.likePattern(text))
+                    highlightTerms.append(text)
+                }
+            }
+            conditions.append("(" + parts.joined(separator: " OR ") + ")")
         }
-        for group in likeGroups {
-            conditions.append("(" + group.map { _ in "d.body LIKE ? ESCAPE '\\'" }.joined(separator: " OR ") + ")")
-            arguments.append(contentsOf: group.map(Self.likePattern))
-            if primary == nil { highlightTerms.append(contentsOf: group) }
+        for route in excluded {
+            switch route {
+            case .index(let index, let text) where index != primary?.index:
+                addIndexCondition(index, text, negated: true)
+            case .index:
+                break   // already a NOT in the primary expression
+            case .like(let text):
+                conditions.append("d.body NOT LIKE ? ESCAPE '\\'")
+                arguments.append(Self.likePattern(text))
+            }
         }
-        if !excludedWord.isEmpty { addIndexCondition(.words, excludedWord.joined(separator: " OR "), negated: true) }
-        if !excludedTrigram.isEmpty { addIndexCondition(.trigram, excludedTrigram.joined(separator: " OR "), negated: true) }
-        for text in excludedLike {
-            conditions.append("d.body NOT LIKE ? ESCAPE '\\'")
-            arguments.append(Self.likePattern(text))
-        }
+        if primary != nil { highlightTerms = [] }   // the index's snippet marks the matches
     }
 
     private mutating func addIndexCondition(_ index: Index, _ expression: String, negated: Bool) {

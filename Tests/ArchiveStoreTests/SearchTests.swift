@@ -112,4 +112,21 @@ import TestSupport
         #expect(try archive.search(SearchQuery.parse("ud")).isEmpty)   // too short to search inside words
         #expect(try archive.search(SearchQuery.parse("zzzqqq")).isEmpty)
     }
+
+    @Test func bothIndexesStayExactThroughEditsAndDeletes() throws {
+        try addCJK()
+        try archive.write { writer in
+            // Replace CJK text by Latin and back, drop messages, rename an artifact.
+            try writer.replaceHistory([
+                Fixtures.message("m3", role: "user", content: "now plain text", createdAt: "2026-01-26T15:52:00.000Z"),
+                Fixtures.message("m4", content: "今度は日本語です", createdAt: "2026-01-26T15:53:00.000Z"),
+            ], task: task)
+            try writer.upsertArtifacts([Fixtures.artifact("downloads/报告.md")], task: task)
+        }
+        #expect(try archive.verify().isClean)
+        #expect(try archive.search(SearchQuery.parse("数据库")).isEmpty)
+        #expect(try archive.search(SearchQuery.parse("日本語")).map(\.messageID) == ["m4"])
+        #expect(try archive.search(SearchQuery.parse("报告")).map(\.kind) == ["artifact"])
+        #expect(try archive.search(SearchQuery.parse("日本語 OR plain")).count == 2)
+    }
 }

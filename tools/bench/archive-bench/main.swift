@@ -1,0 +1,81 @@
+// archive-bench: builds benchmark corpora through the store's public API (so generating is also the
+// ingest benchmark) and prints what it did as one JSON line.
+//
+//   archive-bench generate DIR MESSAGES      an archive of MESSAGES messages (10 per task), with FTS
+//   archive-bench ndjson MESSAGES            the same conversations as JSON lines (for other tools)
+import ArchiveStore
+import Foundation
+
+func fail(_ message: String) -> Never {
+    FileHandle.standardError.write(Data("archive-bench: \(message)\n".utf8))
+    exit(2)
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+switch arguments.first {
+case "generate":
+    guard arguments.count == 3, let count = Int(arguments[arguments.startIndex + 2]), count > 0 else {
+        fail("usage: archive-bench generate DIR MESSAGES")
+    }
+    let folder = URL(fileURLWithPath: arguments[arguments.startIndex + 1])
+    guard !FileManager.default.fileExists(atPath: folder.path) else { fail("\(folder.path) exists; give a new folder") }
+    let started = Date()
+    let archive = try Archive.open(at: folder)
+    var corpus = Corpus()
+    let tasks = (count + Corpus.messagesPerTask - 1) / Corpus.messagesPerTask
+    let tasksPerCommit = 500
+    var written = 0
+    let account = try archive.write { try $0.account(baseURL: "https://bench.invalid", fingerprint: "sha256:bench") }
+    for first in stride(from: 0, to: tasks, by: tasksPerCommit) {
+        var batch: [(TaskSnapshot, [MessageSnapshot])] = []
+        for task in first..<min(tasks, first + tasksPerCommit) {
+            var messages: [MessageSnapshot] = []
+            for position in 0..<Corpus.messagesPerTask {
+                let index = task * Corpus.messagesPerTask + position
+                guard index < count else { break }
+                let text = corpus.message(index)
+                messages.append(MessageSnapshot(remoteID: "m\(index)", role: position % 2 == 0 ? "user" : "assistant",
+                                                content: text, createdAt: Corpus.timestamp(index), rawJSON: "{}"))
+            }
+            let id = Corpus.taskID(task)
+            var snapshot = TaskSnapshot(remoteID: id, status: task % 10 == 0 ? "failed" : "completed",
+                                        createdAt: messages[0].createdAt, rawJSON: "{\"id\":\"\(id)\"}")
+            snapshot.message = messages[0].content
+            snapshot.lastActivityAt = messages[messages.count - 1].createdAt
+            snapshot.messageCount = messages.count
+            batch.append((snapshot, messages))
+        }
+        try archive.write { writer in
+            for (task, messages) in batch {
+                let row = try writer.upsertListedTask(task, account: account)
+                try writer.replaceHistory(messages, task: row)
+            }
+        }
+        written += batch.reduce(0) { $0 + $1.1.count }
+        if isatty(STDERR_FILENO) == 1 {
+            FileHandle.standardError.write(Data("\r\(written)/\(count) messages".utf8))
+        }
+    }
+    let seconds = Date().timeIntervalSince(started)
+    if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
+    print(#"{"messages":\#(written),"tasks":\#(tasks),"seconds":\#(String(format: "%.2f", seconds)),"messagesPerSecond":\#(Int(Double(written) / seconds))}"#)
+
+case "ndjson":
+    guard arguments.count == 2, let count = Int(arguments[arguments.startIndex + 1]), count > 0 else {
+        fail("usage: archive-bench ndjson MESSAGES")
+    }
+    var corpus = Corpus()
+    var out = ""
+    for index in 0..<count {
+        let text = corpus.message(index)
+        out += #"{"task":"\#(Corpus.taskID(index / Corpus.messagesPerTask))","role":"\#(index % 2 == 0 ? "user" : "assistant")","createdAt":"\#(Corpus.timestamp(index))","content":"\#(text)"}"# + "\n"
+        if out.utf8.count > 1 << 20 {
+            FileHandle.standardOutput.write(Data(out.utf8))
+            out = ""
+        }
+    }
+    FileHandle.standardOutput.write(Data(out.utf8))
+
+default:
+    fail("usage: archive-bench generate DIR MESSAGES | ndjson MESSAGES")
+}
