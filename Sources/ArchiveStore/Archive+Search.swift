@@ -48,6 +48,10 @@ extension Archive {
         return try search(query, options: options, mode: .substrings)
     }
 
+    /// Two steps in one snapshot: first the page of matching entry ids in order (touching only the
+    /// index, `search_doc`, and the task tables when a filter needs them, so FTS5 can hand rows over
+    /// already sorted by rank and stop at the page's end); then details and a snippet for just those.
+    /// Cutting snippets or joining for every match before sorting made frequent terms twice as slow.
     private func search(_ query: SearchQuery, options: SearchOptions, mode: SearchPlan.Mode) throws -> [SearchHit] {
         let plan = SearchPlan(query, mode: mode)
         var conditions: [String] = []
@@ -58,52 +62,64 @@ extension Archive {
         }
         conditions += plan.conditions
         arguments += plan.arguments
-        Self.addFilters(query.filters, to: &conditions, &arguments)
+        let needsTask = Self.addFilters(query.filters, to: &conditions, &arguments)
 
         let table = plan.primary?.index.table
         let from = table.map { "\($0) JOIN search_doc d ON d.id = \($0).rowid" } ?? "search_doc d"
-        let snippet: String
-        if let table {
-            snippet = "snippet(\(table), 0, char(2), char(3), '…', 16)"
-        } else if !plan.highlightTerms.isEmpty {
-            snippet = "d.body"   // cut in Swift below
-        } else {
-            snippet = "substr(d.body, 1, 160)"
-        }
-        let score = table.map { "-bm25(\($0))" } ?? "0.0"
+        let score = table.map { "-\($0).rank" } ?? "0.0"
         let order: String
         switch options.sort {
-        case .relevance: order = table.map { "bm25(\($0)), d.id DESC" } ?? "d.created_at DESC, d.id DESC"
+        case .relevance: order = table.map { "\($0).rank" } ?? "d.created_at DESC, d.id DESC"
         case .newest: order = "d.created_at DESC, d.id DESC"
         case .oldest: order = "d.created_at ASC, d.id ASC"
         }
-        let sql = """
-            SELECT d.kind, d.role, d.tool_name, d.created_at, t.remote_id AS task_id, t.message AS task_message,
-                   m.remote_id AS message_id, a.path AS artifact_path, \(snippet) AS snippet, \(score) AS score
+        let pageSQL = """
+            SELECT d.id AS doc, \(score) AS score
             FROM \(from)
-            JOIN task t ON t.id = d.task_id
-            JOIN account acc ON acc.id = t.account_id
-            LEFT JOIN message m ON m.id = d.message_id
-            LEFT JOIN artifact a ON a.id = d.artifact_id
+            \(needsTask ? "JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id" : "")
             WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
             ORDER BY \(order)
             LIMIT ? OFFSET ?
             """
         arguments.append(max(0, options.limit))
         arguments.append(max(0, options.offset))
+
+        let snippet: String
+        if let table {
+            snippet = "snippet(\(table), 0, char(2), char(3), '…', \(plan.primary?.index == .trigram ? 48 : 16))"
+        } else if !plan.highlightTerms.isEmpty {
+            snippet = "d.body"   // cut in Swift below
+        } else {
+            snippet = "substr(d.body, 1, 160)"
+        }
+        let detailSQL = """
+            SELECT d.kind, d.role, d.tool_name, d.created_at, t.remote_id AS task_id, t.message AS task_message,
+                   m.remote_id AS message_id, a.path AS artifact_path, \(snippet) AS snippet
+            FROM \(from)
+            JOIN task t ON t.id = d.task_id
+            LEFT JOIN message m ON m.id = d.message_id
+            LEFT JOIN artifact a ON a.id = d.artifact_id
+            WHERE \(table.map { "\($0) MATCH ? AND \($0).rowid = ?" } ?? "d.id = ?")
+            """
+        let primaryExpression = plan.primary?.expression
         let cutSnippets = table == nil && !plan.highlightTerms.isEmpty
         let match: SearchHit.Match = mode == .substrings ? .substring : .words
         let highlightTerms = plan.highlightTerms
         do {
             return try pool.read { db in
-                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+                let page = try Row.fetchAll(db, sql: pageSQL, arguments: StatementArguments(arguments))
+                let details = try db.makeStatement(sql: detailSQL)
+                return try page.compactMap { pageRow -> SearchHit? in
+                    let doc: Int64 = pageRow["doc"]
+                    let detailArguments: StatementArguments = primaryExpression.map { [$0, doc] } ?? [doc]
+                    guard let row = try Row.fetchOne(details, arguments: detailArguments) else { return nil }
                     let text: String = row["snippet"]
                     return SearchHit(
                         taskID: row["task_id"], taskTitle: (row["task_message"] as String?).map(Self.title),
                         messageID: row["message_id"], kind: row["kind"], role: row["role"],
                         toolName: row["tool_name"], artifactPath: row["artifact_path"], createdAt: row["created_at"],
                         snippet: cutSnippets ? SnippetCutter.snippet(text, terms: highlightTerms) : text,
-                        score: row["score"], match: match)
+                        score: pageRow["score"], match: match)
                 }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
@@ -114,8 +130,10 @@ extension Archive {
         }
     }
 
+    /// Adds the filters' conditions; returns whether they need the task and account tables joined.
+    @discardableResult
     private static func addFilters(_ filters: SearchQuery.Filters, to conditions: inout [String],
-                                   _ arguments: inout [any DatabaseValueConvertible]) {
+                                   _ arguments: inout [any DatabaseValueConvertible]) -> Bool {
         func anyOf(_ values: [String], _ clause: String, _ bind: (String) -> [any DatabaseValueConvertible]) {
             guard !values.isEmpty else { return }
             conditions.append("(" + values.map { _ in clause }.joined(separator: " OR ") + ")")
@@ -136,8 +154,9 @@ extension Archive {
             arguments.append(before)
         }
         if filters.hasArtifact {
-            conditions.append("EXISTS (SELECT 1 FROM artifact x WHERE x.task_id = t.id)")
+            conditions.append("EXISTS (SELECT 1 FROM artifact x WHERE x.task_id = d.task_id)")
         }
+        return !(filters.statuses.isEmpty && filters.taskPrefixes.isEmpty && filters.accounts.isEmpty)
     }
 
     /// A task's title: the first line of its first message that has a letter or digit (so a leading
