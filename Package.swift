@@ -161,7 +161,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveExportTests",
-            dependencies: ["ArchiveExport", "ArchiveStore", "TestSupport"],
+            dependencies: ["ArchiveExport", "ArchiveStore", "TestSupport", "sigmic-archive"],
+            exclude: ["Helpers"],
             swiftSettings: strictness
         ),
         .testTarget(

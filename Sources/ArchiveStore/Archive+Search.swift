@@ -48,6 +48,38 @@ extension Archive {
         return try search(query, options: options, mode: .substrings)
     }
 
+    /// Every task with at least one entry matching the query (words, else substrings), newest activity
+    /// first: what `export --query` exports.
+    public func storedTasks(matching query: SearchQuery) throws -> [StoredTask] {
+        for mode in [SearchPlan.Mode.words, .substrings] {
+            if mode == .substrings && !SearchPlan.substringRetryMakesSense(query) { break }
+            let plan = SearchPlan(query, mode: mode)
+            var conditions: [String] = []
+            var arguments: [any DatabaseValueConvertible] = []
+            if let primary = plan.primary {
+                conditions.append("\(primary.index.table) MATCH ?")
+                arguments.append(primary.expression)
+            }
+            conditions += plan.conditions
+            arguments += plan.arguments
+            let needsTask = Self.addFilters(query.filters, to: &conditions, &arguments)
+            let from = plan.primary.map { "\($0.index.table) JOIN search_doc d ON d.id = \($0.index.table).rowid" } ?? "search_doc d"
+            let sql = """
+                SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id
+                WHERE t.id IN (
+                    SELECT d.task_id FROM \(from)
+                    \(needsTask ? "JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id" : "")
+                    WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")))
+                ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
+                """
+            let tasks = try read("searching") { db in
+                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.storedTask)
+            }
+            if !tasks.isEmpty { return tasks }
+        }
+        return []
+    }
+
     /// Two steps in one snapshot: first the page of matching entry ids in order (touching only the
     /// index, `search_doc`, and the task tables when a filter needs them, so FTS5 can hand rows over
     /// already sorted by rank and stop at the page's end); then details and a snippet for just those.

@@ -30,24 +30,7 @@ public struct TaskSummary: Sendable, Equatable, Codable {
 extension Archive {
     /// Tasks, newest activity first.
     public func tasks(_ filter: TaskFilter) throws -> [TaskSummary] {
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if !filter.statuses.isEmpty {
-            conditions.append("t.status IN (" + filter.statuses.map { _ in "?" }.joined(separator: ", ") + ")")
-            arguments += filter.statuses.map { $0 as any DatabaseValueConvertible }
-        }
-        if let since = filter.since {
-            conditions.append("t.last_activity_at >= ?")
-            arguments.append(since)
-        }
-        if let until = filter.until {
-            conditions.append("t.last_activity_at < ?")
-            arguments.append(until)
-        }
-        if let account = filter.account {
-            conditions.append("(instr(a.base_url, ?) > 0 OR a.key_fingerprint = ?)")
-            arguments += [account, account]
-        }
+        var (conditions, arguments) = Self.conditions(filter)
         arguments.append(max(0, filter.limit))
         let sql = """
             SELECT t.remote_id, t.status, t.created_at, t.last_activity_at, t.message_count, t.message, t.remote_state,
@@ -68,5 +51,51 @@ extension Archive {
                                    title: Self.title(source), account: row["base_url"], remoteState: row["remote_state"])
             }
         }
+    }
+
+    /// Whole task rows for a filter, newest activity first (for export).
+    public func storedTasks(_ filter: TaskFilter) throws -> [StoredTask] {
+        var (conditions, arguments) = Self.conditions(filter)
+        arguments.append(max(0, filter.limit))
+        return try read("listing tasks") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id
+                WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+                ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
+                LIMIT ?
+                """, arguments: StatementArguments(arguments)).map(Self.storedTask)
+        }
+    }
+
+    /// Ids of tasks whose first 8 characters another task shares (their short names would collide).
+    public func taskIDsWithSharedShortPrefix() throws -> Set<String> {
+        try read("listing tasks") { db in
+            Set(try String.fetchAll(db, sql: """
+                SELECT remote_id FROM task WHERE substr(remote_id, 1, 8) IN
+                    (SELECT substr(remote_id, 1, 8) FROM task GROUP BY 1 HAVING count(DISTINCT remote_id) > 1)
+                """))
+        }
+    }
+
+    static func conditions(_ filter: TaskFilter) -> ([String], [any DatabaseValueConvertible]) {
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if !filter.statuses.isEmpty {
+            conditions.append("t.status IN (" + filter.statuses.map { _ in "?" }.joined(separator: ", ") + ")")
+            arguments += filter.statuses.map { $0 as any DatabaseValueConvertible }
+        }
+        if let since = filter.since {
+            conditions.append("t.last_activity_at >= ?")
+            arguments.append(since)
+        }
+        if let until = filter.until {
+            conditions.append("t.last_activity_at < ?")
+            arguments.append(until)
+        }
+        if let account = filter.account {
+            conditions.append("(instr(a.base_url, ?) > 0 OR a.key_fingerprint = ?)")
+            arguments += [account, account]
+        }
+        return (conditions, arguments)
     }
 }

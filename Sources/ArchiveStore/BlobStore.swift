@@ -100,7 +100,8 @@ public struct BlobStore: Sendable {
         return (blobs, strays)
     }
 
-    static func sha256(ofFileAt url: URL) throws -> BlobHash {
+    /// The SHA-256 of any file, read in 1 MiB chunks.
+    public static func sha256(ofFileAt url: URL) throws -> BlobHash {
         let handle = try FileHandle(forReadingFrom: url)
         defer { try? handle.close() }
         var hasher = SHA256()

@@ -42,6 +42,8 @@ import TestSupport
         try expectGolden("search.txt", ["search", "canary"])
         try expectGolden("search.json", ["search", "canary", "--json"])
         try expectGolden("search-cjk.ndjson", ["search", "数据库", "--ndjson"])
+        try expectGolden("export-a.md", ["export", "aaaa1", "-o", "-"])
+        try expectGolden("export-b.json", ["export", "bbbb", "--format", "json", "-o", "-"])
     }
 
     @Test func showJSONKeepsContentAndNumbersExact() throws {

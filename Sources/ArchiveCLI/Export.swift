@@ -1,0 +1,114 @@
+import ArchiveExport
+import ArchiveStore
+import ArgumentParser
+import Foundation
+
+struct Export: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Write tasks as Markdown (or JSON) transcripts, one file per task (offline).",
+        discussion: """
+            Choose tasks by id (unique prefixes work), or with --all, --query and --since (which narrow \
+            each other). Files are named YYYY-MM-DD-<title>-<id8>.md; exporting again rewrites only the \
+            files whose content changed, so an export folder under git shows real changes only. \
+            --with-artifacts copies each task's downloaded artifacts into <name>.files/ beside its file \
+            (under safe names) and links them. `-o -` prints one task to standard output.
+            """)
+
+    @OptionGroup var options: ArchiveOptions
+
+    @Argument(help: "Task ids or unique id prefixes.")
+    var ids: [String] = []
+    @Flag(help: "Every task in the archive.")
+    var all = false
+    @Option(help: ArgumentHelp("Tasks with an entry matching this search query.", valueName: "query"))
+    var query: String?
+    @Option(help: ArgumentHelp("Tasks active on or after this date (YYYY-MM-DD or ISO-8601).", valueName: "date"))
+    var since: String?
+    @Option(help: ArgumentHelp("markdown or json.", valueName: "format"))
+    var format: FormatOption = .markdown
+    @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Folder to write into, or - for standard output.", valueName: "dir"))
+    var output = "."
+    @Flag(help: "Copy each task's artifacts beside its transcript and link them.")
+    var withArtifacts = false
+    @Flag(help: "Print the summary as JSON.")
+    var json = false
+
+    enum FormatOption: String, ExpressibleByArgument, CaseIterable {
+        case markdown, json
+        var exporter: Exporter.Format { self == .markdown ? .markdown : .json }
+    }
+
+    func validate() throws {
+        guard !ids.isEmpty || all || query != nil || since != nil else {
+            throw ValidationError("choose tasks: give ids, or --all, --query or --since")
+        }
+        if let since, SearchQuery.Filters.dateBound(since) == nil {
+            throw ValidationError("--since \(since) is not a date; use YYYY-MM-DD or an ISO-8601 time")
+        }
+        if output == "-" && withArtifacts {
+            throw ValidationError("--with-artifacts needs a folder (-o DIR), not standard output")
+        }
+    }
+
+    func run() throws {
+        let archive = try options.open()
+        let tasks = try selectedTasks(archive)
+        let exporter = try Exporter(archive: archive, format: format.exporter, withArtifacts: withArtifacts)
+        if output == "-" {
+            guard tasks.count == 1 else {
+                throw CLIError(description: "-o - prints one task, and \(tasks.count) were chosen; give one id or an output folder")
+            }
+            FileHandle.standardOutput.write(Data(try exporter.render(tasks[0]).text.utf8))
+            return
+        }
+        if tasks.isEmpty {
+            Terminal.note("no tasks match; nothing exported")
+            return
+        }
+        let folder = URL(fileURLWithPath: output)
+        let progress = ProgressDisplay(enabled: !json && Terminal.stderrIsTerminal && tasks.count > 20)
+        let summary: Exporter.Summary
+        do {
+            summary = try exporter.export(tasks, to: folder) { done, total in
+                progress.update("exporting \(done)/\(total) tasks")
+            }
+        } catch let failure as Exporter.Failure {
+            progress.finish()
+            throw CLIError(description: failure.description)
+        }
+        progress.finish()
+        if json {
+            try Terminal.printJSON(summary)
+            return
+        }
+        var line = "Exported \(summary.tasks) task\(summary.tasks == 1 ? "" : "s") to \(folder.path): "
+            + "\(summary.written) written (\(Status.bytes(summary.bytes))), \(summary.unchanged) unchanged"
+        if withArtifacts {
+            line += "; artifacts: \(summary.artifactsCopied) copied, \(summary.artifactsUnchanged) unchanged"
+            if summary.artifactsMissing > 0 { line += ", \(summary.artifactsMissing) not downloaded yet (run sync)" }
+        }
+        Terminal.print(line)
+    }
+
+    /// Ids (resolved like git prefixes), then the filtered set; each task once, in that order.
+    func selectedTasks(_ archive: Archive) throws -> [StoredTask] {
+        var chosen: [StoredTask] = []
+        var seen = Set<Int64>()
+        func add(_ task: StoredTask) {
+            if seen.insert(task.rowID.rawValue).inserted { chosen.append(task) }
+        }
+        for id in ids { add(try archive.task(matching: id)) }
+        if all || query != nil || since != nil {
+            var filter = TaskFilter()
+            filter.since = since.flatMap(SearchQuery.Filters.dateBound)
+            filter.limit = Int(Int32.max)
+            var tasks = try archive.storedTasks(filter)
+            if let query {
+                let matching = Set(try archive.storedTasks(matching: SearchQuery.parse(query)).map(\.rowID.rawValue))
+                tasks = tasks.filter { matching.contains($0.rowID.rawValue) }
+            }
+            tasks.forEach(add)
+        }
+        return chosen
+    }
+}

@@ -1,0 +1,173 @@
+public import ArchiveStore
+public import Foundation
+
+/// Writes transcripts to a folder: one file per task, and with `withArtifacts` a `<name>.files/`
+/// folder beside it holding the task's stored artifacts under sanitised names. A file is rewritten
+/// only when its bytes change (written to a temp file, then renamed), so re-exporting into a git
+/// working tree shows exactly what changed. Nothing is written outside the folder: names come from
+/// `ExportNaming`, and an existing symbolic link on the way is refused rather than followed.
+public struct Exporter: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case markdown, json
+        var fileExtension: String { self == .markdown ? "md" : "json" }
+    }
+
+    public struct Summary: Sendable, Codable, Equatable {
+        public var tasks = 0
+        public var written = 0
+        public var unchanged = 0
+        public var bytes: Int64 = 0
+        public var artifactsCopied = 0
+        public var artifactsUnchanged = 0
+        public var artifactsMissing = 0
+        public var files: [String] = []
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    let archive: Archive
+    let format: Format
+    let withArtifacts: Bool
+    let sharedPrefixes: Set<String>
+
+    public init(archive: Archive, format: Format, withArtifacts: Bool) throws {
+        self.archive = archive
+        self.format = format
+        self.withArtifacts = withArtifacts
+        self.sharedPrefixes = try archive.taskIDsWithSharedShortPrefix()
+    }
+
+    /// The file name a task exports to.
+    public func fileName(_ transcript: Transcript) -> String {
+        let task = transcript.task
+        return ExportNaming.fileName(createdAt: task.createdAt, title: transcript.title, id: task.remoteID,
+                                     fullID: sharedPrefixes.contains(task.remoteID), ext: format.fileExtension)
+    }
+
+    /// One task's document, with links to artifacts as `export` would place them.
+    public func render(_ task: StoredTask) throws -> (name: String, text: String, transcript: Transcript) {
+        let transcript = try Transcript.load(task, from: archive)
+        let name = fileName(transcript)
+        switch format {
+        case .json:
+            return (name, transcript.json.pretty + "\n", transcript)
+        case .markdown:
+            var links: [Data: String] = [:]
+            if withArtifacts {
+                let folder = Self.artifactFolder(for: name)
+                for (artifact, relative) in artifactPlacement(transcript) { links[Data(artifact.path.utf8)] = folder + "/" + relative }
+            }
+            return (name, MarkdownRenderer.render(transcript, links: links), transcript)
+        }
+    }
+
+    /// Exports `tasks` into `folder` (created if needed). `progress` gets (done, total) after each task.
+    public func export(_ tasks: [StoredTask], to folder: URL, progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var summary = Summary()
+        for (index, task) in tasks.enumerated() {
+            let (name, text, transcript) = try render(task)
+            let data = Data(text.utf8)
+            if try Self.writeIfChanged(data, to: folder, relative: name) {
+                summary.written += 1
+                summary.bytes += Int64(data.count)
+            } else {
+                summary.unchanged += 1
+            }
+            summary.files.append(name)
+            if withArtifacts {
+                let base = Self.artifactFolder(for: name)
+                let placement = artifactPlacement(transcript)
+                summary.artifactsMissing += transcript.artifacts.count - placement.count
+                for (artifact, relative) in placement {
+                    guard let hash = artifact.blobHash else { continue }
+                    if try Self.copyIfChanged(from: archive.blobs.url(for: hash), hash: hash, to: folder, relative: base + "/" + relative) {
+                        summary.artifactsCopied += 1
+                    } else {
+                        summary.artifactsUnchanged += 1
+                    }
+                }
+            }
+            summary.tasks += 1
+            progress(index + 1, tasks.count)
+        }
+        return summary
+    }
+
+    /// Where each stored artifact goes inside the task's artifact folder.
+    func artifactPlacement(_ transcript: Transcript) -> [(StoredArtifact, String)] {
+        let stored = transcript.artifacts.filter(\.isStored)
+        return Array(zip(stored, ExportNaming.artifactPaths(stored.map(\.path))))
+    }
+
+    static func artifactFolder(for fileName: String) -> String {
+        ExportNaming.splitExtension(fileName).0 + ".files"
+    }
+
+    // MARK: Files
+
+    /// Writes `data` at `relative` under `folder` unless the file already holds exactly these bytes.
+    static func writeIfChanged(_ data: Data, to folder: URL, relative: String) throws -> Bool {
+        let target = try safeTarget(folder, relative)
+        if let existing = try? Data(contentsOf: target), existing == data { return false }
+        let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).tmp-\(getpid())")
+        do {
+            try data.write(to: temp)
+            try replace(target, with: temp)
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw Failure(description: "cannot write \(target.path): \(error.localizedDescription)")
+        }
+        return true
+    }
+
+    /// Copies a blob to `relative` under `folder` unless a file with the same bytes is there.
+    static func copyIfChanged(from source: URL, hash: BlobHash, to folder: URL, relative: String) throws -> Bool {
+        let target = try safeTarget(folder, relative)
+        if FileManager.default.fileExists(atPath: target.path), (try? BlobStore.sha256(ofFileAt: target)) == hash {
+            return false
+        }
+        let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).tmp-\(getpid())")
+        do {
+            try? FileManager.default.removeItem(at: temp)
+            try FileManager.default.copyItem(at: source, to: temp)
+            try replace(target, with: temp)
+        } catch {
+            try? FileManager.default.removeItem(at: temp)
+            throw Failure(description: "cannot copy an artifact to \(target.path): \(error.localizedDescription)")
+        }
+        return true
+    }
+
+    private static func replace(_ target: URL, with temp: URL) throws {
+        guard rename(temp.path, target.path) == 0 else {
+            throw Failure(description: "cannot move \(temp.lastPathComponent) into place: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// `folder/relative`, after making its parent folders; refuses a path that climbs out of `folder`
+    /// or passes through a symbolic link (which could point anywhere).
+    static func safeTarget(_ folder: URL, _ relative: String) throws -> URL {
+        let parts = relative.split(separator: "/").map(String.init)
+        guard !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }), !relative.hasPrefix("/") else {
+            throw Failure(description: "refusing to write \(String(reflecting: relative)): not a plain relative path")
+        }
+        var current = folder
+        for (index, part) in parts.enumerated() {
+            current = current.appending(path: part)
+            var info = stat()
+            if lstat(current.path, &info) == 0 {
+                if (info.st_mode & S_IFMT) == S_IFLNK {
+                    throw Failure(description: "refusing to write through the symbolic link \(current.path)")
+                }
+            } else if index < parts.count - 1 {
+                guard mkdir(current.path, 0o755) == 0 || errno == EEXIST else {
+                    throw Failure(description: "cannot create folder \(current.path): \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        return current
+    }
+}
