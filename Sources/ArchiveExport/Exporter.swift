@@ -112,6 +112,20 @@ public struct Exporter: Sendable {
     static func writeIfChanged(_ data: Data, to folder: URL, relative: String) throws -> Bool {
         let target = try safeTarget(folder, relative)
         if let existing = try? Data(contentsOf: target), existing == data { return false }
+        // A new file is written in place (a crash leaves a partial file, which differs from what the
+        // next export renders, so it is rewritten then); an existing one is replaced atomically.
+        if !FileManager.default.fileExists(atPath: target.path) {
+            let descriptor = open(target.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+            if descriptor >= 0 {
+                let handle = FileHandle(fileDescriptor: descriptor, closeOnDealloc: true)
+                do {
+                    try handle.write(contentsOf: data)
+                    return true
+                } catch {
+                    throw Failure(description: "cannot write \(target.path): \(error.localizedDescription)")
+                }
+            }
+        }
         let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).tmp-\(getpid())")
         do {
             try data.write(to: temp)

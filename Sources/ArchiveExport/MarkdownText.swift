@@ -165,7 +165,8 @@ enum MarkdownText {
 
     /// For HTML blocks that end only at a terminator (types 1 to 5), that terminator.
     private static func htmlBlockTerminator(_ line: Substring) -> String? {
-        let lower = line.lowercased()
+        guard line.first == "<" else { return nil }
+        let lower = line.prefix(12).lowercased()
         for tag in ["script", "pre", "style", "textarea"] where lower.hasPrefix("<" + tag) {
             let after = lower.dropFirst(tag.count + 1).first
             if after == nil || after == " " || after == ">" || after == "\t" { return "</" + tag + ">" }

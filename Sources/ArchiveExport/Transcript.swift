@@ -38,10 +38,16 @@ public struct Transcript: Sendable {
     public let events: [StoredEvent]?
 
     /// The first line of the first user message (else of the task's message), else the id.
-    public var title: String {
+    public let title: String
+
+    init(task: StoredTask, messages: [Message], artifacts: [StoredArtifact], events: [StoredEvent]?) {
+        self.task = task
+        self.messages = messages
+        self.artifacts = artifacts
+        self.events = events
         let first = messages.first { $0.stored.role == "user" }?.stored.content ?? task.message ?? ""
         let title = Archive.title(first)
-        return title.isEmpty ? "Task \(task.remoteID)" : title
+        self.title = title.isEmpty ? "Task \(task.remoteID)" : title
     }
 
     /// Reads a task's transcript from the archive.

@@ -192,11 +192,27 @@ extension Archive {
     }
 
     /// A task's title: the first line of its first message that has a letter or digit (so a leading
-    /// `---` or a blank line is skipped), at most 120 characters.
+    /// `---` or a blank line is skipped; failing that, the first non-empty line), trimmed, at most 120
+    /// characters. Scans only as far as the title line: messages can be long.
     public static func title(_ message: String) -> String {
-        let lines = message.split(whereSeparator: \.isNewline)
-        let line = lines.first(where: { SearchQuery.hasWordCharacter(String($0)) }) ?? lines.first ?? ""
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
-        return trimmed.count > 120 ? String(trimmed.prefix(119)) + "…" : trimmed
+        var fallback: Substring?
+        var chosen: Substring?
+        var rest = message[...]
+        while !rest.isEmpty {
+            let end = rest.firstIndex(where: \.isNewline) ?? rest.endIndex
+            let line = rest[..<end]
+            if !line.isEmpty {
+                if fallback == nil { fallback = line }
+                if SearchQuery.hasWordCharacter(line) {
+                    chosen = line
+                    break
+                }
+            }
+            rest = end < rest.endIndex ? rest[rest.index(after: end)...] : rest[rest.endIndex...]
+        }
+        var line = chosen ?? fallback ?? ""
+        while let first = line.first, first == " " || first == "\t" { line = line.dropFirst() }
+        while let last = line.last, last == " " || last == "\t" { line = line.dropLast() }
+        return line.count > 120 ? String(line.prefix(119)) + "…" : String(line)
     }
 }

@@ -110,7 +110,7 @@ extension SearchQuery {
     }
 
     /// Whether the text has anything the word tokenizer indexes (a letter or digit in any script).
-    static func hasWordCharacter(_ text: String) -> Bool {
+    static func hasWordCharacter(_ text: some StringProtocol) -> Bool {
         text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
     }
 }
