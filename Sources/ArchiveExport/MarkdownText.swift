@@ -7,6 +7,7 @@ enum MarkdownText {
     ///   end is closed, so it cannot swallow the messages after it.
     /// Text inside code fences and HTML blocks is never changed.
     static func embeddable(_ content: String) -> String {
+        guard mayHaveStructure(content) else { return content }
         var lines: [String] = []
         enum State { case normal, fence(Character, Int), html(String) }
         var state = State.normal
@@ -67,6 +68,32 @@ enum MarkdownText {
         case .normal: break
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// Whether any line starts (after up to three spaces) with a character that can open a heading,
+    /// fence, HTML block or setext underline. Most messages have none and are embedded untouched.
+    static func mayHaveStructure(_ content: String) -> Bool {
+        var atLineStart = true
+        var spaces = 0
+        for byte in content.utf8 {
+            if byte == UInt8(ascii: "\n") {
+                atLineStart = true
+                spaces = 0
+                continue
+            }
+            guard atLineStart else { continue }
+            if byte == UInt8(ascii: " ") && spaces < 3 {
+                spaces += 1
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "#"), UInt8(ascii: "`"), UInt8(ascii: "~"), UInt8(ascii: "<"), UInt8(ascii: "="), UInt8(ascii: "-"):
+                return true
+            default:
+                atLineStart = false
+            }
+        }
+        return false
     }
 
     /// A fenced code block whose fence is longer than any run of backticks inside the text.

@@ -35,11 +35,11 @@ extension Archive {
     /// A task's messages in history order.
     public func messages(of task: TaskRowID) throws -> [StoredMessage] {
         try read("reading messages") { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT remote_id, position, role, content, created_at, thoughts_json, tool_calls_json,
                        attached_files_json, raw_json
                 FROM message WHERE task_id = ? ORDER BY position, id
-                """, arguments: [task.rawValue]).map { row in
+                """), arguments: [task.rawValue]).map { row in
                 StoredMessage(remoteID: row["remote_id"], position: row["position"], role: row["role"],
                               content: row["content"], createdAt: row["created_at"],
                               thoughtsJSON: row["thoughts_json"], toolCallsJSON: row["tool_calls_json"],
@@ -51,11 +51,11 @@ extension Archive {
     /// A task's artifacts, by path.
     public func artifacts(of task: TaskRowID) throws -> [StoredArtifact] {
         try read("reading artifacts") { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, path, name, size, mime_type, category, modified_at, blob_sha256, fetch_state,
                        fetch_error, remote_state
                 FROM artifact WHERE task_id = ? ORDER BY path
-                """, arguments: [task.rawValue]).map { row in
+                """), arguments: [task.rawValue]).map { row in
                 StoredArtifact(rowID: ArtifactRowID(rawValue: row["id"]), path: row["path"], name: row["name"],
                                size: row["size"], mimeType: row["mime_type"], category: row["category"],
                                modifiedAt: row["modified_at"],
