@@ -114,6 +114,14 @@ let package = Package(
             swiftSettings: strictness
         ),
 
+        // Property-based fuzzing of the SSE and search-query parsers (see RELIABILITY.md).
+        .executableTarget(
+            name: "fuzz-parsers",
+            dependencies: ["SigmicAPI", "ArchiveStore"],
+            path: "tools/fuzz/fuzz-parsers",
+            swiftSettings: strictness
+        ),
+
         // Build tooling: turns Migrations/*.sql into Swift source at build time, so the one
         // executable carries its schema and needs no resource bundle at run time.
         .executableTarget(
@@ -137,7 +145,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveStoreTests",
-            dependencies: ["ArchiveStore", "TestSupport"],
+            dependencies: ["ArchiveStore", "TestSupport", "fuzz-parsers"],
             swiftSettings: strictness
         ),
         .testTarget(

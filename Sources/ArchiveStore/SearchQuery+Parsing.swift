@@ -8,7 +8,9 @@ extension SearchQuery {
         var query = SearchQuery()
         query.filters = filters
         var pendingOr = false
-        for token in try tokenize(text) {
+        // Control characters separate words: SQLite reads a NUL inside a bound string as its end.
+        let cleaned = String(String.UnicodeScalarView(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : $0 }))
+        for token in try tokenize(cleaned) {
             switch token {
             case .or:
                 guard !query.groups.isEmpty, !pendingOr else {

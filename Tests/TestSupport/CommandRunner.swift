@@ -15,17 +15,17 @@ public struct CommandResult: Sendable {
 
 public enum CommandRunner {
     /// The built `sigmic-archive` next to the test bundle (`swift build` puts every product in one folder).
-    public static func binary() throws -> URL {
+    public static func binary(_ name: String = "sigmic-archive") throws -> URL {
         var candidates: [URL] = []
         let argv0 = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
         var folder = argv0.deletingLastPathComponent()
         for _ in 0..<4 {
-            candidates.append(folder.appending(path: "sigmic-archive"))
+            candidates.append(folder.appending(path: name))
             folder = folder.deletingLastPathComponent()
         }
-        candidates.append(Bundle.main.bundleURL.appending(path: "sigmic-archive"))
+        candidates.append(Bundle.main.bundleURL.appending(path: name))
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "sigmic-archive (looked in \(candidates.map(\.path)))"])
+            throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "\(name) (looked in \(candidates.map(\.path)))"])
         }
         return found
     }
