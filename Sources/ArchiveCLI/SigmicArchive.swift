@@ -20,6 +20,9 @@ public struct SigmicArchive: AsyncParsableCommand {
     /// Parses the command line, runs the command, and turns any failure into one line on stderr and a
     /// non-zero exit status (2 for usage errors, 1 otherwise).
     public static func runMain(_ arguments: [String]? = nil) async -> Never {
+        // Past a file-size limit (ulimit -f), a write should fail with EFBIG and be reported like a
+        // full disk, not kill the process with SIGXFSZ halfway through.
+        signal(SIGXFSZ, SIG_IGN)
         do {
             var command = try parseAsRoot(arguments)
             if var asyncCommand = command as? any AsyncParsableCommand {

@@ -132,3 +132,23 @@ import TestSupport
         #expect(try Data(contentsOf: database) == truncated)
     }
 }
+
+extension ReliabilityTests {
+    @Test func runningOutOfSpaceMidSyncIsReportedAndTheRerunCompletes() async throws {
+        try await withWorld(tasks: 40) { emulator, folder in
+            let binary = try CommandRunner.binary().path
+            let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
+            // A 300 KiB file-size limit stands in for a disk that fills up during the first sync.
+            let limited = try await CommandRunner.runDetached(["-c", "ulimit -f 300; exec \"$0\" sync", binary],
+                                                              executable: URL(fileURLWithPath: "/bin/bash"), environment: env)
+            #expect(limited.status == 1, "\(limited.stdout)")
+            #expect(limited.stderr.hasPrefix("sigmic-archive: error: "), "\(limited.stderr)")
+            #expect(!limited.stderr.contains("Fatal error"))
+            let rerun = try await CommandRunner.runDetached(["sync"], environment: env)
+            #expect(rerun.status == 0, "\(rerun.stderr)")
+            #expect(rerun.stdout.contains("40 new") || rerun.stdout.contains(" new, "))
+            let verify = try await CommandRunner.runDetached(["verify"], environment: env)
+            #expect(verify.status == 0, "\(verify.stdout)")
+        }
+    }
+}
