@@ -93,6 +93,9 @@ public indirect enum JSONTree: Sendable, Equatable {
         }
     }
 
+    /// A JSON string. Besides what JSON requires, C1 controls, U+2028/2029 (which break JavaScript and
+    /// some line readers), the BOM and the noncharacters U+FFFE/FFFF are escaped, so the same text is
+    /// also a valid YAML double-quoted scalar (front matter uses it).
     static func writeString(_ text: String, to out: inout String) {
         out += "\""
         for scalar in text.unicodeScalars {
@@ -104,11 +107,11 @@ public indirect enum JSONTree: Sendable, Equatable {
             case "\t": out += "\\t"
             case "\u{8}": out += "\\b"
             case "\u{C}": out += "\\f"
-            case "\u{2028}": out += "\\u2028"   // valid JSON, but breaks JavaScript and some line readers
-            case "\u{2029}": out += "\\u2029"
             default:
-                if scalar.value < 0x20 || scalar.value == 0x7F {
-                    let hex = String(scalar.value, radix: 16)
+                let value = scalar.value
+                if value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
+                    || value == 0xFEFF || value == 0xFFFE || value == 0xFFFF {
+                    let hex = String(value, radix: 16)
                     out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
                 } else {
                     out.unicodeScalars.append(scalar)

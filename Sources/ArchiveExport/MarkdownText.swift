@@ -141,27 +141,9 @@ enum MarkdownText {
         return "<" + out + ">"
     }
 
-    /// A YAML double-quoted scalar: JSON escapes plus escapes for everything YAML may not hold raw.
+    /// A YAML double-quoted scalar: the JSON string form, which escapes everything YAML may not hold raw.
     static func yamlString(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                let value = scalar.value
-                if value < 0x20 || (0x7F...0x9F).contains(value) || value == 0x2028 || value == 0x2029
-                    || value == 0xFEFF || value == 0xFFFE || value == 0xFFFF {
-                    out += "\\u" + String(value, radix: 16, uppercase: true).leftPadded(to: 4)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        JSONTree.string(text).compact
     }
 
     // MARK: Block recognition (CommonMark 0.31, the parts that matter here)

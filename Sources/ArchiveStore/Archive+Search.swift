@@ -53,17 +53,7 @@ extension Archive {
     public func storedTasks(matching query: SearchQuery) throws -> [StoredTask] {
         for mode in [SearchPlan.Mode.words, .substrings] {
             if mode == .substrings && !SearchPlan.substringRetryMakesSense(query) { break }
-            let plan = SearchPlan(query, mode: mode)
-            var conditions: [String] = []
-            var arguments: [any DatabaseValueConvertible] = []
-            if let primary = plan.primary {
-                conditions.append("\(primary.index.table) MATCH ?")
-                arguments.append(primary.expression)
-            }
-            conditions += plan.conditions
-            arguments += plan.arguments
-            let needsTask = Self.addFilters(query.filters, to: &conditions, &arguments)
-            let from = plan.primary.map { "\($0.index.table) JOIN search_doc d ON d.id = \($0.index.table).rowid" } ?? "search_doc d"
+            let (_, from, conditions, arguments, needsTask) = Self.matching(query, mode: mode)
             let sql = """
                 SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id
                 WHERE t.id IN (
@@ -85,19 +75,8 @@ extension Archive {
     /// already sorted by rank and stop at the page's end); then details and a snippet for just those.
     /// Cutting snippets or joining for every match before sorting made frequent terms twice as slow.
     private func search(_ query: SearchQuery, options: SearchOptions, mode: SearchPlan.Mode) throws -> [SearchHit] {
-        let plan = SearchPlan(query, mode: mode)
-        var conditions: [String] = []
-        var arguments: [any DatabaseValueConvertible] = []
-        if let primary = plan.primary {
-            conditions.append("\(primary.index.table) MATCH ?")
-            arguments.append(primary.expression)
-        }
-        conditions += plan.conditions
-        arguments += plan.arguments
-        let needsTask = Self.addFilters(query.filters, to: &conditions, &arguments)
-
+        var (plan, from, conditions, arguments, needsTask) = Self.matching(query, mode: mode)
         let table = plan.primary?.index.table
-        let from = table.map { "\($0) JOIN search_doc d ON d.id = \($0).rowid" } ?? "search_doc d"
         let score = table.map { "-\($0).rank" } ?? "0.0"
         let order: String
         switch options.sort {
@@ -160,6 +139,24 @@ extension Archive {
         } catch let error as DatabaseError {
             throw ArchiveError(error, path: databaseURL.path, operation: "searching")
         }
+    }
+
+    /// The FROM clause and WHERE conditions that select the entries matching a query: the driving index
+    /// joined to `search_doc d` (or `search_doc d` alone), the plan's conditions, then the filters'.
+    private static func matching(_ query: SearchQuery, mode: SearchPlan.Mode)
+        -> (plan: SearchPlan, from: String, conditions: [String], arguments: [any DatabaseValueConvertible], needsTask: Bool) {
+        let plan = SearchPlan(query, mode: mode)
+        var conditions: [String] = []
+        var arguments: [any DatabaseValueConvertible] = []
+        if let primary = plan.primary {
+            conditions.append("\(primary.index.table) MATCH ?")
+            arguments.append(primary.expression)
+        }
+        conditions += plan.conditions
+        arguments += plan.arguments
+        let needsTask = addFilters(query.filters, to: &conditions, &arguments)
+        let from = plan.primary.map { "\($0.index.table) JOIN search_doc d ON d.id = \($0.index.table).rowid" } ?? "search_doc d"
+        return (plan, from, conditions, arguments, needsTask)
     }
 
     /// Adds the filters' conditions; returns whether they need the task and account tables joined.

@@ -7,19 +7,7 @@ import TestSupport
 /// Secrets, file modes, concurrent readers and bad remotes, through the real binary.
 @Suite struct ReliabilityTests {
     func withWorld<T>(tasks: Int = 30, _ body: (Emulator, TempFolder) async throws -> T) async throws -> T {
-        var config = EmulatorConfiguration()
-        config.tasksPerKey = tasks
-        config.statusMix = [("completed", 1)]
-        let emulator = try await Emulator.start(config)
-        let folder = try TempFolder("cli-reliability")
-        do {
-            let result = try await body(emulator, folder)
-            await emulator.shutdown()
-            return result
-        } catch {
-            await emulator.shutdown()
-            throw error
-        }
+        try await withEmulatorWorld(tasks: tasks, label: "cli-reliability", body)
     }
 
     @Test func theKeyAppearsInNoFileAndNoOutput() async throws {

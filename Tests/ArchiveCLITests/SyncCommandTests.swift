@@ -6,19 +6,7 @@ import TestSupport
 
 @Suite struct SyncCommandTests {
     func withWorld<T>(_ body: (Emulator, TempFolder) async throws -> T) async throws -> T {
-        var config = EmulatorConfiguration()
-        config.tasksPerKey = 25
-        config.statusMix = [("completed", 1)]
-        let emulator = try await Emulator.start(config)
-        let folder = try TempFolder("cli-sync")
-        do {
-            let result = try await body(emulator, folder)
-            await emulator.shutdown()
-            return result
-        } catch {
-            await emulator.shutdown()
-            throw error
-        }
+        try await withEmulatorWorld(tasks: 25, label: "cli-sync", body)
     }
 
     @Test func syncPrintsItsSummaryAsJSONAndAResyncChangesNothing() async throws {

@@ -18,7 +18,9 @@ import TestSupport
 
             var random = SystemRandomNumberGenerator()
             var killed = 0
-            for round in 0..<6 {
+            // CI runs a few rounds; tools/soak/crash-soak runs hundreds (SIGMIC_CRASH_ROUNDS).
+            let rounds = Int(ProcessInfo.processInfo.environment["SIGMIC_CRASH_ROUNDS"] ?? "") ?? 6
+            for round in 0..<rounds {
                 let folder = rig.folder.path("crash-\(round)")
                 // Kill at a random instant of the first sync (and, every other round, of a second one too).
                 for _ in 0..<(round % 2 + 1) {
@@ -31,10 +33,13 @@ import TestSupport
                 #expect(rerun.status == 0, "round \(round): \(rerun.stderr)")
                 let archive = try Archive.open(at: folder)
                 #expect(try contentDump(archive) == expected, "round \(round) differs from an uninterrupted sync")
+                let report = try archive.verify()
+                #expect(report.isClean, "round \(round): \(report.problems.prefix(3))")
                 let problems = try await differences(archive, rig.emulator)
                 #expect(problems.isEmpty, "round \(round): \(problems.prefix(3))")
             }
             #expect(killed > 0, "no sync was still running when killed")
+            print("crash suite: \(rounds) rounds, \(killed) syncs killed mid-run, every rerun equal to an uninterrupted sync")
         }
     }
 }

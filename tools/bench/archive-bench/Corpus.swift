@@ -14,10 +14,10 @@ struct Corpus {
     static let prefixEvery = (50, 11)
 
     let vocabulary: [String]
-    private var state: UInt64
+    private var random: SplitMix
 
     init(seed: UInt64 = 20_261_129) {
-        state = seed
+        random = SplitMix(seed: seed)
         let syllables = ["ba", "ke", "ti", "mo", "ru", "sa", "ne", "li", "go", "vu", "fe", "da", "zo", "mi", "ha", "wu", "ro", "ki", "na", "te"]
         var words = Set<String>()
         var generator = SplitMix(seed: seed ^ 0x5EED)
@@ -28,13 +28,7 @@ struct Corpus {
         vocabulary = words.sorted()
     }
 
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+    mutating func next() -> UInt64 { random.next() }
 
     /// The text of message number `index` (0-based over the whole corpus).
     mutating func message(_ index: Int) -> String {

@@ -1,0 +1,21 @@
+import Foundation
+import SigmicEmulator
+import TestSupport
+
+/// An emulator with `tasks` settled (completed) tasks per key and a temp folder, both torn down after
+/// `body`, whatever it throws.
+func withEmulatorWorld<T>(tasks: Int, label: String, _ body: (Emulator, TempFolder) async throws -> T) async throws -> T {
+    var config = EmulatorConfiguration()
+    config.tasksPerKey = tasks
+    config.statusMix = [("completed", 1)]
+    let emulator = try await Emulator.start(config)
+    let folder = try TempFolder(label)
+    do {
+        let result = try await body(emulator, folder)
+        await emulator.shutdown()
+        return result
+    } catch {
+        await emulator.shutdown()
+        throw error
+    }
+}
