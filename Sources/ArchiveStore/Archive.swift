@@ -141,10 +141,10 @@ extension ArchiveError {
             self = .readOnly(reason: error.message ?? "the database is read-only")
         case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
             self = .cannotOpen(path: path, reason: error.message ?? "permission denied")
-        case .SQLITE_FULL, .SQLITE_IOERR where error.extendedResultCode == .SQLITE_IOERR_WRITE || error.extendedResultCode == .SQLITE_IOERR_FSYNC:
-            self = .sqlite(code: error.extendedResultCode.rawValue,
-                           message: "could not write to \(path) (disk full, file size limit, or an I/O error); nothing committed was lost",
-                           operation: operation)
+        case .SQLITE_FULL:
+            self = .writeFailed(path: path, code: error.extendedResultCode.rawValue, operation: operation)
+        case .SQLITE_IOERR where error.extendedResultCode == .SQLITE_IOERR_WRITE || error.extendedResultCode == .SQLITE_IOERR_FSYNC:
+            self = .writeFailed(path: path, code: error.extendedResultCode.rawValue, operation: operation)
         default:
             self = .sqlite(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error.resultCode)", operation: operation)
         }

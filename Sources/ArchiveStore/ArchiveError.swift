@@ -26,6 +26,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case ambiguousTaskPrefix(String, candidates: [String])
     /// A search query that cannot be run, with the reason a person can act on.
     case invalidQuery(String)
+    /// The disk is full, a file-size limit was reached, or the device failed a write.
+    case writeFailed(path: String, code: Int32, operation: String)
     /// Another process holds the archive's writer lock.
     case busy(holder: String)
     /// Any other SQLite failure, with its result code and the operation that hit it.
@@ -57,6 +59,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
             return "task prefix \(String(reflecting: prefix)) is ambiguous: \(candidates.joined(separator: ", "))"
         case .invalidQuery(let reason):
             return "invalid search query: \(reason)"
+        case .writeFailed(let path, let code, let operation):
+            return "\(operation) failed: could not write to \(path) (disk full, file size limit, or an I/O error; SQLite code \(code)); what was committed before is intact"
         case .busy(let holder):
             return "the archive is busy: \(holder) is writing to it; wait for it to finish (or stop it) and try again"
         case .sqlite(let code, let message, let operation):

@@ -3,6 +3,10 @@
 //
 //   archive-bench generate DIR MESSAGES      an archive of MESSAGES messages (10 per task), with FTS
 //   archive-bench ndjson MESSAGES            the same conversations as JSON lines (for other tools)
+//   archive-bench tsv MESSAGES               the same as task TAB role TAB time TAB text (for raw-ingest)
+//
+// `generate` reports the time spent in the store's writes only (generating the text is not counted),
+// so it compares with raw-ingest, which reads its input before starting the clock.
 import ArchiveStore
 import Foundation
 
@@ -19,7 +23,7 @@ case "generate":
     }
     let folder = URL(fileURLWithPath: arguments[arguments.startIndex + 1])
     guard !FileManager.default.fileExists(atPath: folder.path) else { fail("\(folder.path) exists; give a new folder") }
-    let started = Date()
+    var writing: TimeInterval = 0
     let archive = try Archive.open(at: folder)
     var corpus = Corpus()
     let tasks = (count + Corpus.messagesPerTask - 1) / Corpus.messagesPerTask
@@ -45,18 +49,20 @@ case "generate":
             snapshot.messageCount = messages.count
             batch.append((snapshot, messages))
         }
+        let batchStarted = Date()
         try archive.write { writer in
             for (task, messages) in batch {
                 let row = try writer.upsertListedTask(task, account: account)
                 try writer.replaceHistory(messages, task: row)
             }
         }
+        writing += Date().timeIntervalSince(batchStarted)
         written += batch.reduce(0) { $0 + $1.1.count }
         if isatty(STDERR_FILENO) == 1 {
             FileHandle.standardError.write(Data("\r\(written)/\(count) messages".utf8))
         }
     }
-    let seconds = Date().timeIntervalSince(started)
+    let seconds = writing
     if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     print(#"{"messages":\#(written),"tasks":\#(tasks),"seconds":\#(String(format: "%.2f", seconds)),"messagesPerSecond":\#(Int(Double(written) / seconds))}"#)
 
@@ -76,6 +82,22 @@ case "ndjson":
     }
     FileHandle.standardOutput.write(Data(out.utf8))
 
+case "tsv":
+    guard arguments.count == 2, let count = Int(arguments[arguments.startIndex + 1]), count > 0 else {
+        fail("usage: archive-bench tsv MESSAGES")
+    }
+    var corpus = Corpus()
+    var out = ""
+    for index in 0..<count {
+        let text = corpus.message(index)
+        out += "\(Corpus.taskID(index / Corpus.messagesPerTask))\t\(index % 2 == 0 ? "user" : "assistant")\t\(Corpus.timestamp(index))\t\(text)\n"
+        if out.utf8.count > 1 << 20 {
+            FileHandle.standardOutput.write(Data(out.utf8))
+            out = ""
+        }
+    }
+    FileHandle.standardOutput.write(Data(out.utf8))
+
 default:
-    fail("usage: archive-bench generate DIR MESSAGES | ndjson MESSAGES")
+    fail("usage: archive-bench generate DIR MESSAGES | ndjson MESSAGES | tsv MESSAGES")
 }

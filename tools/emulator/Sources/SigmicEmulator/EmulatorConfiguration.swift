@@ -26,6 +26,9 @@ public struct EmulatorConfiguration: Sendable {
     public var createStatus = 200
     /// Give the first task of each key artifacts named `../x`, `/abs/x`, `a\\b`, NUL, 300 characters, …
     public var hostileArtifactNames = false
+    /// When set, the first task of each key also has `downloads/big.csv` of this many bytes, streamed
+    /// as it is generated (for memory benchmarks: the emulator never holds it whole).
+    public var bigArtifactBytes: Int?
     /// Shares of generated statuses, in order (nil: the realistic default mix). For example
     /// `[("completed", 1)]` makes a world with nothing running.
     public var statusMix: [(String, Double)]?

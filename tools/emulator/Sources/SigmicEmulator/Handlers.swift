@@ -126,6 +126,8 @@ struct Handlers: Sendable {
     func download(_ request: Request, _ context: EmulatorContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let file = try await world.file(key: context.keyIndex, id: id, path: Self.formValue("path", in: request.uri.query))
+        // Only very large files stream (small ones keep the fault injection of `send`).
+        if file.isStreamable && file.size > 8 << 20 { return streamedDownload(file, request: request) }
         let bytes = file.content()
         var start = 0
         var status = HTTPResponse.Status.ok
@@ -147,6 +149,36 @@ struct Handlers: Sendable {
             return try await send(slice, status: status, headers: headers, request: request)
         }
         return try await send(bytes, status: status, headers: headers, request: request)
+    }
+
+    /// A generated file sent 1 MiB at a time, made as it goes (Range requests are honoured).
+    private func streamedDownload(_ file: EmulatedFile, request: Request) -> Response {
+        var headers = HTTPFields()
+        headers[.contentType] = file.mimeType
+        headers[.acceptRanges] = "bytes"
+        var range = 0..<file.size
+        var status = HTTPResponse.Status.ok
+        if let header = request.headers[.range] {
+            guard let parsed = Self.byteRange(header, size: file.size) else {
+                headers[.contentRange] = "bytes */\(file.size)"
+                return Response(status: .rangeNotSatisfiable, headers: headers)
+            }
+            range = parsed
+            status = .partialContent
+            headers[.contentRange] = "bytes \(range.lowerBound)-\(range.upperBound - 1)/\(file.size)"
+        }
+        headers[.contentLength] = String(range.count)
+        let sending = range
+        let body = ResponseBody(contentLength: sending.count) { writer in
+            var offset = sending.lowerBound
+            while offset < sending.upperBound {
+                let end = min(sending.upperBound, offset + (1 << 20))
+                try await writer.write(ByteBuffer(bytes: file.content(in: offset..<end)))
+                offset = end
+            }
+            try await writer.finish(nil)
+        }
+        return Response(status: status, headers: headers, body: body)
     }
 
     private func send(_ bytes: [UInt8], status: HTTPResponse.Status, headers: HTTPFields, request: Request) async throws -> Response {

@@ -71,9 +71,22 @@ struct EmulatedFile: Sendable {
         case .generated(let seed, let size, let text):
             var random = SeededRandom(seed: seed)
             if !text { return random.bytes(size) }
-            let line = Array("lorem,ipsum,42,κόσμε,数据\n".utf8)
-            return (0..<size).map { line[$0 % line.count] }
+            return content(in: 0..<size)
         }
+    }
+
+    static let textLine = Array("lorem,ipsum,42,κόσμε,数据\n".utf8)
+
+    /// Whether bytes can be made for any range on its own (generated text), so a download can stream
+    /// them without holding the whole file.
+    var isStreamable: Bool {
+        if case .generated(_, _, true) = bytes { return true }
+        return false
+    }
+
+    /// The bytes in `range` of a streamable file.
+    func content(in range: Range<Int>) -> [UInt8] {
+        range.map { Self.textLine[$0 % Self.textLine.count] }
     }
 
     var mimeType: String { FileKind.of(path).mime }

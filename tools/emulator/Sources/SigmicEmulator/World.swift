@@ -32,6 +32,10 @@ public actor World {
             if config.hostileArtifactNames, !generated.isEmpty {
                 generated[0].files += WorldGenerator.hostileFiles(at: generated[0].createdAt)
             }
+            if let size = config.bigArtifactBytes, !generated.isEmpty {
+                generated[0].files.append(EmulatedFile(path: "downloads/big.csv", modifiedAt: generated[0].createdAt,
+                                                       bytes: .generated(seed: 0, size: size, text: true)))
+            }
             for task in generated { tasks[task.id] = task }
         }
     }

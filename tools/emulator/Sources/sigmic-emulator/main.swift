@@ -39,6 +39,8 @@ struct EmulatorCommand: ParsableCommand {
     var chunkBytes: Int?
     @Flag(help: "Give the first task of each key artifacts with hostile names (../x, /abs/x, …).")
     var hostileNames = false
+    @Option(help: "Also give the first task of each key downloads/big.csv of this many bytes (streamed).")
+    var bigArtifactBytes: Int?
     @Flag(help: "Generate only finished tasks (completed, failed, cancelled): a world that holds still.")
     var settled = false
 
@@ -67,6 +69,7 @@ struct EmulatorCommand: ParsableCommand {
         config.wire.crlf = crlf
         config.wire.chunkBytes = chunkBytes
         config.hostileArtifactNames = hostileNames
+        config.bigArtifactBytes = bigArtifactBytes
         if settled { config.statusMix = [("completed", 0.8), ("failed", 0.1), ("cancelled", 0.1)] }
         let emulator = try await Emulator.start(config, port: port)
         let keyList = emulator.keys.map { "\"\($0)\"" }.joined(separator: ", ")
