@@ -99,6 +99,32 @@ import TestSupport
         }
     }
 
+    @Test(arguments: ["5xx", "429", "dropped streams", "truncated downloads", "slow first byte"])
+    func eachFaultAloneStillGivesAnExactArchive(fault: String) async throws {
+        try await withSyncRig({
+            $0.seed = 12
+            $0.faults.retryAfterSeconds = 0
+            switch fault {
+            case "5xx": $0.faults.serverErrorRate = 0.2
+            case "429": $0.faults.rateLimitRate = 0.2
+            case "dropped streams": $0.faults.dropStreamAfterEvents = 2; $0.faults.dropStreamRate = 0.2
+            case "truncated downloads": $0.faults.truncateDownloadRate = 0.2
+            default: $0.faults.slowFirstByte = 0.02
+            }
+        }) { rig in
+            let archive = try rig.archive()
+            var runs = 0
+            var report: SyncReport
+            repeat {
+                runs += 1
+                report = try await rig.sync(archive)
+            } while !report.failures.isEmpty && runs < 4
+            #expect(report.failures.isEmpty, "\(fault): \(report.failures)")
+            let diffs = try await differences(archive, rig.emulator)
+            #expect(diffs.isEmpty, "\(fault): \(diffs.prefix(5))")
+        }
+    }
+
     @Test func aRunningTaskIsFollowedLiveAndSettlesToItsFinalHistory() async throws {
         try await withSyncRig({ $0.faults.dropStreamAfterEvents = 5; $0.stepInterval = 0.02; $0.startDelay = 0.3 }) { rig in
             let archive = try rig.archive()
