@@ -71,8 +71,13 @@ struct Demo: AsyncParsableCommand {
 
                 Try next (the emulator has stopped; everything below reads the archive only):
                   export SIGMIC_ARCHIVE=\(folder.path)
+                  sigmic-archive tasks
+                  sigmic-archive show \(id.prefix(8)) --events
+                  sigmic-archive search 'deploy OR rollback -canary' --sort newest
+                  sigmic-archive search 数据
+                  sigmic-archive export --all -o \(folder.appending(path: "transcripts").path) --with-artifacts
                   sigmic-archive status
-                  sigmic-archive status --json
+                  sigmic-archive verify
                 To mirror a real account: export SIGMIC_API_KEY=sigmic_… and run `sigmic-archive sync`.
                 """)
         }

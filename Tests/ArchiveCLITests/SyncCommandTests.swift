@@ -88,8 +88,37 @@ import TestSupport
         #expect(result.stdout.contains("Started the API emulator"))
         #expect(result.stdout.contains("Synced:"))
         #expect(result.stdout.contains("Try next"))
+        // Every command the demo suggests works on what it made.
+        let suggested = result.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { $0.hasPrefix("sigmic-archive ") }
+        #expect(suggested.count >= 6)
+        for line in suggested {
+            let arguments = try shellWords(String(line.dropFirst("sigmic-archive ".count)))
+            let run = try await CommandRunner.runDetached(arguments, environment: ["SIGMIC_ARCHIVE": folder.path("demo").path])
+            #expect(run.status == 0, "\(line): \(run.stderr)")
+            #expect(!run.stdout.isEmpty, "\(line)")
+        }
         let status = try Archive.open(at: folder.path("demo")).status()
         #expect((status.tables["task"] ?? 0) == 21)
         #expect((status.tables["stream_event"] ?? 0) > 0)
     }
+}
+
+/// Splits a suggested command line into arguments: spaces separate, single quotes group.
+func shellWords(_ line: String) throws -> [String] {
+    var words: [String] = []
+    var current = ""
+    var quoted = false
+    for character in line {
+        if character == "'" {
+            quoted.toggle()
+        } else if character == " " && !quoted {
+            if !current.isEmpty { words.append(current) }
+            current = ""
+        } else {
+            current.append(character)
+        }
+    }
+    if !current.isEmpty { words.append(current) }
+    return words
 }
