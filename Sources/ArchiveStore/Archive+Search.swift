@@ -44,7 +44,13 @@ extension Archive {
     /// search, and those hits say so in `match`. Every user string is bound as a parameter.
     public func search(_ query: SearchQuery, options: SearchOptions = SearchOptions()) throws -> [SearchHit] {
         let hits = try search(query, options: options, mode: .words)
-        guard hits.isEmpty, options.offset == 0, SearchPlan.substringRetryMakesSense(query) else { return hits }
+        guard hits.isEmpty, SearchPlan.substringRetryMakesSense(query) else { return hits }
+        if options.offset > 0 {
+            // An empty later page: substrings only if no word matched at all, so paging through
+            // substring matches keeps working.
+            let first = try search(query, options: SearchOptions(sort: options.sort, limit: 1), mode: .words)
+            guard first.isEmpty else { return hits }
+        }
         return try search(query, options: options, mode: .substrings)
     }
 

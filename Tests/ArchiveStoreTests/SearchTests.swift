@@ -111,6 +111,12 @@ import TestSupport
         #expect(try archive.search(SearchQuery.parse("ollbac -canary")).isEmpty)
         #expect(try archive.search(SearchQuery.parse("ud")).isEmpty)   // too short to search inside words
         #expect(try archive.search(SearchQuery.parse("zzzqqq")).isEmpty)
+        // Paging through substring matches: "eck" is inside "checkout" (a tool call) and nowhere as a word.
+        let all = try archive.search(SearchQuery.parse("eck"), options: SearchOptions(sort: .newest, limit: 10))
+        #expect(all.count >= 1)
+        let second = try archive.search(SearchQuery.parse("ollba OR eck"), options: SearchOptions(sort: .newest, limit: 1, offset: 1))
+        #expect(second.count == 1 && second.first?.match == .substring)
+        #expect(try archive.search(SearchQuery.parse("budget"), options: SearchOptions(limit: 5, offset: 5)).isEmpty)
     }
 
     @Test func bothIndexesStayExactThroughEditsAndDeletes() throws {
