@@ -44,6 +44,7 @@ struct Status: ParsableCommand {
         lines.append("Events      \(status.tables["stream_event"] ?? 0) in \(status.tables["attach_session"] ?? 0) attach sessions")
         lines.append("Artifacts   \(status.tables["artifact"] ?? 0) (\(status.artifacts.stored) stored, \(status.artifacts.pending) pending, \(status.artifacts.failed) failed); \(status.tables["blob"] ?? 0) distinct blobs")
         lines.append("Search      \(status.tables["search_doc"] ?? 0) indexed entries")
+        if let writer = status.writer { lines.append("Writing     \(writer) is writing to the archive now") }
         return lines.joined(separator: "\n")
     }
 

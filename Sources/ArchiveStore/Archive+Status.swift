@@ -29,6 +29,8 @@ public struct ArchiveStatus: Sendable, Codable, Equatable {
     public let liveTasks: Int
     public let artifacts: Artifacts
     public let accounts: [Account]
+    /// The process writing to the archive now (a sync, watch or repair), if any.
+    public let writer: String?
 }
 
 extension Archive {
@@ -73,7 +75,7 @@ extension Archive {
                 artifacts: ArchiveStatus.Artifacts(
                     stored: artifactRow?["stored"] ?? 0, pending: artifactRow?["pending"] ?? 0,
                     failed: artifactRow?["failed"] ?? 0, storedBytes: blobBytes),
-                accounts: accounts)
+                accounts: accounts, writer: ArchiveLock.holder(of: self))
         }
     }
 

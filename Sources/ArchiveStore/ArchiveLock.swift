@@ -37,4 +37,18 @@ public final class ArchiveLock: Sendable {
         _ = note.withCString { pwrite(descriptor, $0, strlen($0), 0) }
         return ArchiveLock(descriptor: descriptor)
     }
+
+    /// Who holds the writer lock right now ("sync (pid 123)"), or nil when nobody does.
+    public static func holder(of archive: Archive) -> String? {
+        let path = archive.folder.appending(path: "lock").path
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        if flock(descriptor, LOCK_SH | LOCK_NB) == 0 {
+            flock(descriptor, LOCK_UN)
+            return nil
+        }
+        let holder = (try? String(contentsOfFile: path, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+        return holder.isEmpty ? "another sigmic-archive process" : holder
+    }
 }

@@ -37,10 +37,13 @@ import TestSupport
             }
             // Readers never wait for the writer.
             #expect(try await CommandRunner.runDetached(["tasks"], environment: env).status == 0)
+            let status = try await CommandRunner.runDetached(["status"], environment: env)
+            #expect(status.stdout.contains("Writing     sync (pid \(getpid())) is writing to the archive now"), "\(status.stdout)")
             #expect(held != nil)
             held = nil   // released: the next sync may go
             let after = try await CommandRunner.runDetached(["sync"], environment: env)
             #expect(after.status == 0, "\(after.stderr)")
+            #expect(!(try await CommandRunner.runDetached(["status"], environment: env)).stdout.contains("Writing"))
         }
     }
 
