@@ -15,6 +15,20 @@ func fail(_ message: String) -> Never {
     exit(2)
 }
 
+/// Writes one line per corpus message, formatted by `line`, to standard output in 1 MiB pieces.
+func writeLines(_ count: Int, _ line: (Int, String) -> String) {
+    var corpus = Corpus()
+    var out = ""
+    for index in 0..<count {
+        out += line(index, corpus.message(index)) + "\n"
+        if out.utf8.count > 1 << 20 {
+            FileHandle.standardOutput.write(Data(out.utf8))
+            out = ""
+        }
+    }
+    FileHandle.standardOutput.write(Data(out.utf8))
+}
+
 let arguments = CommandLine.arguments.dropFirst()
 switch arguments.first {
 case "generate":
@@ -70,33 +84,17 @@ case "ndjson":
     guard arguments.count == 2, let count = Int(arguments[arguments.startIndex + 1]), count > 0 else {
         fail("usage: archive-bench ndjson MESSAGES")
     }
-    var corpus = Corpus()
-    var out = ""
-    for index in 0..<count {
-        let text = corpus.message(index)
-        out += #"{"task":"\#(Corpus.taskID(index / Corpus.messagesPerTask))","role":"\#(index % 2 == 0 ? "user" : "assistant")","createdAt":"\#(Corpus.timestamp(index))","content":"\#(text)"}"# + "\n"
-        if out.utf8.count > 1 << 20 {
-            FileHandle.standardOutput.write(Data(out.utf8))
-            out = ""
-        }
+    writeLines(count) { index, text in
+        #"{"task":"\#(Corpus.taskID(index / Corpus.messagesPerTask))","role":"\#(index % 2 == 0 ? "user" : "assistant")","createdAt":"\#(Corpus.timestamp(index))","content":"\#(text)"}"#
     }
-    FileHandle.standardOutput.write(Data(out.utf8))
 
 case "tsv":
     guard arguments.count == 2, let count = Int(arguments[arguments.startIndex + 1]), count > 0 else {
         fail("usage: archive-bench tsv MESSAGES")
     }
-    var corpus = Corpus()
-    var out = ""
-    for index in 0..<count {
-        let text = corpus.message(index)
-        out += "\(Corpus.taskID(index / Corpus.messagesPerTask))\t\(index % 2 == 0 ? "user" : "assistant")\t\(Corpus.timestamp(index))\t\(text)\n"
-        if out.utf8.count > 1 << 20 {
-            FileHandle.standardOutput.write(Data(out.utf8))
-            out = ""
-        }
+    writeLines(count) { index, text in
+        "\(Corpus.taskID(index / Corpus.messagesPerTask))\t\(index % 2 == 0 ? "user" : "assistant")\t\(Corpus.timestamp(index))\t\(text)"
     }
-    FileHandle.standardOutput.write(Data(out.utf8))
 
 default:
     fail("usage: archive-bench generate DIR MESSAGES | ndjson MESSAGES | tsv MESSAGES")
