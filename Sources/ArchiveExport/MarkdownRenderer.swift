@@ -1,4 +1,4 @@
-public import ArchiveStore
+import ArchiveStore
 public import Foundation
 
 /// Renders a transcript as one Markdown document: YAML front matter, `# Title`, one `##` section per

@@ -195,6 +195,7 @@ public struct ArchiveWriter {
 
 extension Archive {
     /// Runs `body` in one immediate write transaction: all of it commits, or none of it.
+    @discardableResult
     public func write<T>(_ body: (ArchiveWriter) throws -> T) throws -> T {
         if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
         let stamp = Timestamp.string(from: now())
@@ -210,6 +211,7 @@ extension Archive {
     /// The same, for async callers: waiting for the single writer suspends the task instead of blocking
     /// one of the few threads Swift's concurrency runtime has (with many tasks syncing at once, blocked
     /// threads would starve the network I/O).
+    @discardableResult
     public func write<T: Sendable>(_ body: @Sendable (ArchiveWriter) throws -> T) async throws -> T {
         if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
         let stamp = Timestamp.string(from: now())

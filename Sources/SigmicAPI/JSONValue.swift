@@ -1,4 +1,4 @@
-public import Foundation
+import Foundation
 
 /// Any JSON value, decoded without loss: every field the server sends is kept, known or not, so the
 /// archive can store it. `canonicalText` re-encodes it with sorted keys (stable for comparisons).

@@ -78,7 +78,7 @@ extension SigmicClient {
             let handle: FileHandle
             do {
                 if !FileManager.default.fileExists(atPath: file.path) {
-                    FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
+                    _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
                 }
                 handle = try FileHandle(forUpdating: file)
             } catch {

@@ -66,4 +66,4 @@ public enum TaskStreamEvent: Sendable, Equatable {
     }
 }
 
-public import Foundation
+import Foundation

@@ -78,7 +78,7 @@ import TestSupport
         var copies: [String] = []
         for case let relative as String in walker {
             var isFolder: ObjCBool = false
-            FileManager.default.fileExists(atPath: sandbox.appending(path: relative).path, isDirectory: &isFolder)
+            _ = FileManager.default.fileExists(atPath: sandbox.appending(path: relative).path, isDirectory: &isFolder)
             #expect(relative.hasPrefix("out"), "\(relative)")
             if !isFolder.boolValue && relative.contains(".files/") {
                 copies.append(try String(contentsOf: sandbox.appending(path: relative), encoding: .utf8))
