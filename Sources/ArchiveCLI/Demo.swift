@@ -61,8 +61,7 @@ struct Demo: AsyncParsableCommand {
             let hits = try archive.search(query, options: SearchOptions(limit: 3))
             Terminal.print("4. Searched the archive, offline, for \"error budget\": \(hits.count == 3 ? "top 3" : "\(hits.count)") of the matches:")
             for hit in hits {
-                let snippet = hit.snippet.replacingOccurrences(of: String(SearchHit.matchStart), with: "[")
-                    .replacingOccurrences(of: String(SearchHit.matchEnd), with: "]").split(whereSeparator: \.isNewline).joined(separator: " ")
+                let snippet = Search.highlight(hit.snippet, colour: false).split(whereSeparator: \.isNewline).joined(separator: " ")
                 Terminal.print("   \(hit.taskID.prefix(8))  \(hit.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(snippet.prefix(90))")
             }
             let status = try archive.status()

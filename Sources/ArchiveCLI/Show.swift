@@ -127,11 +127,7 @@ struct Show: ParsableCommand {
         return out.joined(separator: "\n")
     }
 
-    /// `2026-01-26T15:50:54.870Z` -> `2026-01-26 15:50:54 UTC`.
-    static func time(_ timestamp: String) -> String {
-        guard timestamp.count >= 19 else { return timestamp }
-        return timestamp.prefix(19).replacingOccurrences(of: "T", with: " ") + " UTC"
-    }
+    static func time(_ timestamp: String) -> String { MarkdownRenderer.utc(timestamp) }
 
     /// Long text cut to a few lines, saying how much was left out.
     static func fold(_ text: String, full: Bool) -> String {

@@ -140,7 +140,10 @@ public struct Exporter: Sendable {
     /// Copies a blob to `relative` under `folder` unless a file with the same bytes is there.
     static func copyIfChanged(from source: URL, hash: BlobHash, to folder: URL, relative: String) throws -> Bool {
         let target = try safeTarget(folder, relative)
-        if FileManager.default.fileExists(atPath: target.path), (try? BlobStore.sha256(ofFileAt: target)) == hash {
+        // Hash the existing copy only when its size could match (a different size means different bytes).
+        let existingSize = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? NSNumber)?.int64Value
+        let sourceSize = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? NSNumber)?.int64Value
+        if let existingSize, existingSize == sourceSize, (try? BlobStore.sha256(ofFileAt: target)) == hash {
             return false
         }
         let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).tmp-\(getpid())")

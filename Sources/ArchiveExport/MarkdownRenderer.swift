@@ -111,8 +111,8 @@ public enum MarkdownRenderer {
         return "[" + text + "](" + MarkdownText.linkDestination(link) + ")"
     }
 
-    /// `2026-01-26T15:50:54.870Z` -> `2026-01-26 15:50:54 UTC`.
-    static func utc(_ timestamp: String) -> String {
+    /// `2026-01-26T15:50:54.870Z` -> `2026-01-26 15:50:54 UTC` (also what `show` prints).
+    public static func utc(_ timestamp: String) -> String {
         timestamp.count >= 19 ? String(timestamp.prefix(10)) + " " + String(timestamp.dropFirst(11).prefix(8)) + " UTC" : timestamp
     }
 

@@ -152,7 +152,7 @@ enum SnippetCutter {
         var marks = [Bool](repeating: false, count: text.count)
         var first: Int?
         for needle in needles where needle.count <= lowered.count {
-            for start in 0...(lowered.count - needle.count) where Array(lowered[start..<start + needle.count]) == needle {
+            for start in 0...(lowered.count - needle.count) where lowered[start..<start + needle.count].elementsEqual(needle) {
                 for index in start..<start + needle.count { marks[index] = true }
                 first = min(first ?? start, start)
             }
