@@ -48,8 +48,19 @@ extension Archive {
             report.problems.append(.init(kind: "foreign-key", detail: line, repair: nil))
         }
 
-        let damagedIndexes = try searchIndexProblems()
-        for table in damagedIndexes {
+        // Changes a writer left unapplied (every write transaction applies its own, migration 0009)
+        // mean both indexes are behind their rows.
+        let unapplied = try read("checking the search index") { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM search_pending") ?? 0
+        }
+        var damagedIndexes = try searchIndexProblems()
+        if unapplied > 0 {
+            report.problems.append(.init(kind: "search-index",
+                                         detail: "\(unapplied) search entries changed without their index being updated",
+                                         repair: "rebuild both search indexes from their rows"))
+            damagedIndexes = ["search_fts", "search_trigram"]
+        }
+        for table in damagedIndexes where unapplied == 0 {
             report.problems.append(.init(kind: "search-index",
                                          detail: "\(table) does not match the text it indexes",
                                          repair: "rebuild \(table) from its rows"))
@@ -91,6 +102,8 @@ extension Archive {
 
         if repair && !(damagedIndexes.isEmpty && badBlobs.isEmpty && orphans.isEmpty) {
             try write { writer in
+                // A rebuild reads the rows as they are now, so nothing stays pending.
+                if !damagedIndexes.isEmpty { try writer.db.execute(sql: "DELETE FROM search_pending") }
                 for table in damagedIndexes {
                     try writer.db.execute(sql: "INSERT INTO \(table) (\(table)) VALUES ('rebuild')")
                 }

@@ -117,6 +117,9 @@ public final class Archive: Sendable {
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
+            // Statement and savepoint journals (every upsert whose triggers touch other tables keeps
+            // one) stay in memory instead of temp files: on disk they were most of a sync's writes.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             let pool = try DatabasePool(path: database.path, configuration: configuration)

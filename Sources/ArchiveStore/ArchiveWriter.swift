@@ -20,8 +20,7 @@ public struct ArchiveWriter {
         try db.execute(
             sql: "INSERT INTO account (base_url, key_fingerprint, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             arguments: [baseURL, fingerprint, now])
-        let id = try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?",
-                                    arguments: [baseURL, fingerprint])!
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?"), arguments: [baseURL, fingerprint])!
         return AccountID(rawValue: id)
     }
 
@@ -29,7 +28,7 @@ public struct ArchiveWriter {
     /// their stored values.
     @discardableResult
     public func upsertListedTask(_ task: TaskSnapshot, account: AccountID) throws -> TaskRowID {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO task (account_id, remote_id, api_key_id, username, session_id, conversation_id, status,
                 message, system_prompt, show_in_history, auto_execute, env_json, error, created_at, started_at,
                 completed_at, last_activity_at, message_count, raw_list_json, first_seen_at)
@@ -44,7 +43,7 @@ public struct ArchiveWriter {
                 message_count = excluded.message_count, raw_list_json = excluded.raw_list_json,
                 remote_state = 'present'
             WHERE task.raw_list_json IS NOT excluded.raw_list_json OR task.remote_state <> 'present'
-            """, arguments: commonArguments(task, account: account) + [
+            """).execute(arguments: commonArguments(task, account: account) + [
                 task.effectiveLastActivityAt, task.messageCount, task.rawJSON, now,
             ])
         return try taskRowID(remoteID: task.remoteID, account: account)
@@ -53,7 +52,7 @@ public struct ArchiveWriter {
     /// Records a task as returned by a get: sets output and pending approvals exactly (absent = none).
     @discardableResult
     public func upsertFetchedTask(_ task: TaskSnapshot, account: AccountID) throws -> TaskRowID {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO task (account_id, remote_id, api_key_id, username, session_id, conversation_id, status,
                 message, system_prompt, show_in_history, auto_execute, env_json, error, created_at, started_at,
                 completed_at, last_activity_at, output_json, pending_approvals_json, raw_get_json, first_seen_at)
@@ -69,7 +68,7 @@ public struct ArchiveWriter {
                 output_json = excluded.output_json, pending_approvals_json = excluded.pending_approvals_json,
                 raw_get_json = excluded.raw_get_json, remote_state = 'present'
             WHERE task.raw_get_json IS NOT excluded.raw_get_json OR task.remote_state <> 'present'
-            """, arguments: commonArguments(task, account: account) + [
+            """).execute(arguments: commonArguments(task, account: account) + [
                 task.effectiveLastActivityAt, task.outputJSON, task.pendingApprovalsJSON, task.rawJSON, now,
             ])
         return try taskRowID(remoteID: task.remoteID, account: account)
@@ -82,8 +81,7 @@ public struct ArchiveWriter {
     }
 
     private func taskRowID(remoteID: String, account: AccountID) throws -> TaskRowID {
-        let id = try Int64.fetchOne(db, sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?",
-                                    arguments: [account.rawValue, remoteID])!
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?"), arguments: [account.rawValue, remoteID])!
         return TaskRowID(rawValue: id)
     }
 
@@ -113,22 +111,21 @@ public struct ArchiveWriter {
     public func replaceHistory(_ messages: [MessageSnapshot], task: TaskRowID) throws {
         try upsertMessages(messages, task: task)
         let keep = messages.map(\.remoteID)
-        let existing = try String.fetchAll(db, sql: "SELECT remote_id FROM message WHERE task_id = ?", arguments: [task.rawValue])
+        let existing = try String.fetchAll(db.cachedStatement(sql: "SELECT remote_id FROM message WHERE task_id = ?"), arguments: [task.rawValue])
         let keepSet = Set(keep)
         for remoteID in existing where !keepSet.contains(remoteID) {
-            try db.execute(sql: "DELETE FROM message WHERE task_id = ? AND remote_id = ?", arguments: [task.rawValue, remoteID])
+            try db.cachedStatement(sql: "DELETE FROM message WHERE task_id = ? AND remote_id = ?").execute(arguments: [task.rawValue, remoteID])
         }
     }
 
     /// Opens an attach session for a task's live stream; its events are numbered from 1.
     public func beginAttachSession(task: TaskRowID) throws -> AttachSessionID {
-        try db.execute(sql: "INSERT INTO attach_session (task_id, started_at) VALUES (?, ?)", arguments: [task.rawValue, now])
+        try db.cachedStatement(sql: "INSERT INTO attach_session (task_id, started_at) VALUES (?, ?)").execute(arguments: [task.rawValue, now])
         return AttachSessionID(rawValue: db.lastInsertedRowID)
     }
 
     public func endAttachSession(_ session: AttachSessionID, reason: String) throws {
-        try db.execute(sql: "UPDATE attach_session SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL",
-                       arguments: [now, reason, session.rawValue])
+        try db.cachedStatement(sql: "UPDATE attach_session SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL").execute(arguments: [now, reason, session.rawValue])
     }
 
     /// Appends events to a session. An event whose (session, seq) is already recorded is left as it was.
@@ -164,32 +161,37 @@ public struct ArchiveWriter {
                 task.rawValue, artifact.path, artifact.name, artifact.size, artifact.mimeType, artifact.category,
                 artifact.modifiedAt, artifact.rawJSON,
             ])
-            let id = try Int64.fetchOne(db, sql: "SELECT id FROM artifact WHERE task_id = ? AND path = ?",
-                                        arguments: [task.rawValue, artifact.path])!
+            let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM artifact WHERE task_id = ? AND path = ?"), arguments: [task.rawValue, artifact.path])!
             rows.append(ArtifactRowID(rawValue: id))
         }
         let listed = Set(rows.map(\.rawValue))
-        let existing = try Int64.fetchAll(db, sql: "SELECT id FROM artifact WHERE task_id = ? AND remote_state = 'present'",
-                                          arguments: [task.rawValue])
+        let existing = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM artifact WHERE task_id = ? AND remote_state = 'present'"), arguments: [task.rawValue])
         for id in existing where !listed.contains(id) {
-            try db.execute(sql: "UPDATE artifact SET remote_state = 'missing' WHERE id = ?", arguments: [id])
+            try db.cachedStatement(sql: "UPDATE artifact SET remote_state = 'missing' WHERE id = ?").execute(arguments: [id])
         }
         return rows
     }
 
     /// Links an artifact to bytes now in the blob store.
     public func recordArtifactBlob(_ artifact: ArtifactRowID, blob: StoredBlob) throws {
-        try db.execute(sql: "INSERT INTO blob (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                       arguments: [blob.hash.hex, blob.size, now])
-        try db.execute(sql: """
+        try db.cachedStatement(sql: "INSERT INTO blob (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").execute(arguments: [blob.hash.hex, blob.size, now])
+        try db.cachedStatement(sql: """
             UPDATE artifact SET blob_sha256 = ?, fetch_state = 'stored', fetch_error = NULL WHERE id = ?
-            """, arguments: [blob.hash.hex, artifact.rawValue])
+            """).execute(arguments: [blob.hash.hex, artifact.rawValue])
+    }
+
+    /// Brings both search indexes up to date with every search entry changed in this transaction
+    /// (migration 0009): one set-wise pass per transaction instead of index writes per row. Every write
+    /// transaction ends with it, before its commit.
+    func applyPendingSearchChanges() throws {
+        let pending = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM search_pending)")
+        guard try Bool.fetchOne(pending) == true else { return }
+        try db.cachedStatement(sql: "INSERT INTO search_index_update VALUES (1)").execute()
     }
 
     /// Notes that an artifact's download failed; it stays due for the next sync.
     public func recordArtifactFailure(_ artifact: ArtifactRowID, error: String) throws {
-        try db.execute(sql: "UPDATE artifact SET fetch_state = 'failed', fetch_error = ? WHERE id = ?",
-                       arguments: [error, artifact.rawValue])
+        try db.cachedStatement(sql: "UPDATE artifact SET fetch_state = 'failed', fetch_error = ? WHERE id = ?").execute(arguments: [error, artifact.rawValue])
     }
 }
 
@@ -201,7 +203,10 @@ extension Archive {
         let stamp = Timestamp.string(from: now())
         do {
             return try pool.write { db in
-                try body(ArchiveWriter(db: db, now: stamp))
+                let writer = ArchiveWriter(db: db, now: stamp)
+                let result = try body(writer)
+                try writer.applyPendingSearchChanges()
+                return result
             }
         } catch let error as DatabaseError {
             throw ArchiveError(error, path: databaseURL.path, operation: "writing to the archive")
@@ -217,10 +222,47 @@ extension Archive {
         let stamp = Timestamp.string(from: now())
         do {
             return try await pool.write { db in
-                try body(ArchiveWriter(db: db, now: stamp))
+                let writer = ArchiveWriter(db: db, now: stamp)
+                let result = try body(writer)
+                try writer.applyPendingSearchChanges()
+                return result
             }
         } catch let error as DatabaseError {
             throw ArchiveError(error, path: databaseURL.path, operation: "writing to the archive")
+        }
+    }
+
+    /// Runs several independent units of work in one transaction, each inside its own savepoint: a unit
+    /// that throws is rolled back alone and its error is returned in its place; the others commit
+    /// together. Many small commits cost far more than one larger one (each commit writes every page it
+    /// touched to the WAL, and each FTS5 commit adds an index segment to merge later), so a sync hands its
+    /// finished tasks over in groups. Each unit is still all-or-nothing. Throws only if the transaction
+    /// itself fails, in which case nothing was written.
+    public func writeEach(_ units: [@Sendable (ArchiveWriter) throws -> Void]) async throws -> [(any Error)?] {
+        if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
+        let stamp = Timestamp.string(from: now())
+        let path = databaseURL.path
+        do {
+            return try await pool.write { db in
+                let writer = ArchiveWriter(db: db, now: stamp)
+                let outcomes = units.map { unit -> (any Error)? in
+                    do {
+                        try db.inSavepoint {
+                            try unit(writer)
+                            return .commit
+                        }
+                        return nil
+                    } catch let error as DatabaseError {
+                        return ArchiveError(error, path: path, operation: "writing to the archive")
+                    } catch {
+                        return error
+                    }
+                }
+                try writer.applyPendingSearchChanges()
+                return outcomes
+            }
+        } catch let error as DatabaseError {
+            throw ArchiveError(error, path: path, operation: "writing to the archive")
         }
     }
 
@@ -233,3 +275,4 @@ extension Archive {
         }
     }
 }
+

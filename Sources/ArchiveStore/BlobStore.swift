@@ -31,16 +31,72 @@ public struct BlobStore: Sendable {
         FileManager.default.fileExists(atPath: url(for: hash).path)
     }
 
-    /// Stores bytes held in memory.
+    /// Stores bytes held in memory (a small download). They are hashed first, so bytes already stored
+    /// cost no file operation at all; new bytes go to a temp file that is flushed to disk and renamed
+    /// into place. The rename is made durable by `syncFolders(of:)`, which a caller runs once for a
+    /// group of blobs before committing the rows that name them.
     @discardableResult
     public func store(_ data: Data) throws -> StoredBlob {
-        let writer = try makeWriter()
+        let hash = BlobHash(hex: SHA256.hash(data: data).hexString)!
+        let size = Int64(data.count)
+        let destination = url(for: hash)
+        if access(destination.path, F_OK) == 0 { return StoredBlob(hash: hash, size: size, isNew: false) }
+        try ensureFolder(tempFolder)
+        let temp = tempFolder.appending(path: "partial-" + UUID().uuidString.lowercased())
+        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw ArchiveError.blob(hash: hash.hex, problem: "cannot create a temp file: \(String(cString: strerror(errno)))") }
         do {
-            try writer.append(data)
-            return try writer.finish()
+            try data.withUnsafeBytes { try Self.writeAll(fd, $0, hash: hash) }
+            guard fdatasync(fd) == 0 else { throw ArchiveError.blob(hash: hash.hex, problem: "cannot flush: \(String(cString: strerror(errno)))") }
+            close(fd)
         } catch {
-            writer.discard()
+            close(fd)
+            unlink(temp.path)
             throw error
+        }
+        return try place(temp, as: hash, size: size)
+    }
+
+    /// Moves a finished temp file into place under its hash (or drops it when those bytes are
+    /// already stored). rename(2) is atomic within a file system: a crash leaves either the temp file
+    /// or the blob.
+    func place(_ temp: URL, as hash: BlobHash, size: Int64) throws -> StoredBlob {
+        let destination = url(for: hash)
+        if access(destination.path, F_OK) == 0 {
+            unlink(temp.path)
+            return StoredBlob(hash: hash, size: size, isNew: false)
+        }
+        let shard = destination.deletingLastPathComponent().path
+        if mkdir(shard, 0o700) != 0 && errno != EEXIST {
+            unlink(temp.path)
+            throw ArchiveError.blob(hash: hash.hex, problem: "cannot create \(shard): \(String(cString: strerror(errno)))")
+        }
+        guard rename(temp.path, destination.path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temp.path)
+            throw ArchiveError.blob(hash: hash.hex, problem: "cannot move into place: \(reason)")
+        }
+        return StoredBlob(hash: hash, size: size, isNew: true)
+    }
+
+    /// Makes the renames of these blobs durable: fsync on each folder they were moved into, once per
+    /// folder (https://man7.org/linux/man-pages/man2/fsync.2.html). Run before committing rows that
+    /// name new blobs, so no row outlives its blob's file on a power loss.
+    public func syncFolders(of hashes: some Sequence<BlobHash>) {
+        var folders = Set<String>()
+        for hash in hashes { folders.insert(url(for: hash).deletingLastPathComponent().path) }
+        for folder in folders.sorted() { syncFolder(URL(filePath: folder)) }
+    }
+
+    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, hash: BlobHash) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw ArchiveError.blob(hash: hash.hex, problem: "cannot write: \(String(cString: strerror(errno)))")
+            }
+            offset += written
         }
     }
 

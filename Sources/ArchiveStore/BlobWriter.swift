@@ -49,8 +49,9 @@ public final class BlobWriter {
         size = 0
     }
 
-    /// Checks the size and hash (when given), makes the bytes durable, and moves them into place.
-    /// On a mismatch the temp file is removed and nothing is stored.
+    /// Checks the size and hash (when given), makes the bytes durable, and moves them into place (the
+    /// rename is made durable by `BlobStore.syncFolders(of:)`). On a mismatch the temp file is removed
+    /// and nothing is stored.
     public func finish(expectedSize: Int64? = nil, expectedHash: BlobHash? = nil) throws -> StoredBlob {
         let hash = BlobHash(hex: hasher.finalize().hexString)!
         do {
@@ -63,19 +64,7 @@ public final class BlobWriter {
             try handle.synchronize()
             try handle.close()
             closed = true
-            let destination = store.url(for: hash)
-            let files = FileManager.default
-            if files.fileExists(atPath: destination.path) {
-                try files.removeItem(at: tempURL)
-                return StoredBlob(hash: hash, size: size, isNew: false)
-            }
-            try store.ensureFolder(destination.deletingLastPathComponent())
-            // rename(2) is atomic within a file system; a crash leaves either the temp file or the blob.
-            guard rename(tempURL.path, destination.path) == 0 else {
-                throw ArchiveError.blob(hash: hash.hex, problem: "cannot move into place: \(String(cString: strerror(errno)))")
-            }
-            syncFolder(destination.deletingLastPathComponent())
-            return StoredBlob(hash: hash, size: size, isNew: true)
+            return try store.place(tempURL, as: hash, size: size)
         } catch {
             discard()
             throw error

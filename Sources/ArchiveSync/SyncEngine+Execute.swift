@@ -4,19 +4,31 @@ import NIOCore
 import SigmicAPI
 
 extension SyncEngine {
-    /// Runs the actions, at most `jobs` fetches at a time; attaches run beside them (they mostly wait).
+    /// Runs the actions: at most `jobs` tasks talk to the server at a time, and a task gives its slot
+    /// up as soon as its requests are done, so the next one starts downloading while it waits for its
+    /// commit. Up to 8 × `jobs` finished tasks may wait for the writer, which then commits them
+    /// together (see `CommitQueue`). Attaches run beside them (they mostly wait).
     func execute(_ actions: [SyncAction], listed: [String: ListedTask], account: AccountID, options: Options) async throws {
         let total = actions.count
         progress(SyncProgress(done: 0, total: total, bytes: 0))
-        let fetchSlots = AsyncSemaphore(max(1, options.jobs))
+        let jobs = max(1, options.jobs)
+        let fetchSlots = AsyncSemaphore(jobs)
+        let inFlight = AsyncSemaphore(jobs * 8)
         let attachSlots = AsyncSemaphore(64)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for action in actions {
-                let slots = if case .attach = action { attachSlots } else { fetchSlots }
-                await slots.acquire()
+                let slots: [AsyncSemaphore] = if case .attach = action { [attachSlots] } else { [inFlight, fetchSlots] }
+                for slot in slots { await slot.acquire() }
+                let network = SlotLease(slots.last!)
                 group.addTask {
-                    defer { Task { await slots.release() } }
-                    try await self.perform(action, listed: listed[action.taskID], account: account, options: options)
+                    defer {
+                        Task {
+                            await network.release()
+                            if slots.count > 1 { await slots[0].release() }
+                        }
+                    }
+                    try await self.perform(action, listed: listed[action.taskID], account: account, options: options,
+                                           requestsDone: { await network.release() })
                     let totals = await self.state.update { $0.done += 1 }
                     self.progress(SyncProgress(done: totals.done, total: total, bytes: totals.artifacts.bytes))
                 }
@@ -27,11 +39,12 @@ extension SyncEngine {
 
     /// One task. Only an authentication failure escapes (it stops the whole sync); anything else is
     /// recorded against the task, which stays due for the next run.
-    func perform(_ action: SyncAction, listed: ListedTask?, account: AccountID, options: Options) async throws {
+    func perform(_ action: SyncAction, listed: ListedTask?, account: AccountID, options: Options,
+                 requestsDone: @Sendable () async -> Void = {}) async throws {
         do {
             switch action {
             case .fetch(let id, let isNew):
-                if try await fetch(id, listed: listed, account: account, options: options) == .live {
+                if try await fetch(id, listed: listed, account: account, options: options, requestsDone: requestsDone) == .live {
                     try await follow(id, account: account, options: options, isNew: isNew)
                 } else {
                     _ = await state.update { isNew ? ($0.new += 1) : ($0.updated += 1) }
@@ -53,9 +66,11 @@ extension SyncEngine {
     enum FetchOutcome { case settled, live }
 
     /// Get + history (+ artifact bytes), committed in one transaction with the task's bookkeeping.
-    func fetch(_ id: String, listed: ListedTask?, account: AccountID, options: Options) async throws -> FetchOutcome {
+    func fetch(_ id: String, listed: ListedTask?, account: AccountID, options: Options,
+               requestsDone: @Sendable () async -> Void = {}) async throws -> FetchOutcome {
         let task = try await client.getTask(id)
         if SyncPlanner.liveStatuses.contains(task.status) && options.wait > 0 {
+            await requestsDone()   // following a stream is mostly waiting: it does not hold a fetch slot
             // Recorded now, so a task known only by id (`--task`) has a row to attach events to.
             try await archive.write { _ = try $0.upsertFetchedTask(Snapshots.task(task), account: account) }
             return .live
@@ -88,14 +103,18 @@ extension SyncEngine {
         let messages = history.messages.map(Snapshots.message)
         let syncedActivity = listed?.lastActivityAt ?? [task.completedAt, task.startedAt, task.createdAt].compactMap { $0 }.max()
         let syncedCount = listed?.messageCount ?? history.messages.count
-        let (listedArtifacts, downloaded) = (artifacts, stored)
-        try await archive.write { writer in
-            let row = try writer.upsertFetchedTask(Snapshots.task(task), account: account)
+        await requestsDone()
+        // Everything is converted before the commit, so the single writer only runs SQL.
+        let snapshot = Snapshots.task(task)
+        let files = artifacts.map { list in list.map { (Snapshots.artifact($0), stored[Data($0.path.utf8)]) } }
+        let newBlobs = stored.values.filter(\.isNew).map(\.hash)
+        try await commits.commit(newBlobs: newBlobs) { writer in
+            let row = try writer.upsertFetchedTask(snapshot, account: account)
             try writer.replaceHistory(messages, task: row)
-            if let artifacts = listedArtifacts {
-                let rows = try writer.upsertArtifacts(artifacts.map(Snapshots.artifact), task: row)
-                for (artifact, artifactRow) in zip(artifacts, rows) {
-                    if let blob = downloaded[Data(artifact.path.utf8)] { try writer.recordArtifactBlob(artifactRow, blob: blob) }
+            if let files {
+                let rows = try writer.upsertArtifacts(files.map(\.0), task: row)
+                for ((_, blob), artifactRow) in zip(files, rows) {
+                    if let blob { try writer.recordArtifactBlob(artifactRow, blob: blob) }
                 }
             }
             try writer.markSynced(row, status: listed?.status ?? task.status, activityAt: syncedActivity,
@@ -110,10 +129,47 @@ extension SyncEngine {
         return Dictionary(try archive.artifacts(of: row).map { (Data($0.path.utf8), $0) }, uniquingKeysWith: { first, _ in first })
     }
 
+    /// Artifacts up to this size are downloaded into memory and stored in one step: bytes already in
+    /// the archive then cost no file at all. Larger ones stream through a resumable temp file.
+    static let inMemoryDownloadLimit: Int64 = 1 << 20
+
+    /// Downloads an artifact into the blob store, checking its length; see `inMemoryDownloadLimit`.
+    func download(_ artifact: APIArtifact, taskID: String) async throws -> StoredBlob {
+        if let size = artifact.size, size <= Self.inMemoryDownloadLimit {
+            return try await downloadSmall(artifact, taskID: taskID, size: size)
+        }
+        return try await downloadStreamed(artifact, taskID: taskID)
+    }
+
+    /// A small file, whole into memory, retried from its start after an interruption.
+    func downloadSmall(_ artifact: APIArtifact, taskID: String, size: Int64) async throws -> StoredBlob {
+        var attempt = 0
+        while true {
+            attempt += 1
+            do {
+                var bytes = Data(capacity: Int(size))
+                _ = try await client.download(taskID, path: artifact.path) { chunk, _ in
+                    // Never hold more than one byte past the announced size: a longer body is a mismatch.
+                    guard Int64(bytes.count + chunk.readableBytes) <= size + 1 else {
+                        throw ArchiveError.contentMismatch(expected: "\(size) bytes", actual: "more than \(size) bytes")
+                    }
+                    chunk.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
+                }
+                guard Int64(bytes.count) == size else {
+                    throw ArchiveError.contentMismatch(expected: "\(size) bytes", actual: "\(bytes.count) bytes")
+                }
+                return try archive.blobs.store(bytes)
+            } catch let error as SigmicAPIError where error.isRetryable && attempt < client.configuration.retry.maxAttempts {
+                let delay = client.configuration.retry.delay(beforeRetry: attempt, retryAfter: error.retryAfter, unit: Double.random(in: 0..<1))
+                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+            }
+        }
+    }
+
     /// Streams an artifact into the blob store: a temp file named after (account, task, path, size,
     /// time) — never after the server's path — resumed with Range after an interruption, checked for
     /// length and hashed on the way.
-    func download(_ artifact: APIArtifact, taskID: String) async throws -> StoredBlob {
+    func downloadStreamed(_ artifact: APIArtifact, taskID: String) async throws -> StoredBlob {
         let key = Digest.sha256([fingerprint, baseURL, taskID, artifact.path, String(artifact.size ?? -1), artifact.modifiedAt ?? ""]
             .joined(separator: "\u{0}"))
         let writer = try archive.blobs.resumableWriter(key: key)
@@ -143,6 +199,21 @@ extension SyncEngine {
                 throw error
             }
         }
+    }
+}
+
+/// One hold on a semaphore slot, given back at most once (early, or when the task ends).
+actor SlotLease {
+    private var semaphore: AsyncSemaphore?
+
+    init(_ semaphore: AsyncSemaphore) {
+        self.semaphore = semaphore
+    }
+
+    func release() async {
+        guard let held = semaphore else { return }
+        semaphore = nil
+        await held.release()
     }
 }
 

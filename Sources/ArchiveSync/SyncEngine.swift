@@ -29,6 +29,7 @@ public final class SyncEngine: Sendable {
     let progress: @Sendable (SyncProgress) -> Void
     let onEvent: @Sendable (String, TaskStreamEvent) -> Void
     let state = SyncState()
+    let commits: CommitQueue
 
     /// - Parameters:
     ///   - progress: called as tasks finish (for a progress line).
@@ -36,6 +37,7 @@ public final class SyncEngine: Sendable {
     public init(archive: Archive, client: SigmicClient, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in },
                 onEvent: @escaping @Sendable (String, TaskStreamEvent) -> Void = { _, _ in }) {
         self.archive = archive
+        self.commits = CommitQueue(archive: archive)
         self.client = client
         self.baseURL = client.configuration.baseURL
         self.fingerprint = KeyFingerprint.of(client.configuration.apiKey)

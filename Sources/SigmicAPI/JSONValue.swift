@@ -79,24 +79,37 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         }
     }
 
+    /// Appends `text` as a JSON string. Runs of characters that need no escape are copied whole (the
+    /// escaped ones are all ASCII, so a run always ends on a character boundary).
     private static func writeString(_ text: String, to out: inout String) {
         out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    let hex = String(scalar.value, radix: 16)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        let bytes = text.utf8
+        var runStart = bytes.startIndex
+        var index = runStart
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else {
+                index = bytes.index(after: index)
+                continue
             }
+            out.append(contentsOf: text[runStart..<index])
+            switch byte {
+            case 0x22: out += "\\\""
+            case 0x5C: out += "\\\\"
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            default:
+                out += "\\u00"
+                out.unicodeScalars.append(hexDigits[Int(byte >> 4)])
+                out.unicodeScalars.append(hexDigits[Int(byte & 0xF)])
+            }
+            index = bytes.index(after: index)
+            runStart = index
         }
+        out.append(contentsOf: text[runStart..<bytes.endIndex])
         out += "\""
     }
+
+    private static let hexDigits: [Unicode.Scalar] = Array("0123456789abcdef".unicodeScalars)
 }

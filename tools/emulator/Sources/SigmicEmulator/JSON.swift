@@ -49,25 +49,48 @@ public indirect enum JSON: Sendable, Equatable {
         }
     }
 
+    /// Appends `text` as a JSON string, escaping quotes, backslashes, control characters and U+2028/9.
+    /// Runs that need no escape are copied whole; every escape starts a character, so runs end on
+    /// character boundaries.
     static func writeString(_ text: String, to out: inout String) {
         out += "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{2028}": out += "\\u2028"
-            case "\u{2029}": out += "\\u2029"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
+        let bytes = text.utf8
+        var runStart = bytes.startIndex
+        var index = runStart
+        while index != bytes.endIndex {
+            let byte = bytes[index]
+            var escape: String?
+            var length = 1
+            switch byte {
+            case 0x22: escape = "\\\""
+            case 0x5C: escape = "\\\\"
+            case 0x0A: escape = "\\n"
+            case 0x0D: escape = "\\r"
+            case 0x09: escape = "\\t"
+            case 0..<0x20: escape = "\\u00" + String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+            case 0xE2:
+                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+                let second = bytes.index(after: index)
+                if second != bytes.endIndex, bytes[second] == 0x80 {
+                    let third = bytes.index(after: second)
+                    if third != bytes.endIndex, bytes[third] == 0xA8 || bytes[third] == 0xA9 {
+                        escape = bytes[third] == 0xA8 ? "\\u2028" : "\\u2029"
+                        length = 3
+                    }
                 }
+            default:
+                break
             }
+            guard let escape else {
+                index = bytes.index(after: index)
+                continue
+            }
+            out.append(contentsOf: text[runStart..<index])
+            out += escape
+            index = bytes.index(index, offsetBy: length)
+            runStart = index
         }
+        out.append(contentsOf: text[runStart..<bytes.endIndex])
         out += "\""
     }
 

@@ -130,8 +130,30 @@ enum WireTime {
         var seconds = time_t(millis / 1000)
         var parts = tm()
         gmtime_r(&seconds, &parts)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
-                      Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec), Int(millis % 1000))
+        var text = ""
+        text.reserveCapacity(24)
+        digits(Int(parts.tm_year) + 1900, 4, &text)
+        text += "-"
+        digits(Int(parts.tm_mon) + 1, 2, &text)
+        text += "-"
+        digits(Int(parts.tm_mday), 2, &text)
+        text += "T"
+        digits(Int(parts.tm_hour), 2, &text)
+        text += ":"
+        digits(Int(parts.tm_min), 2, &text)
+        text += ":"
+        digits(Int(parts.tm_sec), 2, &text)
+        text += "."
+        digits(Int(millis % 1000), 3, &text)
+        text += "Z"
+        return text
+    }
+
+    /// `value` zero-padded to `width` digits (String(format:) costs microseconds per call).
+    private static func digits(_ value: Int, _ width: Int, _ text: inout String) {
+        let plain = String(value)
+        if plain.utf8.count < width { text += String(repeating: "0", count: width - plain.utf8.count) }
+        text += plain
     }
 }
 

@@ -1,0 +1,51 @@
+import ArchiveStore
+
+/// Group commit: units handed in while a commit is running wait for it and then go into the next
+/// transaction together, each in its own savepoint (`Archive.writeEach`). With one task finishing at a
+/// time a unit commits alone and at once; when the writer is the bottleneck, the groups grow by
+/// themselves, and the number of commits (each of which rewrites the pages it touched) falls.
+///
+/// `commit` returns only after the unit's transaction has committed, so a caller that counts a task
+/// done after `commit` never counts work that a crash could still lose.
+actor CommitQueue {
+    typealias Unit = @Sendable (ArchiveWriter) throws -> Void
+
+    private let archive: Archive
+    private let maxGroup: Int
+    private var waiting: [(unit: Unit, newBlobs: [BlobHash], done: CheckedContinuation<Void, any Error>)] = []
+    private var draining = false
+
+    init(archive: Archive, maxGroup: Int = 64) {
+        self.archive = archive
+        self.maxGroup = maxGroup
+    }
+
+    /// Commits `unit`; `newBlobs` are blobs it names that were just stored, whose renames are made
+    /// durable (once per folder for the whole group) before the group commits.
+    func commit(newBlobs: [BlobHash] = [], _ unit: @escaping Unit) async throws {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
+            waiting.append((unit, newBlobs, done))
+            if !draining {
+                draining = true
+                Task { await drain() }
+            }
+        }
+    }
+
+    private func drain() async {
+        while !waiting.isEmpty {
+            let group = Array(waiting.prefix(maxGroup))
+            waiting.removeFirst(group.count)
+            archive.blobs.syncFolders(of: group.flatMap(\.newBlobs))
+            do {
+                let outcomes = try await archive.writeEach(group.map(\.unit))
+                for (entry, error) in zip(group, outcomes) {
+                    if let error { entry.done.resume(throwing: error) } else { entry.done.resume() }
+                }
+            } catch {
+                for entry in group { entry.done.resume(throwing: error) }
+            }
+        }
+        draining = false
+    }
+}
