@@ -116,10 +116,12 @@ public final class Archive: Sendable {
             // never corrupt the file. A sync re-fetches what a lost commit had.
             if !db.configuration.readonly {
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
+                // The writer keeps statement and savepoint journals (every upsert whose triggers touch
+                // other tables has one) in memory: as temp files they were most of a sync's writes.
+                // Readers keep the default: a search sorting half the archive spills to a temp file
+                // rather than growing the process by tens of MiB.
+                try db.execute(sql: "PRAGMA temp_store = MEMORY")
             }
-            // Statement and savepoint journals (every upsert whose triggers touch other tables keeps
-            // one) stay in memory instead of temp files: on disk they were most of a sync's writes.
-            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         do {
             let pool = try DatabasePool(path: database.path, configuration: configuration)
