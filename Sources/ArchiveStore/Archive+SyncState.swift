@@ -54,14 +54,16 @@ extension Archive {
     /// The account for a base URL and key fingerprint, if the archive has it (reading never creates one).
     public func existingAccount(baseURL: String, fingerprint: String) throws -> AccountID? {
         try read("looking up an account") { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?"), arguments: [baseURL, fingerprint]).map(AccountID.init(rawValue:))
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?"),
+                arguments: [baseURL, fingerprint]).map(AccountID.init(rawValue:))
         }
     }
 
     /// One task's row, by its remote id (an indexed lookup).
     public func taskRow(remoteID: String, account: AccountID) throws -> TaskRowID? {
         try read("looking up a task") { db in
-            try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?"), arguments: [account.rawValue, remoteID]).map(TaskRowID.init(rawValue:))
+            try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?"),
+                arguments: [account.rawValue, remoteID]).map(TaskRowID.init(rawValue:))
         }
     }
 
@@ -86,7 +88,8 @@ extension Archive {
 
     public func cursor(account: AccountID) throws -> SyncCursor {
         try read("reading the sync cursor") { db in
-            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sync_cursor WHERE account_id = ?"), arguments: [account.rawValue]) else {
+            guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sync_cursor WHERE account_id = ?"),
+                arguments: [account.rawValue]) else {
                 return SyncCursor()
             }
             return SyncCursor(highWaterActivity: row["high_water_activity"], lastSyncAt: row["last_sync_at"],
@@ -107,26 +110,30 @@ extension ArchiveWriter {
 
     /// A task being followed live: its events are recorded, its final state is not yet.
     public func markLive(_ task: TaskRowID) throws {
-        try db.cachedStatement(sql: "UPDATE task SET sync_state = 'live' WHERE id = ?").execute(arguments: [task.rawValue])
+        try db.cachedStatement(sql: "UPDATE task SET sync_state = 'live' WHERE id = ?")
+            .execute(arguments: [task.rawValue])
     }
 
     /// A task whose sync failed; it stays due, and the error says why.
     public func markFailed(_ task: TaskRowID, error: String) throws {
-        try db.cachedStatement(sql: "UPDATE task SET sync_state = 'failed', sync_error = ? WHERE id = ?").execute(arguments: [error, task.rawValue])
+        try db.cachedStatement(sql: "UPDATE task SET sync_state = 'failed', sync_error = ? WHERE id = ?")
+            .execute(arguments: [error, task.rawValue])
     }
 
     /// Marks the account's tasks not in `present` as missing remotely (kept, never deleted), and those in
     /// it as present. Returns how many became missing.
     @discardableResult
     public func reconcilePresence(account: AccountID, present: Set<String>) throws -> Int {
-        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, remote_id, remote_state FROM task WHERE account_id = ?"), arguments: [account.rawValue])
+        let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, remote_id, remote_state FROM task WHERE account_id = ?"),
+            arguments: [account.rawValue])
         var missing = 0
         for row in rows {
             let remoteID: String = row["remote_id"]
             let state: String = row["remote_state"]
             let wanted = present.contains(remoteID) ? "present" : "missing"
             if state != wanted {
-                try db.cachedStatement(sql: "UPDATE task SET remote_state = ? WHERE id = ?").execute(arguments: [wanted, row["id"] as Int64])
+                try db.cachedStatement(sql: "UPDATE task SET remote_state = ? WHERE id = ?")
+                    .execute(arguments: [wanted, row["id"] as Int64])
                 if wanted == "missing" { missing += 1 }
             }
         }
@@ -144,7 +151,8 @@ extension ArchiveWriter {
     }
 
     public func beginSyncRun(account: AccountID, mode: String) throws -> SyncRunID {
-        try db.cachedStatement(sql: "INSERT INTO sync_run (account_id, mode, started_at) VALUES (?, ?, ?)").execute(arguments: [account.rawValue, mode, now])
+        try db.cachedStatement(sql: "INSERT INTO sync_run (account_id, mode, started_at) VALUES (?, ?, ?)")
+            .execute(arguments: [account.rawValue, mode, now])
         return SyncRunID(rawValue: db.lastInsertedRowID)
     }
 
@@ -153,7 +161,8 @@ extension ArchiveWriter {
             UPDATE sync_run SET finished_at = ?, outcome = ?, tasks_new = ?, tasks_updated = ?, tasks_unchanged = ?,
                 tasks_failed = ?, messages = ?, events = ?, artifacts = ?, bytes = ?, requests = ?, error = ?
             WHERE id = ?
-            """).execute(arguments: [now, outcome, totals.tasksNew, totals.tasksUpdated, totals.tasksUnchanged, totals.tasksFailed,
-                             totals.messages, totals.events, totals.artifacts, totals.bytes, totals.requests, error, run.rawValue])
+            """).execute(arguments: [now, outcome, totals.tasksNew, totals.tasksUpdated, totals.tasksUnchanged,
+                                     totals.tasksFailed, totals.messages, totals.events, totals.artifacts, totals.bytes,
+                                     totals.requests, error, run.rawValue])
     }
 }

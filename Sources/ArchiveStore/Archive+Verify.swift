@@ -53,17 +53,19 @@ extension Archive {
         let unapplied = try read("checking the search index") { db in
             try Int.fetchOne(db, sql: "SELECT count(*) FROM search_pending") ?? 0
         }
-        var damagedIndexes = try searchIndexProblems()
+        let damagedIndexes: [String]
         if unapplied > 0 {
             report.problems.append(.init(kind: "search-index",
                                          detail: "\(unapplied) search entries changed without their index being updated",
                                          repair: "rebuild both search indexes from their rows"))
             damagedIndexes = ["search_fts", "search_trigram"]
-        }
-        for table in damagedIndexes where unapplied == 0 {
-            report.problems.append(.init(kind: "search-index",
-                                         detail: "\(table) does not match the text it indexes",
-                                         repair: "rebuild \(table) from its rows"))
+        } else {
+            damagedIndexes = try searchIndexProblems()
+            for table in damagedIndexes {
+                report.problems.append(.init(kind: "search-index",
+                                             detail: "\(table) does not match the text it indexes",
+                                             repair: "rebuild \(table) from its rows"))
+            }
         }
 
         // Blobs: every row's file re-hashed; every file checked for a row.

@@ -20,7 +20,8 @@ public struct ArchiveWriter {
         try db.execute(
             sql: "INSERT INTO account (base_url, key_fingerprint, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             arguments: [baseURL, fingerprint, now])
-        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?"), arguments: [baseURL, fingerprint])!
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?"),
+            arguments: [baseURL, fingerprint])!
         return AccountID(rawValue: id)
     }
 
@@ -81,7 +82,8 @@ public struct ArchiveWriter {
     }
 
     private func taskRowID(remoteID: String, account: AccountID) throws -> TaskRowID {
-        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?"), arguments: [account.rawValue, remoteID])!
+        let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?"),
+            arguments: [account.rawValue, remoteID])!
         return TaskRowID(rawValue: id)
     }
 
@@ -111,21 +113,25 @@ public struct ArchiveWriter {
     public func replaceHistory(_ messages: [MessageSnapshot], task: TaskRowID) throws {
         try upsertMessages(messages, task: task)
         let keep = messages.map(\.remoteID)
-        let existing = try String.fetchAll(db.cachedStatement(sql: "SELECT remote_id FROM message WHERE task_id = ?"), arguments: [task.rawValue])
+        let existing = try String.fetchAll(db.cachedStatement(sql: "SELECT remote_id FROM message WHERE task_id = ?"),
+            arguments: [task.rawValue])
         let keepSet = Set(keep)
         for remoteID in existing where !keepSet.contains(remoteID) {
-            try db.cachedStatement(sql: "DELETE FROM message WHERE task_id = ? AND remote_id = ?").execute(arguments: [task.rawValue, remoteID])
+            try db.cachedStatement(sql: "DELETE FROM message WHERE task_id = ? AND remote_id = ?")
+                .execute(arguments: [task.rawValue, remoteID])
         }
     }
 
     /// Opens an attach session for a task's live stream; its events are numbered from 1.
     public func beginAttachSession(task: TaskRowID) throws -> AttachSessionID {
-        try db.cachedStatement(sql: "INSERT INTO attach_session (task_id, started_at) VALUES (?, ?)").execute(arguments: [task.rawValue, now])
+        try db.cachedStatement(sql: "INSERT INTO attach_session (task_id, started_at) VALUES (?, ?)")
+            .execute(arguments: [task.rawValue, now])
         return AttachSessionID(rawValue: db.lastInsertedRowID)
     }
 
     public func endAttachSession(_ session: AttachSessionID, reason: String) throws {
-        try db.cachedStatement(sql: "UPDATE attach_session SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL").execute(arguments: [now, reason, session.rawValue])
+        try db.cachedStatement(sql: "UPDATE attach_session SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL")
+            .execute(arguments: [now, reason, session.rawValue])
     }
 
     /// Appends events to a session. An event whose (session, seq) is already recorded is left as it was.
@@ -161,20 +167,25 @@ public struct ArchiveWriter {
                 task.rawValue, artifact.path, artifact.name, artifact.size, artifact.mimeType, artifact.category,
                 artifact.modifiedAt, artifact.rawJSON,
             ])
-            let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM artifact WHERE task_id = ? AND path = ?"), arguments: [task.rawValue, artifact.path])!
+            let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM artifact WHERE task_id = ? AND path = ?"),
+                arguments: [task.rawValue, artifact.path])!
             rows.append(ArtifactRowID(rawValue: id))
         }
         let listed = Set(rows.map(\.rawValue))
-        let existing = try Int64.fetchAll(db.cachedStatement(sql: "SELECT id FROM artifact WHERE task_id = ? AND remote_state = 'present'"), arguments: [task.rawValue])
+        let existing = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT id FROM artifact WHERE task_id = ? AND remote_state = 'present'"),
+            arguments: [task.rawValue])
         for id in existing where !listed.contains(id) {
-            try db.cachedStatement(sql: "UPDATE artifact SET remote_state = 'missing' WHERE id = ?").execute(arguments: [id])
+            try db.cachedStatement(sql: "UPDATE artifact SET remote_state = 'missing' WHERE id = ?")
+                .execute(arguments: [id])
         }
         return rows
     }
 
     /// Links an artifact to bytes now in the blob store.
     public func recordArtifactBlob(_ artifact: ArtifactRowID, blob: StoredBlob) throws {
-        try db.cachedStatement(sql: "INSERT INTO blob (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING").execute(arguments: [blob.hash.hex, blob.size, now])
+        try db.cachedStatement(sql: "INSERT INTO blob (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
+            .execute(arguments: [blob.hash.hex, blob.size, now])
         try db.cachedStatement(sql: """
             UPDATE artifact SET blob_sha256 = ?, fetch_state = 'stored', fetch_error = NULL WHERE id = ?
             """).execute(arguments: [blob.hash.hex, artifact.rawValue])
@@ -191,7 +202,19 @@ public struct ArchiveWriter {
 
     /// Notes that an artifact's download failed; it stays due for the next sync.
     public func recordArtifactFailure(_ artifact: ArtifactRowID, error: String) throws {
-        try db.cachedStatement(sql: "UPDATE artifact SET fetch_state = 'failed', fetch_error = ? WHERE id = ?").execute(arguments: [error, artifact.rawValue])
+        try db.cachedStatement(sql: "UPDATE artifact SET fetch_state = 'failed', fetch_error = ? WHERE id = ?")
+            .execute(arguments: [error, artifact.rawValue])
+    }
+}
+
+extension ArchiveWriter {
+    /// Runs `body` with a writer over `db` (inside a write transaction), then applies the search changes
+    /// it made (migration 0009): every write transaction ends this way, before its commit.
+    static func transaction<T>(_ db: Database, now: String, _ body: (ArchiveWriter) throws -> T) throws -> T {
+        let writer = ArchiveWriter(db: db, now: now)
+        let result = try body(writer)
+        try writer.applyPendingSearchChanges()
+        return result
     }
 }
 
@@ -202,12 +225,7 @@ extension Archive {
         if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
         let stamp = Timestamp.string(from: now())
         do {
-            return try pool.write { db in
-                let writer = ArchiveWriter(db: db, now: stamp)
-                let result = try body(writer)
-                try writer.applyPendingSearchChanges()
-                return result
-            }
+            return try pool.write { db in try ArchiveWriter.transaction(db, now: stamp, body) }
         } catch let error as DatabaseError {
             throw ArchiveError(error, path: databaseURL.path, operation: "writing to the archive")
         }
@@ -221,12 +239,7 @@ extension Archive {
         if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
         let stamp = Timestamp.string(from: now())
         do {
-            return try await pool.write { db in
-                let writer = ArchiveWriter(db: db, now: stamp)
-                let result = try body(writer)
-                try writer.applyPendingSearchChanges()
-                return result
-            }
+            return try await pool.write { db in try ArchiveWriter.transaction(db, now: stamp, body) }
         } catch let error as DatabaseError {
             throw ArchiveError(error, path: databaseURL.path, operation: "writing to the archive")
         }
@@ -235,34 +248,24 @@ extension Archive {
     /// Runs several independent units of work in one transaction, each inside its own savepoint: a unit
     /// that throws is rolled back alone and its error is returned in its place; the others commit
     /// together. Many small commits cost far more than one larger one (each commit writes every page it
-    /// touched to the WAL, and each FTS5 commit adds an index segment to merge later), so a sync hands its
-    /// finished tasks over in groups. Each unit is still all-or-nothing. Throws only if the transaction
-    /// itself fails, in which case nothing was written.
+    /// touched to the WAL), so a sync hands its finished tasks over in groups. Each unit is still
+    /// all-or-nothing. Throws only if the transaction itself fails, in which case nothing was written.
     public func writeEach(_ units: [@Sendable (ArchiveWriter) throws -> Void]) async throws -> [(any Error)?] {
-        if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
-        let stamp = Timestamp.string(from: now())
         let path = databaseURL.path
-        do {
-            return try await pool.write { db in
-                let writer = ArchiveWriter(db: db, now: stamp)
-                let outcomes = units.map { unit -> (any Error)? in
-                    do {
-                        try db.inSavepoint {
-                            try unit(writer)
-                            return .commit
-                        }
-                        return nil
-                    } catch let error as DatabaseError {
-                        return ArchiveError(error, path: path, operation: "writing to the archive")
-                    } catch {
-                        return error
+        return try await write { writer in
+            units.map { unit -> (any Error)? in
+                do {
+                    try writer.db.inSavepoint {
+                        try unit(writer)
+                        return .commit
                     }
+                    return nil
+                } catch let error as DatabaseError {
+                    return ArchiveError(error, path: path, operation: "writing to the archive")
+                } catch {
+                    return error
                 }
-                try writer.applyPendingSearchChanges()
-                return outcomes
             }
-        } catch let error as DatabaseError {
-            throw ArchiveError(error, path: path, operation: "writing to the archive")
         }
     }
 
@@ -275,4 +278,3 @@ extension Archive {
         }
     }
 }
-

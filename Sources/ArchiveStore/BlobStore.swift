@@ -28,7 +28,7 @@ public struct BlobStore: Sendable {
     }
 
     public func contains(_ hash: BlobHash) -> Bool {
-        FileManager.default.fileExists(atPath: url(for: hash).path)
+        access(url(for: hash).path, F_OK) == 0
     }
 
     /// Stores bytes held in memory (a small download). They are hashed first, so bytes already stored
@@ -39,15 +39,18 @@ public struct BlobStore: Sendable {
     public func store(_ data: Data) throws -> StoredBlob {
         let hash = BlobHash(hex: SHA256.hash(data: data).hexString)!
         let size = Int64(data.count)
-        let destination = url(for: hash)
-        if access(destination.path, F_OK) == 0 { return StoredBlob(hash: hash, size: size, isNew: false) }
+        if contains(hash) { return StoredBlob(hash: hash, size: size, isNew: false) }
         try ensureFolder(tempFolder)
         let temp = tempFolder.appending(path: "partial-" + UUID().uuidString.lowercased())
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { throw ArchiveError.blob(hash: hash.hex, problem: "cannot create a temp file: \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw ArchiveError.blob(hash: hash.hex, problem: "cannot create a temp file: \(String(cString: strerror(errno)))")
+        }
         do {
             try data.withUnsafeBytes { try Self.writeAll(fd, $0, hash: hash) }
-            guard fdatasync(fd) == 0 else { throw ArchiveError.blob(hash: hash.hex, problem: "cannot flush: \(String(cString: strerror(errno)))") }
+            guard fdatasync(fd) == 0 else {
+                throw ArchiveError.blob(hash: hash.hex, problem: "cannot flush: \(String(cString: strerror(errno)))")
+            }
             close(fd)
         } catch {
             close(fd)
@@ -61,11 +64,11 @@ public struct BlobStore: Sendable {
     /// already stored). rename(2) is atomic within a file system: a crash leaves either the temp file
     /// or the blob.
     func place(_ temp: URL, as hash: BlobHash, size: Int64) throws -> StoredBlob {
-        let destination = url(for: hash)
-        if access(destination.path, F_OK) == 0 {
+        if contains(hash) {
             unlink(temp.path)
             return StoredBlob(hash: hash, size: size, isNew: false)
         }
+        let destination = url(for: hash)
         let shard = destination.deletingLastPathComponent().path
         if mkdir(shard, 0o700) != 0 && errno != EEXIST {
             unlink(temp.path)

@@ -17,14 +17,17 @@ extension SyncEngine {
         let attachSlots = AsyncSemaphore(64)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for action in actions {
-                let slots: [AsyncSemaphore] = if case .attach = action { [attachSlots] } else { [inFlight, fetchSlots] }
-                for slot in slots { await slot.acquire() }
-                let network = SlotLease(slots.last!)
+                // A fetch holds a place among the tasks in flight until it is committed, and a network
+                // slot until its requests are done; an attach holds one attach slot throughout.
+                let isAttach = if case .attach = action { true } else { false }
+                let queued: AsyncSemaphore? = isAttach ? nil : inFlight
+                await queued?.acquire()
+                let network = await SlotLease(acquiring: isAttach ? attachSlots : fetchSlots)
                 group.addTask {
                     defer {
                         Task {
                             await network.release()
-                            if slots.count > 1 { await slots[0].release() }
+                            await queued?.release()
                         }
                     }
                     try await self.perform(action, listed: listed[action.taskID], account: account, options: options,
@@ -148,22 +151,28 @@ extension SyncEngine {
             attempt += 1
             do {
                 var bytes = Data(capacity: Int(size))
+                var received: Int64 = 0
                 _ = try await client.download(taskID, path: artifact.path) { chunk, _ in
-                    // Never hold more than one byte past the announced size: a longer body is a mismatch.
-                    guard Int64(bytes.count + chunk.readableBytes) <= size + 1 else {
-                        throw ArchiveError.contentMismatch(expected: "\(size) bytes", actual: "more than \(size) bytes")
-                    }
-                    chunk.withUnsafeReadableBytes { bytes.append(contentsOf: $0) }
+                    // Bytes past the announced size are counted, not kept: a longer body is a mismatch,
+                    // reported as such once the download ends, and never grows memory.
+                    received += Int64(chunk.readableBytes)
+                    if received <= size { chunk.withUnsafeReadableBytes { bytes.append(contentsOf: $0) } }
                 }
-                guard Int64(bytes.count) == size else {
-                    throw ArchiveError.contentMismatch(expected: "\(size) bytes", actual: "\(bytes.count) bytes")
+                guard received == size else {
+                    throw ArchiveError.contentMismatch(expected: "\(size) bytes", actual: "\(received) bytes")
                 }
                 return try archive.blobs.store(bytes)
             } catch let error as SigmicAPIError where error.isRetryable && attempt < client.configuration.retry.maxAttempts {
-                let delay = client.configuration.retry.delay(beforeRetry: attempt, retryAfter: error.retryAfter, unit: Double.random(in: 0..<1))
-                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                try await backOff(attempt, after: error)
             }
         }
+    }
+
+    /// Waits before retrying a download: the client's backoff with full jitter, or the server's
+    /// Retry-After.
+    func backOff(_ attempt: Int, after error: SigmicAPIError) async throws {
+        let delay = client.configuration.retry.delay(beforeRetry: attempt, retryAfter: error.retryAfter, unit: Double.random(in: 0..<1))
+        try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
     }
 
     /// Streams an artifact into the blob store: a temp file named after (account, task, path, size,
@@ -192,8 +201,7 @@ extension SyncEngine {
                 // The partial file does not fit the server's file (it changed): start over.
                 try writer.reset()
             } catch let error as SigmicAPIError where error.isRetryable && attempt < client.configuration.retry.maxAttempts {
-                let delay = client.configuration.retry.delay(beforeRetry: attempt, retryAfter: error.retryAfter, unit: Double.random(in: 0..<1))
-                try await Task.sleep(nanoseconds: UInt64(delay * 1e9))
+                try await backOff(attempt, after: error)
             } catch {
                 try? writer.suspend()
                 throw error
@@ -206,7 +214,8 @@ extension SyncEngine {
 actor SlotLease {
     private var semaphore: AsyncSemaphore?
 
-    init(_ semaphore: AsyncSemaphore) {
+    init(acquiring semaphore: AsyncSemaphore) async {
+        await semaphore.acquire()
         self.semaphore = semaphore
     }
 

@@ -49,6 +49,34 @@ import TestSupport
         }
     }
 
+    @Test func anArtifactWhoseBytesDisagreeWithItsListingFailsItsTaskUntilTheyAgree() async throws {
+        try await withSyncRig { rig in
+            let archive = try rig.archive()
+            let remote = await rig.emulator.world.snapshot(key: 0)
+            let small = { (file: (path: String, bytes: [UInt8])) in file.bytes.count >= 2 && file.bytes.count < 1 << 20 }
+            let target = try #require(remote.first { $0.files.contains(where: small) })
+            let file = target.files.first(where: small)!
+            let real = file.bytes.count
+            // The listing announces a byte more than is sent, then a byte less (a body longer than
+            // announced): each time only that task fails, naming both sizes, and none of its rows is written.
+            for announced in [real + 1, real - 1] {
+                await rig.emulator.world.misreportSize(task: target.id, path: file.path, as: announced)
+                let report = try await rig.sync(archive)
+                #expect(report.failures.map(\.taskId) == [target.id])
+                #expect(report.failures.first?.error == "content mismatch: expected \(announced) bytes, got \(real) bytes")
+                // The task's other files were stored before it failed; they wait, unnamed, for its next sync.
+                let problems = try archive.verify().problems
+                #expect(problems.allSatisfy { $0.kind == "blob-orphaned" }, "\(problems)")
+            }
+            await rig.emulator.world.misreportSize(task: target.id, path: file.path, as: nil)
+            let report = try await rig.sync(archive)
+            #expect(report.failures.isEmpty)
+            let diffs = try await differences(archive, rig.emulator)
+            #expect(diffs.isEmpty, "\(diffs.prefix(5))")
+            #expect(try archive.verify().isClean)
+        }
+    }
+
     @Test func aFullSyncMarksVanishedTasksMissingAndKeepsThem() async throws {
         try await withSyncRig { rig in
             let archive = try rig.archive()

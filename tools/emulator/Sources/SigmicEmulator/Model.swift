@@ -55,6 +55,9 @@ struct EmulatedFile: Sendable {
     var path: String
     var modifiedAt: Date
     var bytes: Bytes
+    /// A size for the listing to report instead of the real one (a test hook: a server whose listing
+    /// disagrees with the bytes it sends).
+    var listedSize: Int?
 
     var name: String { String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "") }
 
@@ -94,7 +97,7 @@ struct EmulatedFile: Sendable {
 
     var json: JSON {
         .object([
-            ("name", .string(name)), ("path", .string(path)), ("size", .int(size)),
+            ("name", .string(name)), ("path", .string(path)), ("size", .int(listedSize ?? size)),
             ("mimeType", .string(mimeType)), ("category", .string(category)),
             ("modifiedAt", .string(WireTime.string(modifiedAt))),
         ])

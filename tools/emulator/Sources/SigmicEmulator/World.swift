@@ -68,6 +68,15 @@ public actor World {
         }
     }
 
+    /// Test hook: the artifact listing reports `size` for a file (nil: its real size again) while
+    /// downloads still send its real bytes. Returns the file's real size.
+    @discardableResult
+    public func misreportSize(task id: String, path: String, as size: Int?) -> Int? {
+        guard let index = tasks[id]?.files.firstIndex(where: { $0.path == path }) else { return nil }
+        tasks[id]!.files[index].listedSize = size
+        return tasks[id]!.files[index].size
+    }
+
     /// Test hook: the task disappears from the API (deleted or expired remotely).
     public func removeTask(_ id: String) {
         guard let task = tasks.removeValue(forKey: id) else { return }
