@@ -37,6 +37,9 @@ struct Verify: ParsableCommand {
                 if let fix = problem.repair { line += report.repaired ? " — repaired: \(fix)" : " (--repair: \(fix))" }
                 Terminal.print(line)
             }
+            if let writer = report.writer {
+                Terminal.print("note: \(writer) is writing to the archive; search entries it has not indexed yet and blob files it has not committed yet are not counted as problems")
+            }
             let summary = "\(report.blobsChecked) blobs (\(Status.bytes(report.bytesHashed))) re-hashed; database and search indexes checked"
             if report.isClean {
                 Terminal.print("OK: " + summary + "; no problems.")

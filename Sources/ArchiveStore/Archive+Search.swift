@@ -130,13 +130,17 @@ extension Archive {
                     let doc: Int64 = pageRow["doc"]
                     let detailArguments: StatementArguments = primaryExpression.map { [$0, doc] } ?? [doc]
                     guard let row = try Row.fetchOne(details, arguments: detailArguments) else { return nil }
-                    let text: String = row["snippet"]
+                    // A damaged index can leave an entry without a rank or text: one line, not a trap.
+                    guard let text: String = row["snippet"], let score: Double = pageRow["score"] else {
+                        throw ArchiveError.corrupt(path: databaseURL.path,
+                                                   detail: "the search index does not match its entries")
+                    }
                     return SearchHit(
                         taskID: row["task_id"], taskTitle: (row["task_message"] as String?).map(Self.title),
                         messageID: row["message_id"], kind: row["kind"], role: row["role"],
                         toolName: row["tool_name"], artifactPath: row["artifact_path"], createdAt: row["created_at"],
                         snippet: cutSnippets ? SnippetCutter.snippet(text, terms: highlightTerms) : text,
-                        score: pageRow["score"], match: match)
+                        score: score, match: match)
                 }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {

@@ -15,6 +15,10 @@ public struct VerifyReport: Sendable, Codable, Equatable {
     public var blobsChecked = 0
     public var bytesHashed: Int64 = 0
     public var repaired = false
+    /// The process that was writing to the archive while it was checked (e.g. "sync (pid 123)"), if
+    /// any. Its work in flight, search entries not yet indexed and blob files whose rows are not yet
+    /// committed, is not counted as a problem.
+    public var writer: String?
 
     public var isClean: Bool { problems.isEmpty }
 }
@@ -48,13 +52,22 @@ extension Archive {
             report.problems.append(.init(kind: "foreign-key", detail: line, repair: nil))
         }
 
-        // Changes a writer left unapplied (every write transaction applies its own, migration 0009)
-        // mean both indexes are behind their rows.
+        // A running sync indexes its search entries about once a second, and stores a blob before the
+        // row that names it commits.
+        report.writer = repair ? nil : ArchiveLock.holder(of: self)
+
+        // Changes left unapplied by a writer that is gone (each sync indexes all it wrote before it
+        // finishes, migrations 0009 and 0010) mean both indexes are behind their rows.
         let unapplied = try read("checking the search index") { db in
-            try Int.fetchOne(db, sql: "SELECT count(*) FROM search_pending") ?? 0
+            try Int.fetchOne(db, sql: """
+                SELECT (SELECT count(*) FROM search_pending)
+                     + (SELECT count(*) FROM search_doc WHERE id > (SELECT up_to FROM search_indexed))
+                """) ?? 0
         }
         let damagedIndexes: [String]
-        if unapplied > 0 {
+        if unapplied > 0 && report.writer != nil {
+            damagedIndexes = []   // in flight: checking the indexes against their rows would fail too
+        } else if unapplied > 0 {
             report.problems.append(.init(kind: "search-index",
                                          detail: "\(unapplied) search entries changed without their index being updated",
                                          repair: "rebuild both search indexes from their rows"))
@@ -93,7 +106,7 @@ extension Archive {
         }
         report.bytesHashed = hashed
         let known = Set(blobRows.map(\.hex))
-        let orphans = onDisk.blobs.keys.filter { !known.contains($0.hex) }.sorted()
+        let orphans = report.writer != nil ? [] : onDisk.blobs.keys.filter { !known.contains($0.hex) }.sorted()
         for hash in orphans {
             report.problems.append(.init(kind: "blob-orphaned", detail: "blobs/\(hash.hex.prefix(2))/\(hash.hex.dropFirst(2)) belongs to no artifact",
                                          repair: "delete the file"))
@@ -105,7 +118,12 @@ extension Archive {
         if repair && !(damagedIndexes.isEmpty && badBlobs.isEmpty && orphans.isEmpty) {
             try write { writer in
                 // A rebuild reads the rows as they are now, so nothing stays pending.
-                if !damagedIndexes.isEmpty { try writer.db.execute(sql: "DELETE FROM search_pending") }
+                if !damagedIndexes.isEmpty {
+                    try writer.db.execute(sql: """
+                        DELETE FROM search_pending;
+                        UPDATE search_indexed SET up_to = (SELECT ifnull(max(id), 0) FROM search_doc);
+                        """)
+                }
                 for table in damagedIndexes {
                     try writer.db.execute(sql: "INSERT INTO \(table) (\(table)) VALUES ('rebuild')")
                 }

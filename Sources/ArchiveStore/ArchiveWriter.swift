@@ -191,11 +191,14 @@ public struct ArchiveWriter {
             """).execute(arguments: [blob.hash.hex, artifact.rawValue])
     }
 
-    /// Brings both search indexes up to date with every search entry changed in this transaction
-    /// (migration 0009): one set-wise pass per transaction instead of index writes per row. Every write
-    /// transaction ends with it, before its commit.
+    /// Brings both search indexes up to date with every search entry added or changed in this
+    /// transaction (migrations 0009 and 0010): one set-wise pass per transaction instead of index writes
+    /// per row. Every write transaction ends with it, before its commit.
     func applyPendingSearchChanges() throws {
-        let pending = try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM search_pending)")
+        let pending = try db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM search_pending)
+                OR EXISTS (SELECT 1 FROM search_doc WHERE id > (SELECT up_to FROM search_indexed))
+            """)
         guard try Bool.fetchOne(pending) == true else { return }
         try db.cachedStatement(sql: "INSERT INTO search_index_update VALUES (1)").execute()
     }
@@ -209,11 +212,13 @@ public struct ArchiveWriter {
 
 extension ArchiveWriter {
     /// Runs `body` with a writer over `db` (inside a write transaction), then applies the search changes
-    /// it made (migration 0009): every write transaction ends this way, before its commit.
-    static func transaction<T>(_ db: Database, now: String, _ body: (ArchiveWriter) throws -> T) throws -> T {
+    /// left so far (migrations 0009 and 0010): every write transaction ends this way, before its commit,
+    /// unless its caller defers indexing to a later transaction (`writeEach(_:indexSearch:)`).
+    static func transaction<T>(_ db: Database, now: String, indexSearch: Bool = true,
+                               _ body: (ArchiveWriter) throws -> T) throws -> T {
         let writer = ArchiveWriter(db: db, now: now)
         let result = try body(writer)
-        try writer.applyPendingSearchChanges()
+        if indexSearch { try writer.applyPendingSearchChanges() }
         return result
     }
 }
@@ -236,10 +241,14 @@ extension Archive {
     /// threads would starve the network I/O).
     @discardableResult
     public func write<T: Sendable>(_ body: @Sendable (ArchiveWriter) throws -> T) async throws -> T {
+        try await write(indexSearch: true, body)
+    }
+
+    private func write<T: Sendable>(indexSearch: Bool, _ body: @Sendable (ArchiveWriter) throws -> T) async throws -> T {
         if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
         let stamp = Timestamp.string(from: now())
         do {
-            return try await pool.write { db in try ArchiveWriter.transaction(db, now: stamp, body) }
+            return try await pool.write { db in try ArchiveWriter.transaction(db, now: stamp, indexSearch: indexSearch, body) }
         } catch let error as DatabaseError {
             throw ArchiveError(error, path: databaseURL.path, operation: "writing to the archive")
         }
@@ -250,9 +259,15 @@ extension Archive {
     /// together. Many small commits cost far more than one larger one (each commit writes every page it
     /// touched to the WAL), so a sync hands its finished tasks over in groups. Each unit is still
     /// all-or-nothing. Throws only if the transaction itself fails, in which case nothing was written.
-    public func writeEach(_ units: [@Sendable (ArchiveWriter) throws -> Void]) async throws -> [(any Error)?] {
+    ///
+    /// With `indexSearch: false` the search entries the units add or change are left for a later
+    /// transaction to index (any `write`, or a `writeEach` that indexes): they are durable and counted
+    /// by `verify` until then, but not yet found by search. Indexing many transactions' entries at once
+    /// costs less than indexing each transaction's.
+    public func writeEach(_ units: [@Sendable (ArchiveWriter) throws -> Void],
+                          indexSearch: Bool = true) async throws -> [(any Error)?] {
         let path = databaseURL.path
-        return try await write { writer in
+        return try await write(indexSearch: indexSearch) { writer in
             units.map { unit -> (any Error)? in
                 do {
                     try writer.db.inSavepoint {

@@ -12,12 +12,19 @@ actor CommitQueue {
 
     private let archive: Archive
     private let maxGroup: Int
+    private let indexInterval: Duration
     private var waiting: [(unit: Unit, newBlobs: [BlobHash], done: CheckedContinuation<Void, any Error>)] = []
     private var draining = false
+    private var lastIndexed: ContinuousClock.Instant?
 
-    init(archive: Archive, maxGroup: Int = 64) {
+    /// - Parameter indexInterval: how long search indexing may lag behind commits. A group indexes the
+    ///   search entries of every group before it when this much time has passed since the last one
+    ///   did; the engine's closing write (any `Archive.write`) indexes the rest. Fewer, larger index
+    ///   updates cost less than one per commit.
+    init(archive: Archive, maxGroup: Int = 64, indexInterval: Duration = .seconds(1)) {
         self.archive = archive
         self.maxGroup = maxGroup
+        self.indexInterval = indexInterval
     }
 
     /// Commits `unit`; `newBlobs` are blobs it names that were just stored, whose renames are made
@@ -37,8 +44,11 @@ actor CommitQueue {
             let group = Array(waiting.prefix(maxGroup))
             waiting.removeFirst(group.count)
             archive.blobs.syncFolders(of: group.flatMap(\.newBlobs))
+            let now = ContinuousClock.now
+            let indexSearch = lastIndexed.map { now - $0 >= indexInterval } ?? true
             do {
-                let outcomes = try await archive.writeEach(group.map(\.unit))
+                let outcomes = try await archive.writeEach(group.map(\.unit), indexSearch: indexSearch)
+                if indexSearch { lastIndexed = now }
                 for (entry, error) in zip(group, outcomes) {
                     if let error { entry.done.resume(throwing: error) } else { entry.done.resume() }
                 }

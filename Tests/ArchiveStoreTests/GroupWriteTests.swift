@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// Several units in one transaction (`writeEach`), and the search indexes brought up to date once
-/// per transaction (migration 0009).
+/// per transaction (migrations 0009 and 0010).
 @Suite struct GroupWriteTests {
     let folder: TempFolder
     let archive: Archive
@@ -17,6 +17,12 @@ import TestSupport
 
     func found(_ word: String) throws -> [String] {
         try archive.search(SearchQuery.parse(word)).compactMap(\.messageID)
+    }
+
+    /// Entries the word index holds for a word, read straight from the index.
+    func indexed(_ word: String) throws -> Int {
+        let count = try SQLiteShell.run(archive.databaseURL, "SELECT count(*) FROM search_fts WHERE search_fts MATCH '\(word)'")
+        return Int(count.trimmingCharacters(in: .whitespacesAndNewlines)) ?? -1
     }
 
     @Test func aUnitThatFailsIsRolledBackAloneAndTheOthersCommit() async throws {
@@ -58,6 +64,76 @@ import TestSupport
         #expect(try found("文章").isEmpty)
         let unapplied = try SQLiteShell.run(archive.databaseURL, "SELECT count(*) FROM search_pending")
         #expect(unapplied.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
+    }
+
+    @Test func anEntryThatReusesTheIdOfADeletedNewestEntryIsIndexed() throws {
+        // New entries are found by id (above the last indexed id). Deleting the newest entry hands its
+        // id out again, so the next entry has an id that was indexed before: in a later transaction
+        // and within the same one, it must still be indexed, and only with its own text.
+        try archive.write { writer in
+            try writer.replaceHistory([Fixtures.message("m1", content: "alpha words"),
+                                       Fixtures.message("m2", content: "bravo words")], task: task)
+        }
+        try archive.write { try $0.replaceHistory([Fixtures.message("m1", content: "alpha words")], task: task) }
+        try archive.write { writer in
+            try writer.replaceHistory([Fixtures.message("m1", content: "alpha words"),
+                                       Fixtures.message("m3", content: "charlie words")], task: task)
+        }
+        let ids = try SQLiteShell.run(archive.databaseURL, "SELECT group_concat(id) FROM search_doc ORDER BY id")
+        #expect(ids.trimmingCharacters(in: .whitespacesAndNewlines) == "1,2")
+        #expect(try found("bravo").isEmpty)
+        #expect(try found("charlie") == ["m3"])
+        try archive.write { writer in
+            try writer.replaceHistory([Fixtures.message("m1", content: "alpha words")], task: task)
+            try writer.replaceHistory([Fixtures.message("m1", content: "alpha words"),
+                                       Fixtures.message("m4", content: "delta words 短い文章です")], task: task)
+        }
+        #expect(try found("charlie").isEmpty)
+        #expect(try found("delta") == ["m4"])
+        #expect(try found("文章") == ["m4"])
+        #expect(try found("words").sorted() == ["m1", "m4"])
+        #expect(try archive.verify().isClean)
+    }
+
+    @Test func deferredIndexingIsDoneByTheNextWriteAndIsNoProblemWhileAWriterRuns() async throws {
+        let task = self.task
+        _ = try await archive.writeEach([
+            { try $0.replaceHistory([Fixtures.message("m1", content: "alpha words"),
+                                     Fixtures.message("m2", content: "bravo words")], task: task) },
+        ])
+        // Entries added and changed (m2 rewritten, m1 deleted) without indexing, over two transactions.
+        _ = try await archive.writeEach([
+            { try $0.replaceHistory([Fixtures.message("m2", content: "bravo rewritten"),
+                                     Fixtures.message("m3", content: "charlie words")], task: task) },
+        ], indexSearch: false)
+        _ = try await archive.writeEach([
+            { try $0.replaceHistory([Fixtures.message("m2", content: "bravo rewritten"),
+                                     Fixtures.message("m3", content: "charlie words"),
+                                     Fixtures.message("m4", content: "delta words")], task: task) },
+        ], indexSearch: false)
+        #expect(try indexed("charlie") == 0)
+        #expect(try indexed("alpha") == 1)   // the index still holds what it held
+
+        // While a writer holds the archive, what it has not indexed yet is not a problem...
+        var lock: ArchiveLock? = try ArchiveLock.acquire(archive, purpose: "sync")
+        let during = try archive.verify()
+        #expect(during.isClean)
+        #expect(during.writer?.hasPrefix("sync (pid ") == true)
+        // ...once it is gone without indexing, it is.
+        #expect(lock != nil)
+        lock = nil
+        let after = try archive.verify()
+        #expect(after.problems.map(\.kind) == ["search-index"])
+        #expect(after.problems.first?.detail.hasPrefix("4 search entries changed") == true)
+
+        try await archive.write { _ in }   // any write indexes everything pending
+        #expect(try archive.verify().isClean)
+        #expect(try indexed("charlie") == 1)
+        #expect(try indexed("alpha") == 0)
+        #expect(try found("alpha").isEmpty)
+        #expect(try found("bravo") == ["m2"])
+        #expect(try found("rewritten") == ["m2"])
+        #expect(try found("words").sorted() == ["m3", "m4"])
     }
 
     @Test func changesLeftUnappliedAreReportedAndRepaired() throws {

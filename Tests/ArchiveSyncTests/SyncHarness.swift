@@ -93,5 +93,6 @@ func contentDump(_ archive: Archive) throws -> String {
     try archive.canonicalDump(
         excludingColumns: ["id", "task_id", "account_id", "message_id", "artifact_id", "session_id", "first_seen_at",
                            "last_synced_at", "stored_at"],
-        skippingTables: ["sync_run", "sync_cursor", "attach_session", "stream_event", "schema_migration", "account"])
+        skippingTables: ["sync_run", "sync_cursor", "attach_session", "stream_event", "schema_migration", "account",
+                        "search_indexed"])
 }

@@ -2,7 +2,7 @@
  * rows the store API writes (accounts, tasks, messages; the schema's triggers then fill search_doc)
  * into an archive created by `sigmic-archive`, 500 tasks per transaction, with prepared statements and
  * the store's pragmas (WAL, synchronous=NORMAL, temp_store=MEMORY). Like the store, it ends each
- * transaction by applying the pending search changes to both FTS indexes (migration 0009).
+ * transaction by applying the pending search changes to both FTS indexes (migrations 0009, 0010).
  *
  *   archive-bench tsv N | raw-ingest ARCHIVE_DIR/archive.sqlite
  *
