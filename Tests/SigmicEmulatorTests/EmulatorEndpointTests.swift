@@ -81,6 +81,24 @@ import TestSupport
         }
     }
 
+    @Test func aBigGeneratedFileStreamsTheSameBytesWholeAndFromAnyOffset() async throws {
+        let size = (8 << 20) + 12_345   // above the size from which files are streamed
+        try await withEmulator({ $0.liveRuns = false; $0.tasksPerKey = 1; $0.bigArtifactBytes = size }) { emulator in
+            let id = try #require(try await emulator.listAll().first?["id"] as? String)
+            let line = Array("lorem,ipsum,42,κόσμε,数据\n".utf8)
+            let expected = (0..<size).map { line[$0 % line.count] }
+            let full = try await emulator.get("/api/v1/tasks/\(id)/artifacts/download?path=downloads%2Fbig.csv")
+            #expect(full.status == 200)
+            #expect(Array(full.body) == expected)
+            for start in [1, line.count - 1, (1 << 20) + 7, size - 3] {
+                let part = try await emulator.get("/api/v1/tasks/\(id)/artifacts/download?path=downloads%2Fbig.csv",
+                                                  headers: ["Range": "bytes=\(start)-"])
+                #expect(part.status == 206)
+                #expect(Array(part.body) == Array(expected[start...]))
+            }
+        }
+    }
+
     @Test func downloadsServeBytesWithHeadersAndRanges() async throws {
         try await withEmulator({ $0.liveRuns = false; $0.tasksPerKey = 40 }) { emulator in
             var found: (String, [String: Any])?

@@ -89,7 +89,21 @@ struct EmulatedFile: Sendable {
 
     /// The bytes in `range` of a streamable file.
     func content(in range: Range<Int>) -> [UInt8] {
-        range.map { Self.textLine[$0 % Self.textLine.count] }
+        let line = Self.textLine
+        return [UInt8](unsafeUninitializedCapacity: range.count) { buffer, initialized in
+            // Whole runs of the line, copied from where `range` starts within it.
+            var offset = 0
+            var position = range.lowerBound % line.count
+            while offset < range.count {
+                let run = min(line.count - position, range.count - offset)
+                line.withUnsafeBufferPointer { source in
+                    buffer.baseAddress!.advanced(by: offset).update(from: source.baseAddress! + position, count: run)
+                }
+                offset += run
+                position = 0
+            }
+            initialized = range.count
+        }
     }
 
     var mimeType: String { FileKind.of(path).mime }

@@ -54,16 +54,19 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         (0..<count).map { _ in String(Int.random(in: 0..<16, using: &self), radix: 16) }.joined()
     }
 
+    /// `count` bytes: each draw gives eight, lowest byte first.
     public mutating func bytes(_ count: Int) -> [UInt8] {
-        var out = [UInt8]()
-        out.reserveCapacity(count)
-        while out.count < count {
-            var word = next()
-            for _ in 0..<min(8, count - out.count) {
-                out.append(UInt8(truncatingIfNeeded: word))
-                word >>= 8
+        [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            var offset = 0
+            while offset < count {
+                var word = next()
+                for _ in 0..<min(8, count - offset) {
+                    buffer[offset] = UInt8(truncatingIfNeeded: word)
+                    word >>= 8
+                    offset += 1
+                }
             }
+            initialized = count
         }
-        return out
     }
 }

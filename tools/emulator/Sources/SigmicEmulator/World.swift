@@ -10,6 +10,8 @@ enum StreamItem: Sendable {
 public actor World {
     let config: EmulatorConfiguration
     public nonisolated let keys: [String]
+    /// The id of each key, as tasks report it in `apiKeyId`.
+    nonisolated let apiKeyIds: [String]
     var tasks: [String: EmulatedTask] = [:]
     /// Task ids per key, kept sorted by (lastActivityAt desc, createdAt desc, id) — the list order.
     var order: [[String]]
@@ -24,6 +26,10 @@ public actor World {
     init(config: EmulatorConfiguration) {
         self.config = config
         keys = WorldGenerator.keys(seed: config.seed, count: config.keyCount)
+        apiKeyIds = (0..<config.keyCount).map { key in
+            var random = SeededRandom(seed: config.seed, stream: "apiKeyId:\(key)")
+            return random.uuid()
+        }
         order = Array(repeating: [], count: config.keyCount)
         orderIsStale = Array(repeating: true, count: config.keyCount)
         createdCount = Array(repeating: 0, count: config.keyCount)
@@ -211,8 +217,7 @@ public actor World {
     nonisolated func username(_ key: Int) -> String { "user\(key + 1)" }
 
     nonisolated func apiKeyId(_ key: Int) -> String {
-        var random = SeededRandom(seed: config.seed, stream: "apiKeyId:\(key)")
-        return random.uuid()
+        apiKeyIds[key]
     }
 
     var now: Date { config.clock.now().roundedToMillis }
