@@ -224,13 +224,18 @@ extension ArchiveWriter {
 }
 
 extension Archive {
-    /// Runs `body` in one immediate write transaction: all of it commits, or none of it.
+    /// Runs `body` in one immediate write transaction: all of it commits, or none of it. Blob files
+    /// this process stored are put on disk first (`BlobStore.flushIfNeeded`), so no row it commits can
+    /// name a blob whose bytes a power cut could still lose.
     @discardableResult
     public func write<T>(_ body: (ArchiveWriter) throws -> T) throws -> T {
         if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
         let stamp = Timestamp.string(from: now())
         do {
-            return try pool.write { db in try ArchiveWriter.transaction(db, now: stamp, body) }
+            return try pool.write { db in
+                try blobs.flushIfNeeded()
+                return try ArchiveWriter.transaction(db, now: stamp, body)
+            }
         } catch let error as DatabaseError {
             throw ArchiveError(error, path: databaseURL.path, operation: "writing to the archive")
         }
@@ -248,7 +253,10 @@ extension Archive {
         if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
         let stamp = Timestamp.string(from: now())
         do {
-            return try await pool.write { db in try ArchiveWriter.transaction(db, now: stamp, indexSearch: indexSearch, body) }
+            return try await pool.write { db in
+                try blobs.flushIfNeeded()
+                return try ArchiveWriter.transaction(db, now: stamp, indexSearch: indexSearch, body)
+            }
         } catch let error as DatabaseError {
             throw ArchiveError(error, path: databaseURL.path, operation: "writing to the archive")
         }

@@ -3,14 +3,37 @@ internal import Crypto
 
 /// Content-addressed files under `blobs/`: `blobs/ab/cdef…` holds the bytes whose SHA-256 is `abcdef…`.
 ///
-/// Bytes arrive in `blobs/tmp/` (same file system, so the final rename is atomic), are fsynced, hashed
-/// and moved into place; identical bytes are stored once. No path here is built from anything but a
+/// Bytes arrive in `blobs/tmp/` (same file system, so the final rename is atomic), are hashed and
+/// moved into place; identical bytes are stored once. No path here is built from anything but a
 /// validated `BlobHash` or a random temp name, so no server-supplied name can reach the file system.
+///
+/// Durability: small blobs are not flushed one by one. Before rows that name new blobs commit, the
+/// committer calls `flushIfNeeded()`, one syncfs(2) for everything written since the last flush (file
+/// contents and the renames alike) instead of an fdatasync per file and an fsync per folder. Until
+/// then a blob file may exist at its final path with bytes not yet on disk; a power cut at that moment
+/// can leave it short or wrong. Such a file is never named by a committed row, and this store trusts an
+/// existing file only once it has checked it (`trusted`): a file it did not write itself in this
+/// process is re-hashed before it stands in for new bytes, and replaced when it does not match.
 public struct BlobStore: Sendable {
     public let root: URL
+    private let state = State()
 
     public init(root: URL) {
         self.root = root
+    }
+
+    /// What this process knows about the files: which it wrote or checked, and whether any write is
+    /// not yet flushed.
+    private final class State: @unchecked Sendable {
+        private let lock = NSLock()
+        private var trusted = Set<BlobHash>()
+        private var unflushed = false
+
+        func isTrusted(_ hash: BlobHash) -> Bool { lock.withLock { trusted.contains(hash) } }
+        func wrote(_ hash: BlobHash) { lock.withLock { trusted.insert(hash); unflushed = true } }
+        func checked(_ hash: BlobHash) { lock.withLock { _ = trusted.insert(hash) } }
+        /// Clears the flag and says whether it was set; writes after this set it again.
+        func takeUnflushed() -> Bool { lock.withLock { defer { unflushed = false }; return unflushed } }
     }
 
     var tempFolder: URL { root.appending(path: "tmp") }
@@ -31,15 +54,28 @@ public struct BlobStore: Sendable {
         access(url(for: hash).path, F_OK) == 0
     }
 
+    /// Whether the file at `hash`'s path can stand in for those bytes: written or checked by this
+    /// process, or checked now (size, then SHA-256). A file that fails the check is left for the
+    /// caller to replace.
+    func holdsTrusted(_ hash: BlobHash, size: Int64) -> Bool {
+        if state.isTrusted(hash) { return true }
+        guard contains(hash) else { return false }
+        var info = stat()
+        guard stat(url(for: hash).path, &info) == 0, Int64(info.st_size) == size,
+              (try? Self.sha256(ofFileAt: url(for: hash))) == hash else { return false }
+        state.checked(hash)
+        return true
+    }
+
     /// Stores bytes held in memory (a small download). They are hashed first, so bytes already stored
-    /// cost no file operation at all; new bytes go to a temp file that is flushed to disk and renamed
-    /// into place. The rename is made durable by `syncFolders(of:)`, which a caller runs once for a
-    /// group of blobs before committing the rows that name them.
+    /// cost no file operation; new bytes go to a temp file that is renamed into place, and reach the
+    /// disk with the next `flushIfNeeded()`, which a committer runs before committing rows that name
+    /// them.
     @discardableResult
     public func store(_ data: Data) throws -> StoredBlob {
         let hash = BlobHash(hex: SHA256.hash(data: data).hexString)!
         let size = Int64(data.count)
-        if contains(hash) { return StoredBlob(hash: hash, size: size, isNew: false) }
+        if holdsTrusted(hash, size: size) { return StoredBlob(hash: hash, size: size, isNew: false) }
         try ensureFolder(tempFolder)
         let temp = tempFolder.appending(path: "partial-" + UUID().uuidString.lowercased())
         let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
@@ -48,9 +84,6 @@ public struct BlobStore: Sendable {
         }
         do {
             try data.withUnsafeBytes { try Self.writeAll(fd, $0, hash: hash) }
-            guard fdatasync(fd) == 0 else {
-                throw ArchiveError.blob(hash: hash.hex, problem: "cannot flush: \(String(cString: strerror(errno)))")
-            }
             close(fd)
         } catch {
             close(fd)
@@ -62,9 +95,9 @@ public struct BlobStore: Sendable {
 
     /// Moves a finished temp file into place under its hash (or drops it when those bytes are
     /// already stored). rename(2) is atomic within a file system: a crash leaves either the temp file
-    /// or the blob.
+    /// or the blob; a file that failed its check is replaced in one step.
     func place(_ temp: URL, as hash: BlobHash, size: Int64) throws -> StoredBlob {
-        if contains(hash) {
+        if holdsTrusted(hash, size: size) {
             unlink(temp.path)
             return StoredBlob(hash: hash, size: size, isNew: false)
         }
@@ -79,17 +112,35 @@ public struct BlobStore: Sendable {
             unlink(temp.path)
             throw ArchiveError.blob(hash: hash.hex, problem: "cannot move into place: \(reason)")
         }
+        state.wrote(hash)
         return StoredBlob(hash: hash, size: size, isNew: true)
     }
 
-    /// Makes the renames of these blobs durable: fsync on each folder they were moved into, once per
-    /// folder (https://man7.org/linux/man-pages/man2/fsync.2.html). Run before committing rows that
-    /// name new blobs, so no row outlives its blob's file on a power loss.
-    public func syncFolders(of hashes: some Sequence<BlobHash>) {
-        var folders = Set<String>()
-        for hash in hashes { folders.insert(url(for: hash).deletingLastPathComponent().path) }
-        for folder in folders.sorted() { syncFolder(URL(filePath: folder)) }
+    /// Puts every blob written since the last flush on disk, contents and renames: one syncfs(2) on
+    /// the archive's file system (https://man7.org/linux/man-pages/man2/syncfs.2.html). Run before
+    /// committing rows that name new blobs, so no row outlives its blob's bytes on a power loss.
+    /// Does nothing when nothing was written.
+    public func flushIfNeeded() throws {
+        guard state.takeUnflushed() else { return }
+        let fd = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw ArchiveError.blob(hash: "-", problem: "cannot open \(root.path) to flush it: \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        if let syncfs = Self.syncfs {
+            guard syncfs(fd) == 0 else {
+                throw ArchiveError.blob(hash: "-", problem: "cannot flush blobs to disk: \(String(cString: strerror(errno)))")
+            }
+        } else {
+            sync()   // the C library lacks syncfs: flush every file system
+        }
     }
+
+    /// glibc's syncfs(2), which Swift's Glibc module does not export.
+    private static let syncfs: (@convention(c) (Int32) -> Int32)? = {
+        guard let symbol = dlsym(nil, "syncfs") else { return nil }   // nil is RTLD_DEFAULT
+        return unsafeBitCast(symbol, to: (@convention(c) (Int32) -> Int32).self)
+    }()
 
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, hash: BlobHash) throws {
         var offset = 0

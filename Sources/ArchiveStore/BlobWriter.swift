@@ -50,8 +50,8 @@ public final class BlobWriter {
     }
 
     /// Checks the size and hash (when given), makes the bytes durable, and moves them into place (the
-    /// rename is made durable by `BlobStore.syncFolders(of:)`). On a mismatch the temp file is removed
-    /// and nothing is stored.
+    /// rename reaches the disk with `BlobStore.flushIfNeeded()`). On a mismatch the temp file is
+    /// removed and nothing is stored.
     public func finish(expectedSize: Int64? = nil, expectedHash: BlobHash? = nil) throws -> StoredBlob {
         let hash = BlobHash(hex: hasher.finalize().hexString)!
         do {
@@ -91,12 +91,4 @@ public final class BlobWriter {
     deinit {
         if !closed { try? handle.close() }
     }
-}
-
-/// fsync on a folder makes a rename in it durable (https://man7.org/linux/man-pages/man2/fsync.2.html).
-func syncFolder(_ url: URL) {
-    let fd = open(url.path, O_RDONLY | O_DIRECTORY)
-    guard fd >= 0 else { return }
-    fsync(fd)
-    close(fd)
 }

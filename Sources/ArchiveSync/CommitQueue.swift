@@ -13,7 +13,7 @@ actor CommitQueue {
     private let archive: Archive
     private let maxGroup: Int
     private let indexInterval: Duration
-    private var waiting: [(unit: Unit, newBlobs: [BlobHash], done: CheckedContinuation<Void, any Error>)] = []
+    private var waiting: [(unit: Unit, done: CheckedContinuation<Void, any Error>)] = []
     private var draining = false
     private var lastIndexed: ContinuousClock.Instant?
 
@@ -27,11 +27,11 @@ actor CommitQueue {
         self.indexInterval = indexInterval
     }
 
-    /// Commits `unit`; `newBlobs` are blobs it names that were just stored, whose renames are made
-    /// durable (once per folder for the whole group) before the group commits.
-    func commit(newBlobs: [BlobHash] = [], _ unit: @escaping Unit) async throws {
+    /// Commits `unit`. Blobs it names that were stored in this process reach the disk before the group
+    /// commits (every archive write starts with one flush, `BlobStore.flushIfNeeded`).
+    func commit(_ unit: @escaping Unit) async throws {
         try await withCheckedThrowingContinuation { (done: CheckedContinuation<Void, any Error>) in
-            waiting.append((unit, newBlobs, done))
+            waiting.append((unit, done))
             if !draining {
                 draining = true
                 Task { await drain() }
@@ -43,7 +43,6 @@ actor CommitQueue {
         while !waiting.isEmpty {
             let group = Array(waiting.prefix(maxGroup))
             waiting.removeFirst(group.count)
-            archive.blobs.syncFolders(of: group.flatMap(\.newBlobs))
             let now = ContinuousClock.now
             let indexSearch = lastIndexed.map { now - $0 >= indexInterval } ?? true
             do {

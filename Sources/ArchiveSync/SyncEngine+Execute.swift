@@ -110,8 +110,7 @@ extension SyncEngine {
         // Everything is converted before the commit, so the single writer only runs SQL.
         let snapshot = Snapshots.task(task)
         let files = artifacts.map { list in list.map { (Snapshots.artifact($0), stored[Data($0.path.utf8)]) } }
-        let newBlobs = stored.values.filter(\.isNew).map(\.hash)
-        try await commits.commit(newBlobs: newBlobs) { writer in
+        try await commits.commit { writer in
             let row = try writer.upsertFetchedTask(snapshot, account: account)
             try writer.replaceHistory(messages, task: row)
             if let files {

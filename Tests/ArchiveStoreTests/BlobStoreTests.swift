@@ -31,6 +31,30 @@ import TestSupport
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("archive/blobs/tmp").path).isEmpty)
     }
 
+    @Test func aFileLeftByAnotherProcessIsCheckedBeforeItStandsInForNewBytes() throws {
+        let bytes = Data("report contents\n".utf8)
+        let written = try store.store(bytes)
+        try store.flushIfNeeded()
+        // A later process (a new store over the same folder) finds the file intact and keeps it.
+        let later = BlobStore(root: store.root)
+        let inode = try FileManager.default.attributesOfItem(atPath: store.url(for: written.hash).path)[.systemFileNumber] as? Int
+        #expect(try !later.store(bytes).isNew)
+        #expect(try FileManager.default.attributesOfItem(atPath: store.url(for: written.hash).path)[.systemFileNumber] as? Int == inode)
+
+        // A power cut before the flush can leave a file at the blob's path with the wrong bytes or
+        // too few: the next process that needs those bytes writes them again.
+        for leftover in [Data("report contents\nXX".utf8).prefix(bytes.count - 2) + Data("XX".utf8), Data()] {
+            try leftover.write(to: store.url(for: written.hash))
+            let afterCut = BlobStore(root: store.root)
+            let stored = try afterCut.store(bytes)
+            #expect(stored.isNew)
+            #expect(try Data(contentsOf: store.url(for: written.hash)) == bytes)
+            #expect(try !afterCut.store(bytes).isNew)
+            try afterCut.flushIfNeeded()
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path("archive/blobs/tmp").path).isEmpty)
+    }
+
     @Test func verifyCatchesChangedBytes() throws {
         let blob = try store.store(Data("original".utf8))
         #expect(try store.verify(blob.hash))
