@@ -1,9 +1,10 @@
 import ArchiveStore
 
-/// Group commit: units handed in while a commit is running wait for it and then go into the next
-/// transaction together, each in its own savepoint (`Archive.writeEach`). With one task finishing at a
-/// time a unit commits alone and at once; when the writer is the bottleneck, the groups grow by
-/// themselves, and the number of commits (each of which rewrites the pages it touched) falls.
+/// Group commit: finished tasks wait briefly and go into one transaction together, each in its own
+/// savepoint (`Archive.writeEach`). Every commit rewrites each page it touched (the B-tree pages of
+/// messages, search entries and their indexes), so a few large commits cost much less than many small
+/// ones: a group starts at most every `gathering` (unless `maxGroup` units are already waiting), and
+/// while a commit runs the next group gathers.
 ///
 /// `commit` returns only after the unit's transaction has committed, so a caller that counts a task
 /// done after `commit` never counts work that a crash could still lose.
@@ -12,18 +13,26 @@ actor CommitQueue {
 
     private let archive: Archive
     private let maxGroup: Int
+    private let gathering: Duration
     private let indexInterval: Duration
     private var waiting: [(unit: Unit, done: CheckedContinuation<Void, any Error>)] = []
     private var draining = false
+    private var lastStarted: ContinuousClock.Instant?
     private var lastIndexed: ContinuousClock.Instant?
 
-    /// - Parameter indexInterval: how long search indexing may lag behind commits. A group indexes the
-    ///   search entries of every group before it when this much time has passed since the last one
-    ///   did; the engine's closing write (any `Archive.write`) indexes the rest. Fewer, larger index
-    ///   updates cost less than one per commit.
-    init(archive: Archive, maxGroup: Int = 64, indexInterval: Duration = .seconds(1)) {
+    /// - Parameters:
+    ///   - maxGroup: the most units in one transaction.
+    ///   - gathering: the least time between the starts of two commits; a unit waits at most this long
+    ///     for others to join it.
+    ///   - indexInterval: how long search indexing may lag behind commits. A group indexes the search
+    ///     entries of every group before it when this much time has passed since the last one did; the
+    ///     engine's closing write (any `Archive.write`) indexes the rest. Fewer, larger index updates
+    ///     cost less than one per commit.
+    init(archive: Archive, maxGroup: Int = 256, gathering: Duration = .milliseconds(50),
+         indexInterval: Duration = .seconds(1)) {
         self.archive = archive
         self.maxGroup = maxGroup
+        self.gathering = gathering
         self.indexInterval = indexInterval
     }
 
@@ -41,9 +50,14 @@ actor CommitQueue {
 
     private func drain() async {
         while !waiting.isEmpty {
+            if let lastStarted, waiting.count < maxGroup {
+                let due = lastStarted + gathering
+                if due > .now { try? await Task.sleep(until: due) }   // others join meanwhile
+            }
             let group = Array(waiting.prefix(maxGroup))
             waiting.removeFirst(group.count)
             let now = ContinuousClock.now
+            lastStarted = now
             let indexSearch = lastIndexed.map { now - $0 >= indexInterval } ?? true
             do {
                 let outcomes = try await archive.writeEach(group.map(\.unit), indexSearch: indexSearch)

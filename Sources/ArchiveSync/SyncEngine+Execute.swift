@@ -6,14 +6,14 @@ import SigmicAPI
 extension SyncEngine {
     /// Runs the actions: at most `jobs` tasks talk to the server at a time, and a task gives its slot
     /// up as soon as its requests are done, so the next one starts downloading while it waits for its
-    /// commit. Up to 8 × `jobs` finished tasks may wait for the writer, which then commits them
-    /// together (see `CommitQueue`). Attaches run beside them (they mostly wait).
+    /// commit. Up to 32 × `jobs` finished tasks may wait for the writer, which commits them in groups
+    /// (see `CommitQueue`). Attaches run beside them (they mostly wait).
     func execute(_ actions: [SyncAction], listed: [String: ListedTask], account: AccountID, options: Options) async throws {
         let total = actions.count
         progress(SyncProgress(done: 0, total: total, bytes: 0))
         let jobs = max(1, options.jobs)
         let fetchSlots = AsyncSemaphore(jobs)
-        let inFlight = AsyncSemaphore(jobs * 8)
+        let inFlight = AsyncSemaphore(jobs * 32)
         let attachSlots = AsyncSemaphore(64)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for action in actions {
