@@ -47,7 +47,8 @@ extension SyncEngine {
         do {
             switch action {
             case .fetch(let id, let isNew):
-                if try await fetch(id, listed: listed, account: account, options: options, requestsDone: requestsDone) == .live {
+                if try await fetch(id, listed: listed, account: account, options: options, isNew: isNew,
+                                   requestsDone: requestsDone) == .live {
                     try await follow(id, account: account, options: options, isNew: isNew)
                 } else {
                     _ = await state.update { isNew ? ($0.new += 1) : ($0.updated += 1) }
@@ -69,7 +70,8 @@ extension SyncEngine {
     enum FetchOutcome { case settled, live }
 
     /// Get + history (+ artifact bytes), committed in one transaction with the task's bookkeeping.
-    func fetch(_ id: String, listed: ListedTask?, account: AccountID, options: Options,
+    /// `isNew`: the archive had no row for the task when this sync began, so it has no stored files.
+    func fetch(_ id: String, listed: ListedTask?, account: AccountID, options: Options, isNew: Bool = false,
                requestsDone: @Sendable () async -> Void = {}) async throws -> FetchOutcome {
         let task = try await client.getTask(id)
         if SyncPlanner.liveStatuses.contains(task.status) && options.wait > 0 {
@@ -88,7 +90,7 @@ extension SyncEngine {
             var seen = Set<Data>()
             let list = Array(try await client.artifacts(id).reversed().filter { seen.insert(Data($0.path.utf8)).inserted }.reversed())
             artifacts = list
-            let known = try existingArtifacts(id, account: account)
+            let known = isNew ? [:] : try existingArtifacts(id, account: account)
             for artifact in list {
                 if let previous = known[Data(Snapshots.visible(artifact.path).utf8)], previous.isStored, previous.size == artifact.size,
                    previous.modifiedAt == Snapshots.time(artifact.modifiedAt) {

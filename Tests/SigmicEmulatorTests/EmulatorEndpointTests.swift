@@ -81,6 +81,14 @@ import TestSupport
         }
     }
 
+    @Test func jsonTextEscapesWhatItMustAndKeepsTheRest() throws {
+        let text = "plain \"quoted\" back\\slash\nline\r\ttab\u{01}\u{1F} \u{2028}\u{2029} é 数据 🙂 \u{E2}"
+        let value = JSON.object([("k", .string(text)), ("n", .int(-3)), ("a", .array([.bool(true), .null]))])
+        #expect(value.encoded() == #"{"k":"plain \"quoted\" back\\slash\nline\r\ttab\u0001\u001f \u2028\u2029 é 数据 🙂 \#u{E2}","n":-3,"a":[true,null]}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(value.encodedBytes())) as? [String: Any]
+        #expect(parsed?["k"] as? String == text)
+    }
+
     @Test func aBigGeneratedFileStreamsTheSameBytesWholeAndFromAnyOffset() async throws {
         let size = (8 << 20) + 12_345   // above the size from which files are streamed
         try await withEmulator({ $0.liveRuns = false; $0.tasksPerKey = 1; $0.bigArtifactBytes = size }) { emulator in

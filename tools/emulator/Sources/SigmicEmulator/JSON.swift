@@ -18,80 +18,83 @@ public indirect enum JSON: Sendable, Equatable {
 
     /// Compact UTF-8 JSON text (RFC 8259): one line, no insignificant whitespace.
     public func encoded() -> String {
-        var out = ""
+        String(decoding: encodedBytes(), as: UTF8.self)
+    }
+
+    /// The same text as UTF-8 bytes, what a response body carries.
+    public func encodedBytes() -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)
         write(to: &out)
         return out
     }
 
-    func write(to out: inout String) {
+    func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
-        case .int(let value): out += String(value)
-        case .double(let value): out += value.isFinite ? String(value) : "null"
+        case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
+        case .int(let value): out += String(value).utf8
+        case .double(let value): out += (value.isFinite ? String(value) : "null").utf8
         case .string(let value): Self.writeString(value, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, (key, value)) in members.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.writeString(key, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 value.write(to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
     /// Appends `text` as a JSON string, escaping quotes, backslashes, control characters and U+2028/9.
-    /// Runs that need no escape are copied whole; every escape starts a character, so runs end on
-    /// character boundaries.
-    static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        let bytes = text.utf8
-        var runStart = bytes.startIndex
-        var index = runStart
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            var escape: String?
-            var length = 1
-            switch byte {
-            case 0x22: escape = "\\\""
-            case 0x5C: escape = "\\\\"
-            case 0x0A: escape = "\\n"
-            case 0x0D: escape = "\\r"
-            case 0x09: escape = "\\t"
-            case 0..<0x20: escape = "\\u00" + String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
-            case 0xE2:
-                // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
-                let second = bytes.index(after: index)
-                if second != bytes.endIndex, bytes[second] == 0x80 {
-                    let third = bytes.index(after: second)
-                    if third != bytes.endIndex, bytes[third] == 0xA8 || bytes[third] == 0xA9 {
-                        escape = bytes[third] == 0xA8 ? "\\u2028" : "\\u2029"
+    /// Runs that need no escape are copied whole.
+    static func writeString(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            out.append(UInt8(ascii: "\""))
+            var runStart = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                var escape: String?
+                var length = 1
+                switch byte {
+                case 0x22: escape = "\\\""
+                case 0x5C: escape = "\\\\"
+                case 0x0A: escape = "\\n"
+                case 0x0D: escape = "\\r"
+                case 0x09: escape = "\\t"
+                case 0..<0x20: escape = "\\u00" + String(byte >> 4, radix: 16) + String(byte & 0xF, radix: 16)
+                case 0xE2:
+                    // U+2028 and U+2029 are E2 80 A8 and E2 80 A9.
+                    if index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0xA8 || bytes[index + 2] == 0xA9 {
+                        escape = bytes[index + 2] == 0xA8 ? "\\u2028" : "\\u2029"
                         length = 3
                     }
+                default:
+                    break
                 }
-            default:
-                break
+                guard let escape else {
+                    index += 1
+                    continue
+                }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                out += escape.utf8
+                index += length
+                runStart = index
             }
-            guard let escape else {
-                index = bytes.index(after: index)
-                continue
-            }
-            out.append(contentsOf: text[runStart..<index])
-            out += escape
-            index = bytes.index(index, offsetBy: length)
-            runStart = index
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(contentsOf: text[runStart..<bytes.endIndex])
-        out += "\""
     }
 
     subscript(key: String) -> JSON? {

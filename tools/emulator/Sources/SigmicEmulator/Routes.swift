@@ -54,7 +54,7 @@ enum Responses {
         var fields = HTTPFields()
         fields[.contentType] = "application/json; charset=utf-8"
         for (name, value) in headers { fields[HTTPField.Name(name)!] = value }
-        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(string: body.encoded())))
+        return Response(status: .init(code: status), headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body.encodedBytes())))
     }
 
     static func error(_ error: APIError) -> Response {

@@ -99,7 +99,10 @@ public actor World {
         let token: String
         if let authorization, !authorization.isEmpty {
             guard authorization.hasPrefix("Bearer ") else { throw .invalidFormat }
-            token = String(authorization.dropFirst(7)).trimmingCharacters(in: .whitespaces)
+            let value = authorization.dropFirst(7)
+            let edges = [value.unicodeScalars.first, value.unicodeScalars.last].compactMap { $0 }
+            token = edges.contains(where: CharacterSet.whitespaces.contains)
+                ? String(value).trimmingCharacters(in: .whitespaces) : String(value)
         } else if let apiKeyHeader, !apiKeyHeader.isEmpty {
             token = apiKeyHeader
         } else {
