@@ -40,9 +40,10 @@ public enum JSONValue: Sendable, Equatable, Decodable {
 
     /// Compact JSON with object keys sorted.
     public var canonicalText: String {
-        var out = ""
+        var out: [UInt8] = []
+        out.reserveCapacity(128)
         write(to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// The canonical text, or nil for a missing or null value.
@@ -51,65 +52,62 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         return value.canonicalText
     }
 
-    private func write(to out: inout String) {
+    private func write(to out: inout [UInt8]) {
         switch self {
-        case .null: out += "null"
-        case .bool(let value): out += value ? "true" : "false"
+        case .null: out += "null".utf8
+        case .bool(let value): out += (value ? "true" : "false").utf8
         case .number(let value):
-            if let int = Int64(exactly: value), abs(value) < 9_007_199_254_740_992 { out += String(int) }
-            else if value.isFinite { out += "\(value)" }
-            else { out += "null" }
+            if let int = Int64(exactly: value), abs(value) < 9_007_199_254_740_992 { out += String(int).utf8 }
+            else if value.isFinite { out += "\(value)".utf8 }
+            else { out += "null".utf8 }
         case .string(let value): Self.writeString(value, to: &out)
         case .array(let items):
-            out += "["
+            out.append(UInt8(ascii: "["))
             for (index, item) in items.enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 item.write(to: &out)
             }
-            out += "]"
+            out.append(UInt8(ascii: "]"))
         case .object(let members):
-            out += "{"
+            out.append(UInt8(ascii: "{"))
             for (index, key) in members.keys.sorted().enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(UInt8(ascii: ",")) }
                 Self.writeString(key, to: &out)
-                out += ":"
+                out.append(UInt8(ascii: ":"))
                 members[key]!.write(to: &out)
             }
-            out += "}"
+            out.append(UInt8(ascii: "}"))
         }
     }
 
-    /// Appends `text` as a JSON string. Runs of characters that need no escape are copied whole (the
+    /// Appends `text` as a JSON string. Runs of bytes that need no escape are copied whole (the
     /// escaped ones are all ASCII, so a run always ends on a character boundary).
-    private static func writeString(_ text: String, to out: inout String) {
-        out += "\""
-        let bytes = text.utf8
-        var runStart = bytes.startIndex
-        var index = runStart
-        while index != bytes.endIndex {
-            let byte = bytes[index]
-            guard byte < 0x20 || byte == 0x22 || byte == 0x5C else {
-                index = bytes.index(after: index)
-                continue
+    private static func writeString(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { bytes in
+            out.append(UInt8(ascii: "\""))
+            var runStart = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte < 0x20 || byte == 0x22 || byte == 0x5C else { continue }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+                switch byte {
+                case 0x22: out += "\\\"".utf8
+                case 0x5C: out += "\\\\".utf8
+                case 0x0A: out += "\\n".utf8
+                case 0x0D: out += "\\r".utf8
+                case 0x09: out += "\\t".utf8
+                default:
+                    out += "\\u00".utf8
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0xF)])
+                }
+                runStart = index + 1
             }
-            out.append(contentsOf: text[runStart..<index])
-            switch byte {
-            case 0x22: out += "\\\""
-            case 0x5C: out += "\\\\"
-            case 0x0A: out += "\\n"
-            case 0x0D: out += "\\r"
-            case 0x09: out += "\\t"
-            default:
-                out += "\\u00"
-                out.unicodeScalars.append(hexDigits[Int(byte >> 4)])
-                out.unicodeScalars.append(hexDigits[Int(byte & 0xF)])
-            }
-            index = bytes.index(after: index)
-            runStart = index
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<bytes.count]))
+            out.append(UInt8(ascii: "\""))
         }
-        out.append(contentsOf: text[runStart..<bytes.endIndex])
-        out += "\""
     }
 
-    private static let hexDigits: [Unicode.Scalar] = Array("0123456789abcdef".unicodeScalars)
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }

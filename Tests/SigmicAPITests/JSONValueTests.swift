@@ -27,6 +27,12 @@ import Testing
         #expect(value.canonicalText == #"{"k":"a\u0000b🚀"}"#)
     }
 
+    @Test func canonicalTextSortsKeysAndEscapesOnlyWhatJSONRequires() throws {
+        let value = try JSONValue.parse(Data(#"{"b":"q\"\\\n\r\t\u0001\u001f/ü\u2028","a":[1,2.5,-3,1e300,true,null],"é":{},"Z":[]}"#.utf8))
+        #expect(value.canonicalText == #"{"Z":[],"a":[1,2.5,-3,1e+300,true,null],"b":"q\"\\\n\r\t\u0001\u001f/ü\#u{2028}","é":{}}"#)
+        #expect(try JSONValue.parse(Data(value.canonicalText.utf8)) == value)
+    }
+
     @Test func deepNestingIsAnErrorNotACrash() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONValue.parse(Data(deep.utf8)) }
