@@ -88,24 +88,40 @@ public struct ArchiveWriter {
     }
 
     /// Inserts or updates messages by id, numbering them in the order given (history order).
+    /// Several rows go in each statement (64, 16, 4 or 1): a statement's fixed costs (its trigger
+    /// program, the statement journal that copies each page it changes) are paid per statement, not
+    /// per row. Rows are processed in order, so a repeated id updates the row it repeats, as one row
+    /// per statement would.
     public func upsertMessages(_ messages: [MessageSnapshot], task: TaskRowID) throws {
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO message (task_id, remote_id, position, role, content, created_at, thoughts_json,
-                tool_calls_json, attached_files_json, raw_json)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (task_id, remote_id) DO UPDATE SET
-                position = excluded.position, role = excluded.role, content = excluded.content,
-                created_at = excluded.created_at, thoughts_json = excluded.thoughts_json,
-                tool_calls_json = excluded.tool_calls_json, attached_files_json = excluded.attached_files_json,
-                raw_json = excluded.raw_json
-            WHERE message.raw_json IS NOT excluded.raw_json OR message.position <> excluded.position
-            """)
-        for (position, message) in messages.enumerated() {
-            try statement.execute(arguments: [
-                task.rawValue, message.remoteID, position, message.role, message.content, message.createdAt,
-                message.thoughtsJSON, message.toolCallsJSON, message.attachedFilesJSON, message.rawJSON,
-            ])
+        var start = 0
+        while start < messages.count {
+            let rows = Self.messageBatchSizes.first { $0 <= messages.count - start }!
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(rows * 10)
+            for position in start..<(start + rows) {
+                let message = messages[position]
+                values += [task.rawValue, message.remoteID, position, message.role, message.content, message.createdAt,
+                           message.thoughtsJSON, message.toolCallsJSON, message.attachedFilesJSON, message.rawJSON]
+            }
+            try db.cachedStatement(sql: Self.messageUpsert(rows: rows)).execute(arguments: StatementArguments(values))
+            start += rows
         }
+    }
+
+    static let messageBatchSizes = [64, 16, 4, 1]
+
+    static func messageUpsert(rows: Int) -> String {
+        """
+        INSERT INTO message (task_id, remote_id, position, role, content, created_at, thoughts_json,
+            tool_calls_json, attached_files_json, raw_json)
+        VALUES \(Array(repeating: "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", count: rows).joined(separator: ", "))
+        ON CONFLICT (task_id, remote_id) DO UPDATE SET
+            position = excluded.position, role = excluded.role, content = excluded.content,
+            created_at = excluded.created_at, thoughts_json = excluded.thoughts_json,
+            tool_calls_json = excluded.tool_calls_json, attached_files_json = excluded.attached_files_json,
+            raw_json = excluded.raw_json
+        WHERE message.raw_json IS NOT excluded.raw_json OR message.position <> excluded.position
+        """
     }
 
     /// Makes the task's messages exactly `messages`: upserts them and removes any other (such as text
@@ -274,6 +290,20 @@ extension Archive {
     /// costs less than indexing each transaction's.
     public func writeEach(_ units: [@Sendable (ArchiveWriter) throws -> Void],
                           indexSearch: Bool = true) async throws -> [(any Error)?] {
+        // Units rarely fail, and a savepoint costs a copy of each page a unit changes: first try all of
+        // them in one transaction without savepoints. If one throws, that transaction is rolled back
+        // whole and the group runs again, each unit in its own savepoint (units only write what they
+        // captured, so running one twice is safe).
+        if units.count > 1 {
+            do {
+                try await write(indexSearch: indexSearch) { writer in
+                    for unit in units { try unit(writer) }
+                }
+                return Array(repeating: nil, count: units.count)
+            } catch {
+                // Fall through: the savepoints find which unit failed, and why.
+            }
+        }
         let path = databaseURL.path
         return try await write(indexSearch: indexSearch) { writer in
             units.map { unit -> (any Error)? in

@@ -26,6 +26,35 @@ import TestSupport
         #expect(other != account)
     }
 
+    @Test func aLongHistoryIsWrittenInBatchesWithTheSameResultAsOneRowAtATime() throws {
+        // 90 messages cross every batch size (64, 16, 4, 1).
+        let (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
+        var history = (0..<90).map { Fixtures.message("m\($0)", content: "line \($0) of the log") }
+        try archive.write { try $0.replaceHistory(history, task: task) }
+        #expect(try archive.messages(of: task).map(\.position) == Array(0..<90))
+        #expect(try archive.search(SearchQuery.parse("\"line 89 of\"")).compactMap(\.messageID) == ["m89"])
+
+        // Writing the same history again changes nothing; changing one message rewrites only it.
+        let before = try archive.canonicalDump()
+        try archive.write { try $0.replaceHistory(history, task: task) }
+        #expect(try archive.canonicalDump() == before)
+        history[33] = Fixtures.message("m33", content: "line 33, corrected")
+        try archive.write { try $0.replaceHistory(history, task: task) }
+        #expect(try archive.messages(of: task).first { $0.remoteID == "m33" }?.content == "line 33, corrected")
+
+        // "m5" comes again at position 70: the later one wins, as it would written one row at a time.
+        history[70] = Fixtures.message("m5", content: "rewritten fifth line")
+        try archive.write { try $0.replaceHistory(history, task: task) }
+        let stored = try archive.messages(of: task)
+        #expect(stored.count == 89)
+        #expect(stored.map(\.remoteID) == (0..<90).filter { $0 != 5 }.map { $0 == 70 ? "m5" : "m\($0)" })
+        #expect(stored.map(\.position) == (0..<90).filter { $0 != 5 })
+        #expect(stored.first { $0.remoteID == "m5" }?.content == "rewritten fifth line")
+        #expect(try archive.search(SearchQuery.parse("rewritten")).compactMap(\.messageID) == ["m5"])
+        #expect(try archive.search(SearchQuery.parse("\"line 5 of\"")).isEmpty)
+        #expect(try archive.verify().isClean)
+    }
+
     @Test func upsertsAreIdempotent() throws {
         let (archive, account, _) = try Fixtures.archiveWithTask(in: folder)
         func load() throws {
