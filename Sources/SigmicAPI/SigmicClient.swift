@@ -32,6 +32,8 @@ public final class SigmicClient: Sendable {
     public let configuration: Configuration
     let http: HTTPClient
     let base: URL
+    /// `base` as text without a trailing slash: request URLs are this plus an encoded path and query.
+    let baseText: String
     let sleep: @Sendable (Double) async throws -> Void
     let unitRandom: @Sendable () -> Double
     private let counter = Mutex(0)
@@ -51,6 +53,8 @@ public final class SigmicClient: Sendable {
                 unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) throws(SigmicAPIError) {
         self.configuration = configuration
         self.base = try Self.validatedBaseURL(configuration.baseURL, allowInsecureHTTP: configuration.allowInsecureHTTP)
+        let text = base.absoluteString
+        self.baseText = text.hasSuffix("/") ? String(text.dropLast()) : text
         self.http = httpClient
         self.sleep = sleep
         self.unitRandom = unitRandom
@@ -91,12 +95,13 @@ public final class SigmicClient: Sendable {
         var json: JSONValue
     }
 
+    /// A request to `path` (already encoded, starting with "/") with `query` form-encoded.
     func makeRequest(_ method: HTTPMethod, _ path: String, query: [(String, String)] = []) -> HTTPClientRequest {
-        var components = URLComponents(url: base.appending(path: path), resolvingAgainstBaseURL: false)!
+        var url = baseText + path
         if !query.isEmpty {
-            components.percentEncodedQuery = query.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
+            url += "?" + query.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
         }
-        var request = HTTPClientRequest(url: components.url!.absoluteString)
+        var request = HTTPClientRequest(url: url)
         request.method = method
         if !configuration.apiKey.isEmpty {
             request.headers.add(name: "Authorization", value: "Bearer \(configuration.apiKey)")
@@ -106,10 +111,24 @@ public final class SigmicClient: Sendable {
         return request
     }
 
+    /// Percent-encodes every byte of the UTF-8 text except RFC 3986's unreserved characters
+    /// (ASCII letters, digits, `-._~`), so any server-supplied text is safe in a path segment or a
+    /// query value.
     static func formEncode(_ text: String) -> String {
-        var allowed = CharacterSet.alphanumerics
-        allowed.insert(charactersIn: "-._~")
-        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? text
+        let hex = Array("0123456789ABCDEF".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                 UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                 UInt8(ascii: "~"):
+                out.append(byte)
+            default:
+                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     static func label(_ method: HTTPMethod, _ path: String) -> String { "\(method.rawValue) \(path)" }
