@@ -16,10 +16,13 @@ internal import Crypto
 /// process is re-hashed before it stands in for new bytes, and replaced when it does not match.
 public struct BlobStore: Sendable {
     public let root: URL
+    /// `root` as a file system path: the hot paths below build paths as text.
+    private let rootPath: String
     private let state = State()
 
     public init(root: URL) {
         self.root = root
+        self.rootPath = root.path
     }
 
     /// What this process knows about the files: which it wrote or checked, and whether any write is
@@ -50,8 +53,14 @@ public struct BlobStore: Sendable {
         return url(for: hash)
     }
 
+    /// The same as `url(for:)`, as a path.
+    func path(for hash: BlobHash) -> String {
+        let hex = hash.hex
+        return rootPath + "/" + hex.prefix(2) + "/" + hex.dropFirst(2)
+    }
+
     public func contains(_ hash: BlobHash) -> Bool {
-        access(url(for: hash).path, F_OK) == 0
+        access(path(for: hash), F_OK) == 0
     }
 
     /// Whether the file at `hash`'s path can stand in for those bytes: written or checked by this
@@ -61,7 +70,7 @@ public struct BlobStore: Sendable {
         if state.isTrusted(hash) { return true }
         guard contains(hash) else { return false }
         var info = stat()
-        guard stat(url(for: hash).path, &info) == 0, Int64(info.st_size) == size,
+        guard stat(path(for: hash), &info) == 0, Int64(info.st_size) == size,
               (try? Self.sha256(ofFileAt: url(for: hash))) == hash else { return false }
         state.checked(hash)
         return true
@@ -76,9 +85,12 @@ public struct BlobStore: Sendable {
         let hash = BlobHash(hex: SHA256.hash(data: data).hexString)!
         let size = Int64(data.count)
         if holdsTrusted(hash, size: size) { return StoredBlob(hash: hash, size: size, isNew: false) }
-        try ensureFolder(tempFolder)
-        let temp = tempFolder.appending(path: "partial-" + UUID().uuidString.lowercased())
-        let fd = open(temp.path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        let temp = rootPath + "/tmp/partial-" + UUID().uuidString.lowercased()
+        var fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == ENOENT {
+            try ensureFolder(tempFolder)
+            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        }
         guard fd >= 0 else {
             throw ArchiveError.blob(hash: hash.hex, problem: "cannot create a temp file: \(String(cString: strerror(errno)))")
         }
@@ -87,7 +99,7 @@ public struct BlobStore: Sendable {
             close(fd)
         } catch {
             close(fd)
-            unlink(temp.path)
+            unlink(temp)
             throw error
         }
         return try place(temp, as: hash, size: size)
@@ -97,19 +109,23 @@ public struct BlobStore: Sendable {
     /// already stored). rename(2) is atomic within a file system: a crash leaves either the temp file
     /// or the blob; a file that failed its check is replaced in one step.
     func place(_ temp: URL, as hash: BlobHash, size: Int64) throws -> StoredBlob {
+        try place(temp.path, as: hash, size: size)
+    }
+
+    func place(_ temp: String, as hash: BlobHash, size: Int64) throws -> StoredBlob {
         if holdsTrusted(hash, size: size) {
-            unlink(temp.path)
+            unlink(temp)
             return StoredBlob(hash: hash, size: size, isNew: false)
         }
-        let destination = url(for: hash)
-        let shard = destination.deletingLastPathComponent().path
+        let destination = path(for: hash)
+        let shard = rootPath + "/" + hash.hex.prefix(2)
         if mkdir(shard, 0o700) != 0 && errno != EEXIST {
-            unlink(temp.path)
+            unlink(temp)
             throw ArchiveError.blob(hash: hash.hex, problem: "cannot create \(shard): \(String(cString: strerror(errno)))")
         }
-        guard rename(temp.path, destination.path) == 0 else {
+        guard rename(temp, destination) == 0 else {
             let reason = String(cString: strerror(errno))
-            unlink(temp.path)
+            unlink(temp)
             throw ArchiveError.blob(hash: hash.hex, problem: "cannot move into place: \(reason)")
         }
         state.wrote(hash)
@@ -122,9 +138,9 @@ public struct BlobStore: Sendable {
     /// Does nothing when nothing was written.
     public func flushIfNeeded() throws {
         guard state.takeUnflushed() else { return }
-        let fd = open(root.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let fd = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
-            throw ArchiveError.blob(hash: "-", problem: "cannot open \(root.path) to flush it: \(String(cString: strerror(errno)))")
+            throw ArchiveError.blob(hash: "-", problem: "cannot open \(rootPath) to flush it: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         if let syncfs = Self.syncfs {
