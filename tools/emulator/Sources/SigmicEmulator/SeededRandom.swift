@@ -57,13 +57,17 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// `count` bytes: each draw gives eight, lowest byte first.
     public mutating func bytes(_ count: Int) -> [UInt8] {
         [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
             var offset = 0
-            while offset < count {
+            while offset + 8 <= count {
+                raw.storeBytes(of: next().littleEndian, toByteOffset: offset, as: UInt64.self)
+                offset += 8
+            }
+            if offset < count {
                 var word = next()
-                for _ in 0..<min(8, count - offset) {
-                    buffer[offset] = UInt8(truncatingIfNeeded: word)
+                for index in offset..<count {
+                    raw[index] = UInt8(truncatingIfNeeded: word)
                     word >>= 8
-                    offset += 1
                 }
             }
             initialized = count
