@@ -80,20 +80,21 @@ CREATE TRIGGER search_index_update INSTEAD OF INSERT ON search_index_update BEGI
     UPDATE search_indexed SET up_to = (SELECT ifnull(max(id), 0) FROM search_doc);
 END;
 
--- The message triggers skip json_each when a message has no thoughts or tool calls (most have none).
+-- The message triggers make a message's entries in one statement (a statement costs more than a row
+-- here), and skip json_each when a message has no thoughts or tool calls (most have none).
 DROP TRIGGER message_after_insert;
 DROP TRIGGER message_after_update;
 
 CREATE TRIGGER message_after_insert AFTER INSERT ON message BEGIN
-    INSERT INTO search_doc (task_id, message_id, kind, role, created_at, body)
-        SELECT NEW.task_id, NEW.id, 'message', NEW.role, NEW.created_at, NEW.content
-        WHERE NEW.content <> '';
-    INSERT INTO search_doc (task_id, message_id, kind, role, created_at, body)
-        SELECT NEW.task_id, NEW.id, 'thought', NEW.role, NEW.created_at,
+    INSERT INTO search_doc (task_id, message_id, kind, role, tool_name, created_at, body)
+        SELECT NEW.task_id, NEW.id, 'message', NEW.role, NULL, NEW.created_at, NEW.content
+        WHERE NEW.content <> ''
+        UNION ALL
+        SELECT NEW.task_id, NEW.id, 'thought', NEW.role, NULL, NEW.created_at,
                trim(ifnull(json_extract(value, '$.subject'), '') || char(10) ||
                     ifnull(json_extract(value, '$.description'), ''), char(10))
-        FROM json_each(NEW.thoughts_json) WHERE NEW.thoughts_json IS NOT NULL;
-    INSERT INTO search_doc (task_id, message_id, kind, role, tool_name, created_at, body)
+        FROM json_each(NEW.thoughts_json) WHERE NEW.thoughts_json IS NOT NULL
+        UNION ALL
         SELECT NEW.task_id, NEW.id, 'tool', NEW.role, json_extract(value, '$.toolName'), NEW.created_at,
                trim(ifnull(json_extract(value, '$.toolName'), '') || char(10) ||
                     ifnull(json_extract(value, '$.args'), '') || char(10) ||
@@ -103,15 +104,15 @@ END;
 
 CREATE TRIGGER message_after_update AFTER UPDATE OF content, role, created_at, thoughts_json, tool_calls_json ON message BEGIN
     DELETE FROM search_doc WHERE message_id = OLD.id;
-    INSERT INTO search_doc (task_id, message_id, kind, role, created_at, body)
-        SELECT NEW.task_id, NEW.id, 'message', NEW.role, NEW.created_at, NEW.content
-        WHERE NEW.content <> '';
-    INSERT INTO search_doc (task_id, message_id, kind, role, created_at, body)
-        SELECT NEW.task_id, NEW.id, 'thought', NEW.role, NEW.created_at,
+    INSERT INTO search_doc (task_id, message_id, kind, role, tool_name, created_at, body)
+        SELECT NEW.task_id, NEW.id, 'message', NEW.role, NULL, NEW.created_at, NEW.content
+        WHERE NEW.content <> ''
+        UNION ALL
+        SELECT NEW.task_id, NEW.id, 'thought', NEW.role, NULL, NEW.created_at,
                trim(ifnull(json_extract(value, '$.subject'), '') || char(10) ||
                     ifnull(json_extract(value, '$.description'), ''), char(10))
-        FROM json_each(NEW.thoughts_json) WHERE NEW.thoughts_json IS NOT NULL;
-    INSERT INTO search_doc (task_id, message_id, kind, role, tool_name, created_at, body)
+        FROM json_each(NEW.thoughts_json) WHERE NEW.thoughts_json IS NOT NULL
+        UNION ALL
         SELECT NEW.task_id, NEW.id, 'tool', NEW.role, json_extract(value, '$.toolName'), NEW.created_at,
                trim(ifnull(json_extract(value, '$.toolName'), '') || char(10) ||
                     ifnull(json_extract(value, '$.args'), '') || char(10) ||
