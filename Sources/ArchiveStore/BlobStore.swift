@@ -26,17 +26,25 @@ public struct BlobStore: Sendable {
     }
 
     /// What this process knows about the files: which it wrote or checked, and whether any write is
-    /// not yet flushed.
+    /// not yet flushed. The set is bounded: past 100,000 hashes (about 15 MB) it starts over, and a
+    /// file it forgot is checked again when needed.
     private final class State: @unchecked Sendable {
         private let lock = NSLock()
         private var trusted = Set<BlobHash>()
         private var unflushed = false
 
         func isTrusted(_ hash: BlobHash) -> Bool { lock.withLock { trusted.contains(hash) } }
-        func wrote(_ hash: BlobHash) { lock.withLock { trusted.insert(hash); unflushed = true } }
-        func checked(_ hash: BlobHash) { lock.withLock { _ = trusted.insert(hash) } }
+        func wrote(_ hash: BlobHash) { lock.withLock { trust(hash); unflushed = true } }
+        func checked(_ hash: BlobHash) { lock.withLock { trust(hash) } }
         /// Clears the flag and says whether it was set; writes after this set it again.
         func takeUnflushed() -> Bool { lock.withLock { defer { unflushed = false }; return unflushed } }
+        /// Sets the flag again after a flush that failed.
+        func flushFailed() { lock.withLock { unflushed = true } }
+
+        private func trust(_ hash: BlobHash) {
+            if trusted.count >= 100_000 { trusted.removeAll(keepingCapacity: true) }
+            trusted.insert(hash)
+        }
     }
 
     var tempFolder: URL { root.appending(path: "tmp") }
@@ -140,11 +148,13 @@ public struct BlobStore: Sendable {
         guard state.takeUnflushed() else { return }
         let fd = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
+            state.flushFailed()
             throw ArchiveError.blob(hash: "-", problem: "cannot open \(rootPath) to flush it: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         if let syncfs = Self.syncfs {
             guard syncfs(fd) == 0 else {
+                state.flushFailed()   // the next write tries again before it commits
                 throw ArchiveError.blob(hash: "-", problem: "cannot flush blobs to disk: \(String(cString: strerror(errno)))")
             }
         } else {

@@ -1,7 +1,7 @@
 import ArchiveStore
 
-/// Group commit: finished tasks wait briefly and go into one transaction together, each in its own
-/// savepoint (`Archive.writeEach`). Every commit rewrites each page it touched (the B-tree pages of
+/// Group commit: finished tasks wait briefly and go into one transaction together, each still all or
+/// nothing (`Archive.writeEach`). Every commit rewrites each page it touched (the B-tree pages of
 /// messages, search entries and their indexes), so a few large commits cost much less than many small
 /// ones: a group starts at most every `gathering` (unless `maxGroup` units are already waiting), and
 /// while a commit runs the next group gathers.
