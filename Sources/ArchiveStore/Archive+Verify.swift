@@ -65,13 +65,17 @@ extension Archive {
                 """) ?? 0
         }
         let damagedIndexes: [String]
+        var unindexed = false
         if unapplied > 0 && report.writer != nil {
             damagedIndexes = []   // in flight: checking the indexes against their rows would fail too
         } else if unapplied > 0 {
+            // Indexing them is what the next write would do; until then the indexes cannot be checked
+            // against their rows (run verify again after the repair).
             report.problems.append(.init(kind: "search-index",
-                                         detail: "\(unapplied) search entries changed without their index being updated",
-                                         repair: "rebuild both search indexes from their rows"))
-            damagedIndexes = ["search_fts", "search_trigram"]
+                                         detail: "\(unapplied) search entries changed without their index being updated (a writer stopped before indexing them)",
+                                         repair: "index them"))
+            unindexed = true
+            damagedIndexes = []
         } else {
             damagedIndexes = try searchIndexProblems()
             for table in damagedIndexes {
@@ -115,7 +119,8 @@ extension Archive {
             report.problems.append(.init(kind: "blob-stray", detail: "blobs/\(stray) is not a blob file", repair: nil))
         }
 
-        if repair && !(damagedIndexes.isEmpty && badBlobs.isEmpty && orphans.isEmpty) {
+        if repair && (unindexed || !(damagedIndexes.isEmpty && badBlobs.isEmpty && orphans.isEmpty)) {
+            // Like every write, this one indexes the entries left unindexed as it ends.
             try write { writer in
                 // A rebuild reads the rows as they are now, so nothing stays pending.
                 if !damagedIndexes.isEmpty {

@@ -145,6 +145,7 @@ import TestSupport
         let report = try archive.verify()
         #expect(report.problems.map(\.kind) == ["search-index"])
         #expect(report.problems.first?.detail.contains("1 search entries changed without their index being updated") == true)
+        #expect(report.problems.first?.repair == "index them")   // what the next write would do, not a rebuild
         #expect(try archive.verify(repair: true).repaired)
         #expect(try archive.verify().isClean)
         #expect(try archive.search(SearchQuery.parse("forgotten")).count == 1)
