@@ -29,7 +29,7 @@ public struct ArchiveWriter {
     /// their stored values.
     @discardableResult
     public func upsertListedTask(_ task: TaskSnapshot, account: AccountID) throws -> TaskRowID {
-        try db.cachedStatement(sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO task (account_id, remote_id, api_key_id, username, session_id, conversation_id, status,
                 message, system_prompt, show_in_history, auto_execute, env_json, error, created_at, started_at,
                 completed_at, last_activity_at, message_count, raw_list_json, first_seen_at)
@@ -44,16 +44,18 @@ public struct ArchiveWriter {
                 message_count = excluded.message_count, raw_list_json = excluded.raw_list_json,
                 remote_state = 'present'
             WHERE task.raw_list_json IS NOT excluded.raw_list_json OR task.remote_state <> 'present'
-            """).execute(arguments: commonArguments(task, account: account) + [
-                task.effectiveLastActivityAt, task.messageCount, task.rawJSON, now,
-            ])
-        return try taskRowID(remoteID: task.remoteID, account: account)
+            RETURNING id
+            """)
+        let id = try Int64.fetchOne(statement, arguments: commonArguments(task, account: account) + [
+            task.effectiveLastActivityAt, task.messageCount, task.rawJSON, now,
+        ])
+        return try id.map(TaskRowID.init) ?? taskRowID(remoteID: task.remoteID, account: account)
     }
 
     /// Records a task as returned by a get: sets output and pending approvals exactly (absent = none).
     @discardableResult
     public func upsertFetchedTask(_ task: TaskSnapshot, account: AccountID) throws -> TaskRowID {
-        try db.cachedStatement(sql: """
+        let statement = try db.cachedStatement(sql: """
             INSERT INTO task (account_id, remote_id, api_key_id, username, session_id, conversation_id, status,
                 message, system_prompt, show_in_history, auto_execute, env_json, error, created_at, started_at,
                 completed_at, last_activity_at, output_json, pending_approvals_json, raw_get_json, first_seen_at)
@@ -69,10 +71,12 @@ public struct ArchiveWriter {
                 output_json = excluded.output_json, pending_approvals_json = excluded.pending_approvals_json,
                 raw_get_json = excluded.raw_get_json, remote_state = 'present'
             WHERE task.raw_get_json IS NOT excluded.raw_get_json OR task.remote_state <> 'present'
-            """).execute(arguments: commonArguments(task, account: account) + [
-                task.effectiveLastActivityAt, task.outputJSON, task.pendingApprovalsJSON, task.rawJSON, now,
-            ])
-        return try taskRowID(remoteID: task.remoteID, account: account)
+            RETURNING id
+            """)
+        let id = try Int64.fetchOne(statement, arguments: commonArguments(task, account: account) + [
+            task.effectiveLastActivityAt, task.outputJSON, task.pendingApprovalsJSON, task.rawJSON, now,
+        ])
+        return try id.map(TaskRowID.init) ?? taskRowID(remoteID: task.remoteID, account: account)
     }
 
     private func commonArguments(_ task: TaskSnapshot, account: AccountID) -> StatementArguments {
@@ -81,6 +85,7 @@ public struct ArchiveWriter {
          task.error, task.createdAt, task.startedAt, task.completedAt]
     }
 
+    /// The row of a task an upsert left unchanged (its `RETURNING` gave nothing).
     private func taskRowID(remoteID: String, account: AccountID) throws -> TaskRowID {
         let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?"),
             arguments: [account.rawValue, remoteID])!
@@ -109,6 +114,7 @@ public struct ArchiveWriter {
     }
 
     static let messageBatchSizes = [64, 16, 4, 1]
+    static let blobBatchSizes = [16, 4, 1]
 
     static func messageUpsert(rows: Int) -> String {
         """
@@ -176,15 +182,16 @@ public struct ArchiveWriter {
                 fetch_state = CASE WHEN artifact.size IS excluded.size AND artifact.modified_at IS excluded.modified_at
                                    THEN artifact.fetch_state ELSE 'pending' END
             WHERE artifact.raw_json IS NOT excluded.raw_json OR artifact.remote_state <> 'present'
+            RETURNING id
             """)
         var rows: [ArtifactRowID] = []
         for artifact in artifacts {
-            try statement.execute(arguments: [
+            // An upsert that changed nothing returns no row; the id is then looked up.
+            let id = try Int64.fetchOne(statement, arguments: [
                 task.rawValue, artifact.path, artifact.name, artifact.size, artifact.mimeType, artifact.category,
                 artifact.modifiedAt, artifact.rawJSON,
-            ])
-            let id = try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM artifact WHERE task_id = ? AND path = ?"),
-                arguments: [task.rawValue, artifact.path])!
+            ]) ?? Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM artifact WHERE task_id = ? AND path = ?"),
+                                 arguments: [task.rawValue, artifact.path])!
             rows.append(ArtifactRowID(rawValue: id))
         }
         let listed = Set(rows.map(\.rawValue))
@@ -200,11 +207,28 @@ public struct ArchiveWriter {
 
     /// Links an artifact to bytes now in the blob store.
     public func recordArtifactBlob(_ artifact: ArtifactRowID, blob: StoredBlob) throws {
-        try db.cachedStatement(sql: "INSERT INTO blob (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING")
-            .execute(arguments: [blob.hash.hex, blob.size, now])
-        try db.cachedStatement(sql: """
+        try recordArtifactBlobs([(artifact, blob)])
+    }
+
+    /// Links artifacts to bytes now in the blob store: the blobs in one statement, then each artifact.
+    public func recordArtifactBlobs(_ links: [(artifact: ArtifactRowID, blob: StoredBlob)]) throws {
+        var start = 0
+        while start < links.count {
+            let rows = Self.blobBatchSizes.first { $0 <= links.count - start }!
+            var values: [(any DatabaseValueConvertible)?] = []
+            values.reserveCapacity(rows * 3)
+            for link in links[start..<(start + rows)] { values += [link.blob.hash.hex, link.blob.size, now] }
+            try db.cachedStatement(sql: """
+                INSERT INTO blob (sha256, size, stored_at)
+                VALUES \(Array(repeating: "(?, ?, ?)", count: rows).joined(separator: ", "))
+                ON CONFLICT DO NOTHING
+                """).execute(arguments: StatementArguments(values))
+            start += rows
+        }
+        let link = try db.cachedStatement(sql: """
             UPDATE artifact SET blob_sha256 = ?, fetch_state = 'stored', fetch_error = NULL WHERE id = ?
-            """).execute(arguments: [blob.hash.hex, artifact.rawValue])
+            """)
+        for (artifact, blob) in links { try link.execute(arguments: [blob.hash.hex, artifact.rawValue]) }
     }
 
     /// Brings both search indexes up to date with every search entry added or changed in this

@@ -117,9 +117,9 @@ extension SyncEngine {
             try writer.replaceHistory(messages, task: row)
             if let files {
                 let rows = try writer.upsertArtifacts(files.map(\.0), task: row)
-                for ((_, blob), artifactRow) in zip(files, rows) {
-                    if let blob { try writer.recordArtifactBlob(artifactRow, blob: blob) }
-                }
+                try writer.recordArtifactBlobs(zip(files, rows).compactMap { file, artifactRow in
+                    file.1.map { (artifactRow, $0) }
+                })
             }
             try writer.markSynced(row, status: listed?.status ?? task.status, activityAt: syncedActivity,
                                   messageCount: syncedCount, completedAt: listed?.completedAt ?? task.completedAt)

@@ -104,12 +104,18 @@ public final class SyncEngine: Sendable {
         var pages: [[ListedTask]] = []
         var offset = 0
         var page = firstPage
+        // Each page is recorded while the next one is requested, in page order.
+        var recording: Task<Void, any Error>?
+        func recordInOrder(_ tasks: [APITask]) {
+            let previous = recording
+            recording = Task { try await previous?.value; try await self.record(tasks, account: account) }
+        }
         while true {
             let current: TaskPage
             if let page, offset == 0 { current = page } else { current = try await client.listTasks(limit: options.pageSize, offset: offset) }
             page = nil
             let listed = current.tasks.map(Self.listed)
-            try await record(current.tasks, account: account)
+            recordInOrder(current.tasks)
             pages.append(listed)
             offset += current.tasks.count
             if SyncPlanner.canStopAfter(page: listed, pageSize: options.pageSize, hasMore: current.pagination.hasMore,
@@ -119,9 +125,10 @@ public final class SyncEngine: Sendable {
             // Tasks that moved to the top while we paged shifted out of the pages we had yet to read:
             // one more look at the top catches them, so none is skipped.
             let top = try await client.listTasks(limit: options.pageSize, offset: 0)
-            try await record(top.tasks, account: account)
+            recordInOrder(top.tasks)
             pages.insert(top.tasks.map(Self.listed), at: 0)
         }
+        try await recording?.value
         let listed = SyncPlanner.merge(pages)
         if options.full {
             let present = Set(listed.map(\.id))

@@ -139,6 +139,28 @@ import TestSupport
         #expect(hits.isEmpty)
     }
 
+    @Test func manyArtifactsAreLinkedToTheirBlobsInBatchesAndAnUnchangedListingKeepsItsRows() throws {
+        // 21 files (batches of 16, 4 and 1) whose bytes repeat: 7 distinct blobs.
+        let (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
+        let paths = (0..<21).map { "downloads/file-\($0).txt" }
+        let blobs = try (0..<21).map { try archive.blobs.store(Data("bytes \($0 % 7)".utf8)) }
+        let rows = try archive.write { writer in
+            let rows = try writer.upsertArtifacts(paths.map { Fixtures.artifact($0) }, task: task)
+            try writer.recordArtifactBlobs(Array(zip(rows, blobs)))
+            return rows
+        }
+        let stored = try archive.artifacts(of: task)
+        #expect(stored.count == 21 && stored.allSatisfy(\.isStored))
+        #expect(Dictionary(uniqueKeysWithValues: stored.map { ($0.path, $0.blobHash) })
+                == Dictionary(uniqueKeysWithValues: zip(paths, blobs.map(\.hash))))
+        #expect(try archive.verify().isClean)
+        #expect(try archive.status().tables["blob"] == 7)
+        // The same listing again changes no row (the upsert returns nothing) and yields the same rows.
+        let again = try archive.write { try $0.upsertArtifacts(paths.map { Fixtures.artifact($0) }, task: task) }
+        #expect(again == rows)
+        #expect(try archive.artifacts(of: task).allSatisfy(\.isStored))
+    }
+
     @Test func changedArtifactsGoBackToPendingAndVanishedOnesAreMarkedMissing() throws {
         let (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
         let rows = try archive.write { try $0.upsertArtifacts([Fixtures.artifact("downloads/a.txt"), Fixtures.artifact("downloads/b.txt")], task: task) }
