@@ -67,6 +67,8 @@ public final class SigmicClient: Sendable {
         // Fail a refused connection at once; our own retry policy decides whether to try again.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
+        // No distributed tracing: without a tracer no span (and no span attribute) is made per request.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
     }
 
