@@ -110,28 +110,35 @@ public struct BlobStore: Sendable {
             unlink(temp)
             throw error
         }
-        return try place(temp, as: hash, size: size)
+        // Checked above: a file that appeared since holds the same bytes, and replacing it is harmless.
+        return try moveIntoPlace(temp, as: hash, size: size)
     }
 
     /// Moves a finished temp file into place under its hash (or drops it when those bytes are
     /// already stored). rename(2) is atomic within a file system: a crash leaves either the temp file
     /// or the blob; a file that failed its check is replaced in one step.
     func place(_ temp: URL, as hash: BlobHash, size: Int64) throws -> StoredBlob {
-        try place(temp.path, as: hash, size: size)
-    }
-
-    func place(_ temp: String, as hash: BlobHash, size: Int64) throws -> StoredBlob {
         if holdsTrusted(hash, size: size) {
-            unlink(temp)
+            unlink(temp.path)
             return StoredBlob(hash: hash, size: size, isNew: false)
         }
+        return try moveIntoPlace(temp.path, as: hash, size: size)
+    }
+
+    /// The rename itself; its folder is made only when the rename finds it missing (once per folder).
+    private func moveIntoPlace(_ temp: String, as hash: BlobHash, size: Int64) throws -> StoredBlob {
         let destination = path(for: hash)
-        let shard = rootPath + "/" + hash.hex.prefix(2)
-        if mkdir(shard, 0o700) != 0 && errno != EEXIST {
-            unlink(temp)
-            throw ArchiveError.blob(hash: hash.hex, problem: "cannot create \(shard): \(String(cString: strerror(errno)))")
+        var moved = rename(temp, destination) == 0
+        if !moved && errno == ENOENT {
+            let shard = rootPath + "/" + hash.hex.prefix(2)
+            if mkdir(shard, 0o700) != 0 && errno != EEXIST {
+                let reason = String(cString: strerror(errno))
+                unlink(temp)
+                throw ArchiveError.blob(hash: hash.hex, problem: "cannot create \(shard): \(reason)")
+            }
+            moved = rename(temp, destination) == 0
         }
-        guard rename(temp, destination) == 0 else {
+        guard moved else {
             let reason = String(cString: strerror(errno))
             unlink(temp)
             throw ArchiveError.blob(hash: hash.hex, problem: "cannot move into place: \(reason)")

@@ -49,9 +49,9 @@ public final class BlobWriter {
         size = 0
     }
 
-    /// Checks the size and hash (when given), makes the bytes durable, and moves them into place (the
-    /// rename reaches the disk with `BlobStore.flushIfNeeded()`). On a mismatch the temp file is
-    /// removed and nothing is stored.
+    /// Checks the size and hash (when given) and moves the bytes into place; they and the rename reach
+    /// the disk with `BlobStore.flushIfNeeded()`, before any row names them. On a mismatch the temp
+    /// file is removed and nothing is stored.
     public func finish(expectedSize: Int64? = nil, expectedHash: BlobHash? = nil) throws -> StoredBlob {
         let hash = BlobHash(hex: hasher.finalize().hexString)!
         do {
@@ -61,7 +61,6 @@ public final class BlobWriter {
             if let expectedHash, expectedHash != hash {
                 throw ArchiveError.contentMismatch(expected: "sha256 \(expectedHash.hex.prefix(12))…", actual: "sha256 \(hash.hex.prefix(12))…")
             }
-            try handle.synchronize()
             try handle.close()
             closed = true
             return try store.place(tempURL, as: hash, size: size)

@@ -117,7 +117,6 @@ public final class SigmicClient: Sendable {
     /// (ASCII letters, digits, `-._~`), so any server-supplied text is safe in a path segment or a
     /// query value.
     static func formEncode(_ text: String) -> String {
-        let hex = Array("0123456789ABCDEF".utf8)
         var out: [UInt8] = []
         out.reserveCapacity(text.utf8.count)
         for byte in text.utf8 {
@@ -127,11 +126,13 @@ public final class SigmicClient: Sendable {
                  UInt8(ascii: "~"):
                 out.append(byte)
             default:
-                out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                out += [UInt8(ascii: "%"), hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]]
             }
         }
         return String(decoding: out, as: UTF8.self)
     }
+
+    private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
     static func label(_ method: HTTPMethod, _ path: String) -> String { "\(method.rawValue) \(path)" }
 
