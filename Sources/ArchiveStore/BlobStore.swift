@@ -3,17 +3,20 @@ internal import Crypto
 
 /// Content-addressed files under `blobs/`: `blobs/ab/cdef…` holds the bytes whose SHA-256 is `abcdef…`.
 ///
-/// Bytes arrive in `blobs/tmp/` (same file system, so the final rename is atomic), are hashed and
-/// moved into place; identical bytes are stored once. No path here is built from anything but a
-/// validated `BlobHash` or a random temp name, so no server-supplied name can reach the file system.
+/// Identical bytes are stored once, and a file is never written into once it exists: small blobs,
+/// hashed in memory, are created at their final path (`O_EXCL`); streamed ones arrive in `blobs/tmp/`
+/// (same file system, so the final rename is atomic), are hashed on the way and moved into place. No
+/// path here is built from anything but a validated `BlobHash` or a random temp name, so no
+/// server-supplied name can reach the file system.
 ///
-/// Durability: small blobs are not flushed one by one. Before rows that name new blobs commit, the
+/// Durability: blobs are not flushed one by one. Before rows that name new blobs commit, the
 /// committer calls `flushIfNeeded()`, one syncfs(2) for everything written since the last flush (file
-/// contents and the renames alike) instead of an fdatasync per file and an fsync per folder. Until
-/// then a blob file may exist at its final path with bytes not yet on disk; a power cut at that moment
-/// can leave it short or wrong. Such a file is never named by a committed row, and this store trusts an
-/// existing file only once it has checked it (`trusted`): a file it did not write itself in this
-/// process is re-hashed before it stands in for new bytes, and replaced when it does not match.
+/// contents, creations and renames alike) instead of an fdatasync per file and an fsync per folder.
+/// Until then a blob file may exist at its final path with bytes not yet written or not yet on disk; a
+/// crash or power cut at that moment can leave it short or wrong. Such a file is never named by a
+/// committed row, and this store trusts an existing file only once it has checked it (`trusted`): a
+/// file it did not write itself in this process is re-hashed before it stands in for new bytes, and
+/// replaced when it does not match.
 public struct BlobStore: Sendable {
     public let root: URL
     /// `root` as a file system path: the hot paths below build paths as text.
@@ -85,14 +88,45 @@ public struct BlobStore: Sendable {
     }
 
     /// Stores bytes held in memory (a small download). They are hashed first, so bytes already stored
-    /// cost no file operation; new bytes go to a temp file that is renamed into place, and reach the
-    /// disk with the next `flushIfNeeded()`, which a committer runs before committing rows that name
-    /// them.
+    /// cost no file operation. New bytes are written straight to their final path, which only a file
+    /// created here (`O_EXCL`) can take: an existing file is never written into, so a file a committed
+    /// row names never changes under a reader. Rows that name the new file commit only after the next
+    /// `flushIfNeeded()`; a crash before that can leave the file short, and then no row names it and
+    /// the next store of those bytes finds it untrusted, checks it and replaces it.
     @discardableResult
     public func store(_ data: Data) throws -> StoredBlob {
         let hash = BlobHash(hex: SHA256.hash(data: data).hexString)!
         let size = Int64(data.count)
-        if holdsTrusted(hash, size: size) { return StoredBlob(hash: hash, size: size, isNew: false) }
+        if state.isTrusted(hash) { return StoredBlob(hash: hash, size: size, isNew: false) }
+        let destination = path(for: hash)
+        var fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == ENOENT {
+            try ensureShard(of: hash)
+            fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        }
+        if fd < 0 && errno == EEXIST {
+            if holdsTrusted(hash, size: size) { return StoredBlob(hash: hash, size: size, isNew: false) }
+            return try replace(hash, with: data)
+        }
+        guard fd >= 0 else {
+            throw ArchiveError.blob(hash: hash.hex, problem: "cannot create its file: \(String(cString: strerror(errno)))")
+        }
+        do {
+            try data.withUnsafeBytes { try Self.writeAll(fd, $0, hash: hash) }
+            close(fd)
+        } catch {
+            close(fd)
+            unlink(destination)   // created above, named by no row yet
+            throw error
+        }
+        state.wrote(hash)
+        return StoredBlob(hash: hash, size: size, isNew: true)
+    }
+
+    /// Replaces a file that failed its check (a power cut's leftover) in one step: the bytes go to a
+    /// temp file that is renamed over it.
+    private func replace(_ hash: BlobHash, with data: Data) throws -> StoredBlob {
+        let size = Int64(data.count)
         let temp = rootPath + "/tmp/partial-" + UUID().uuidString.lowercased()
         var fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
         if fd < 0 && errno == ENOENT {
@@ -110,7 +144,6 @@ public struct BlobStore: Sendable {
             unlink(temp)
             throw error
         }
-        // Checked above: a file that appeared since holds the same bytes, and replacing it is harmless.
         return try moveIntoPlace(temp, as: hash, size: size)
     }
 
@@ -130,12 +163,7 @@ public struct BlobStore: Sendable {
         let destination = path(for: hash)
         var moved = rename(temp, destination) == 0
         if !moved && errno == ENOENT {
-            let shard = rootPath + "/" + hash.hex.prefix(2)
-            if mkdir(shard, 0o700) != 0 && errno != EEXIST {
-                let reason = String(cString: strerror(errno))
-                unlink(temp)
-                throw ArchiveError.blob(hash: hash.hex, problem: "cannot create \(shard): \(reason)")
-            }
+            do { try ensureShard(of: hash) } catch { unlink(temp); throw error }
             moved = rename(temp, destination) == 0
         }
         guard moved else {
@@ -145,6 +173,19 @@ public struct BlobStore: Sendable {
         }
         state.wrote(hash)
         return StoredBlob(hash: hash, size: size, isNew: true)
+    }
+
+    /// Makes the folder a hash's file goes in (`blobs/ab/`), and `blobs/` itself, if missing.
+    private func ensureShard(of hash: BlobHash) throws {
+        let shard = rootPath + "/" + hash.hex.prefix(2)
+        var made = mkdir(shard, 0o700) == 0 || errno == EEXIST
+        if !made && errno == ENOENT {
+            try ensureFolder(root)
+            made = mkdir(shard, 0o700) == 0 || errno == EEXIST
+        }
+        guard made else {
+            throw ArchiveError.blob(hash: hash.hex, problem: "cannot create \(shard): \(String(cString: strerror(errno)))")
+        }
     }
 
     /// Puts every blob written since the last flush on disk, contents and renames: one syncfs(2) on

@@ -15,6 +15,7 @@ extension SyncEngine {
         let fetchSlots = AsyncSemaphore(jobs)
         let inFlight = AsyncSemaphore(jobs * 32)
         let attachSlots = AsyncSemaphore(64)
+        await commits.indexEveryGroup(false)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for action in actions {
                 // A fetch holds a place among the tasks in flight until it is committed, and a network
@@ -36,6 +37,7 @@ extension SyncEngine {
                     self.progress(SyncProgress(done: totals.done, total: total, bytes: totals.artifacts.bytes))
                 }
             }
+            await commits.indexEveryGroup(true)
             try await group.waitForAll()
         }
     }
@@ -151,18 +153,13 @@ extension SyncEngine {
         while true {
             attempt += 1
             do {
-                var bytes = Data(capacity: Int(size))
-                var received: Int64 = 0
-                _ = try await client.download(taskID, path: artifact.path) { chunk, _ in
-                    // Bytes past the announced size are counted, not kept: a longer body is a mismatch,
-                    // reported as such once the download ends, and never grows memory.
-                    received += Int64(chunk.readableBytes)
-                    if received <= size { chunk.withUnsafeReadableBytes { bytes.append(contentsOf: $0) } }
-                }
+                // Bytes past the announced size are counted, not kept: a longer body is a mismatch,
+                // reported as such once the download ends, and never grows memory.
+                let (bytes, received) = try await client.downloadWhole(taskID, path: artifact.path, limit: Int(size))
                 guard received == size else {
                     throw ArchiveError.contentMismatch(expected: "\(size) bytes", actual: "\(received) bytes")
                 }
-                return try archive.blobs.store(bytes)
+                return try archive.blobs.store(bytes.withUnsafeReadableBytes { Data($0) })
             } catch let error as SigmicAPIError where error.isRetryable && attempt < client.configuration.retry.maxAttempts {
                 try await backOff(attempt, after: error)
             }

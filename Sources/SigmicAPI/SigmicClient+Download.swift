@@ -70,6 +70,23 @@ extension SigmicClient {
                               contentType: response.headers.first(name: "Content-Type"))
     }
 
+    /// Downloads a small artifact whole into memory, read on the event loop (see `readWhole`). At most
+    /// `limit` bytes are kept; more are only counted, so a file longer than announced shows as
+    /// `received > limit`. A body cut short of its Content-Length is a retryable transport error.
+    public func downloadWhole(_ id: String, path artifactPath: String, limit: Int) async throws(SigmicAPIError) -> (bytes: ByteBuffer, received: Int64) {
+        let path = "/api/v1/tasks/\(Self.segment(id))/artifacts/download"
+        let label = Self.label(.GET, path)
+        var request = makeRequest(.GET, path, query: [("path", artifactPath)])
+        request.headers.replaceOrAdd(name: "Accept", value: "*/*")
+        let response = try await readWhole(request, label: label, limit: limit, beyondLimit: .count)
+        let status = Int(response.head.status.code)
+        guard status == 200 else {
+            _ = try Self.reply(status: status, headers: response.head.headers, body: response.body, label: label)
+            throw SigmicAPIError(kind: .http, request: label, status: status, message: "unexpected status for a download")
+        }
+        return (response.body, response.received)
+    }
+
     /// Downloads an artifact into `file`, resuming from the bytes already there, retrying interrupted
     /// transfers (each retry resumes with Range). Returns the file's final size.
     @discardableResult

@@ -128,13 +128,13 @@ extension SigmicClient {
     /// path segments or a query.
     static func segment(_ text: String) -> String { formEncode(text) }
 
-    static func setJSON(_ request: inout HTTPClientRequest, _ object: [String: Any]) {
+    static func setJSON(_ request: inout APIRequest, _ object: [String: Any]) {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         request.headers.add(name: "Content-Type", value: "application/json")
-        request.body = .bytes(ByteBuffer(bytes: data))
+        request.body = ByteBuffer(bytes: data)
     }
 
-    static func setMultipart(_ request: inout HTTPClientRequest, fields: [(String, String)], files: [UploadFile]) {
+    static func setMultipart(_ request: inout APIRequest, fields: [(String, String)], files: [UploadFile]) {
         let boundary = "sigmic-archive-" + UUID().uuidString
         var body = Data()
         func quoted(_ text: String) -> String {
@@ -151,6 +151,6 @@ extension SigmicClient {
         }
         body += Data("--\(boundary)--\r\n".utf8)
         request.headers.add(name: "Content-Type", value: "multipart/form-data; boundary=\(boundary)")
-        request.body = .bytes(ByteBuffer(bytes: body))
+        request.body = ByteBuffer(bytes: body)
     }
 }

@@ -97,14 +97,21 @@ public final class SigmicClient: Sendable {
         var json: JSONValue
     }
 
+    /// What to send: read whole (`readWhole`) or as a stream (`open`).
+    struct APIRequest: Sendable {
+        var method: HTTPMethod
+        var url: String
+        var headers = HTTPHeaders()
+        var body: ByteBuffer?
+    }
+
     /// A request to `path` (already encoded, starting with "/") with `query` form-encoded.
-    func makeRequest(_ method: HTTPMethod, _ path: String, query: [(String, String)] = []) -> HTTPClientRequest {
+    func makeRequest(_ method: HTTPMethod, _ path: String, query: [(String, String)] = []) -> APIRequest {
         var url = baseText + path
         if !query.isEmpty {
             url += "?" + query.map { "\(Self.formEncode($0.0))=\(Self.formEncode($0.1))" }.joined(separator: "&")
         }
-        var request = HTTPClientRequest(url: url)
-        request.method = method
+        var request = APIRequest(method: method, url: url)
         if !configuration.apiKey.isEmpty {
             request.headers.add(name: "Authorization", value: "Bearer \(configuration.apiKey)")
         }
@@ -138,7 +145,7 @@ public final class SigmicClient: Sendable {
 
     /// Sends a request and reads its JSON envelope, retrying what is worth retrying. `idempotent: false`
     /// (create, follow-up, approve) retries only a 429, which the server promises it did not act on.
-    func call(_ request: HTTPClientRequest, label: String, idempotent: Bool = true) async throws(SigmicAPIError) -> Reply {
+    func call(_ request: APIRequest, label: String, idempotent: Bool = true) async throws(SigmicAPIError) -> Reply {
         try await withRetries(idempotent: idempotent) { () async throws(SigmicAPIError) -> Reply in
             try await self.once(request, label: label)
         }
@@ -159,24 +166,44 @@ public final class SigmicClient: Sendable {
         }
     }
 
-    private func once(_ request: HTTPClientRequest, label: String) async throws(SigmicAPIError) -> Reply {
-        let response = try await open(request, label: label)
-        let body: ByteBuffer
+    private func once(_ request: APIRequest, label: String) async throws(SigmicAPIError) -> Reply {
+        let response = try await readWhole(request, label: label, limit: configuration.maxBodyBytes, beyondLimit: .fail)
+        return try Self.reply(status: Int(response.head.status.code), headers: response.head.headers, body: response.body, label: label)
+    }
+
+    /// Sends a request and reads its whole answer on the event loop: the body reaches the caller as
+    /// one buffer, without a hop into Swift concurrency per chunk (which is what a sync's thousands of
+    /// small answers cost most). `requestTimeout` covers the whole exchange.
+    func readWhole(_ request: APIRequest, label: String, limit: Int, beyondLimit: WholeResponseReader.Overflow) async throws(SigmicAPIError) -> WholeResponseReader.Response {
+        countRequest()
         do {
-            body = try await response.body.collect(upTo: configuration.maxBodyBytes)
+            let whole = try HTTPClient.Request(url: request.url, method: request.method, headers: request.headers,
+                                               body: request.body.map { .byteBuffer($0) })
+            let task = http.execute(request: whole, delegate: WholeResponseReader(limit: limit, beyondLimit: beyondLimit),
+                                    deadline: .now() + .milliseconds(Int64(configuration.requestTimeout * 1000)))
+            return try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+        } catch let error as WholeResponseReader.TooLong {
+            throw SigmicAPIError(kind: .decoding, request: label, message: "the answer is longer than \(error.limit) bytes")
         } catch {
             throw Self.transportError(error, label: label)
         }
-        return try Self.reply(status: Int(response.status.code), headers: response.headers, body: body, label: label)
     }
 
     /// Sends a request and returns once the response head has arrived (the body may still be
     /// streaming). A status outside `accepted` is read as the error envelope and thrown.
-    func open(_ request: HTTPClientRequest, label: String, accepted: ClosedRange<Int> = 200...299) async throws(SigmicAPIError) -> HTTPClientResponse {
+    func open(_ request: APIRequest, label: String, accepted: ClosedRange<Int> = 200...299) async throws(SigmicAPIError) -> HTTPClientResponse {
         countRequest()
+        var streaming = HTTPClientRequest(url: request.url)
+        streaming.method = request.method
+        streaming.headers = request.headers
+        streaming.body = request.body.map { .bytes($0) }
         let response: HTTPClientResponse
         do {
-            response = try await http.execute(request, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
+            response = try await http.execute(streaming, timeout: .milliseconds(Int64(configuration.requestTimeout * 1000)))
         } catch {
             throw Self.transportError(error, label: label)
         }
@@ -208,7 +235,7 @@ public final class SigmicClient: Sendable {
     }
 
     static func transportError(_ error: any Error, label: String) -> SigmicAPIError {
-        if error is CancellationError {
+        if error is CancellationError || (error as? HTTPClientError) == .cancelled {
             return SigmicAPIError(kind: .timeout, request: label, message: "cancelled")
         }
         if let client = error as? HTTPClientError {
@@ -225,5 +252,61 @@ public final class SigmicClient: Sendable {
             return SigmicAPIError(kind: .unreachable, request: label, message: "cannot connect: nothing answers at that address (\(text))")
         }
         return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(text))")
+    }
+}
+
+/// Collects a response whole on the connection's event loop (see `SigmicClient.readWhole`).
+final class WholeResponseReader: HTTPClientResponseDelegate {
+    struct Response: Sendable {
+        var head: HTTPResponseHead
+        /// The body, or its first `limit` bytes when the rest was only counted.
+        var body: ByteBuffer
+        /// Body bytes that arrived, kept or not.
+        var received: Int64
+    }
+
+    /// What to do with body bytes past the limit: fail at once, or count them without keeping them
+    /// (so the caller can report a longer-than-announced file as such).
+    enum Overflow: Sendable { case fail, count }
+
+    struct TooLong: Error { var limit: Int }
+
+    private struct State {
+        var head: HTTPResponseHead?
+        var body = ByteBuffer()
+        var received: Int64 = 0
+    }
+
+    private let limit: Int
+    private let beyondLimit: Overflow
+    /// Touched only from the connection's event loop; the lock is uncontended.
+    private let state = Mutex(State())
+
+    init(limit: Int, beyondLimit: Overflow) {
+        self.limit = limit
+        self.beyondLimit = beyondLimit
+    }
+
+    func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+        state.withLock { $0.head = head }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ part: ByteBuffer) -> EventLoopFuture<Void> {
+        let fits = state.withLock { state -> Bool in
+            state.received += Int64(part.readableBytes)
+            guard state.received <= Int64(limit) else { return false }
+            if state.body.readableBytes == 0 { state.body = part } else { state.body.writeImmutableBuffer(part) }
+            return true
+        }
+        if !fits && beyondLimit == .fail { return task.eventLoop.makeFailedFuture(TooLong(limit: limit)) }
+        return task.eventLoop.makeSucceededVoidFuture()
+    }
+
+    func didFinishRequest(task: HTTPClient.Task<Response>) throws -> Response {
+        try state.withLock { state in
+            guard let head = state.head else { throw HTTPClientError.remoteConnectionClosed }
+            return Response(head: head, body: state.body, received: state.received)
+        }
     }
 }
