@@ -8,7 +8,7 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     case number(Double)
     case string(String)
     case array([JSONValue])
-    case object([String: JSONValue])
+    case object(JSONObject)
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
@@ -17,11 +17,11 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         else if let value = try? container.decode(Double.self) { self = .number(value) }
         else if let value = try? container.decode(String.self) { self = .string(value) }
         else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
-        else { self = .object(try container.decode([String: JSONValue].self)) }
+        else { self = .object(JSONObject(try container.decode([String: JSONValue].self))) }
     }
 
     public subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members[key] }
+        if case .object(let object) = self { return object[key] }
         return nil
     }
 
@@ -68,13 +68,13 @@ public enum JSONValue: Sendable, Equatable, Decodable {
                 item.write(to: &out)
             }
             out.append(UInt8(ascii: "]"))
-        case .object(let members):
+        case .object(let object):
             out.append(UInt8(ascii: "{"))
-            for (index, key) in members.keys.sorted().enumerated() {
+            for (index, member) in object.canonicalMembers.enumerated() {
                 if index > 0 { out.append(UInt8(ascii: ",")) }
-                Self.writeString(key, to: &out)
+                Self.writeString(member.key, to: &out)
                 out.append(UInt8(ascii: ":"))
-                members[key]!.write(to: &out)
+                member.value.write(to: &out)
             }
             out.append(UInt8(ascii: "}"))
         }
@@ -110,4 +110,58 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     }
 
     private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
+}
+
+/// A JSON object's members in the order they arrived: cheaper to build than a dictionary, and an
+/// object from the API has a handful of keys, so a look-up by scanning is quick. As with a dictionary,
+/// a key that appears twice counts once, with its last value, and keys are `String`s, compared as such.
+public struct JSONObject: Sendable, Equatable {
+    public struct Member: Sendable, Equatable {
+        public var key: String
+        public var value: JSONValue
+
+        public init(key: String, value: JSONValue) {
+            self.key = key
+            self.value = value
+        }
+    }
+
+    public private(set) var members: [Member]
+
+    public init(_ members: [Member]) {
+        self.members = members
+    }
+
+    public init(_ dictionary: [String: JSONValue]) {
+        members = dictionary.map { Member(key: $0.key, value: $0.value) }
+    }
+
+    public subscript(key: String) -> JSONValue? {
+        var index = members.endIndex
+        while index > members.startIndex {
+            index -= 1
+            if members[index].key == key { return members[index].value }
+        }
+        return nil
+    }
+
+    public var isEmpty: Bool { members.isEmpty }
+
+    /// The members as canonical text writes them: sorted by key, a repeated key's last value only.
+    public var canonicalMembers: [Member] {
+        if zip(members, members.dropFirst()).allSatisfy({ $0.key < $1.key }) { return members }
+        // Sorted by key, then by position, so the last of a run of equal keys is the one that counts.
+        let sorted = members.indices.sorted { members[$0].key != members[$1].key ? members[$0].key < members[$1].key : $0 < $1 }
+        var out: [Member] = []
+        out.reserveCapacity(sorted.count)
+        for index in sorted {
+            if let last = out.last, last.key == members[index].key { out[out.count - 1] = members[index] } else { out.append(members[index]) }
+        }
+        return out
+    }
+
+    /// Equal when they hold the same keys with equal values, whatever their order.
+    public static func == (lhs: JSONObject, rhs: JSONObject) -> Bool {
+        lhs.canonicalMembers == rhs.canonicalMembers
+    }
 }

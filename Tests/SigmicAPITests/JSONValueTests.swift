@@ -33,6 +33,23 @@ import Testing
         #expect(try JSONValue.parse(Data(value.canonicalText.utf8)) == value)
     }
 
+    @Test func aRepeatedKeyCountsOnceWithItsLastValue() throws {
+        let value = try JSONValue.parse(Data(#"{"b":1,"a":true,"b":2,"c":{"x":1,"x":[3]}}"#.utf8))
+        #expect(value["b"]?.int == 2)
+        #expect(value["c"]?["x"]?.array == [.number(3)])
+        #expect(value.canonicalText == #"{"a":true,"b":2,"c":{"x":[3]}}"#)
+        #expect(value == (try JSONDecoder().decode(JSONValue.self, from: Data(#"{"a":true,"b":2,"c":{"x":[3]}}"#.utf8))))
+    }
+
+    @Test func objectsAreEqualWhateverTheirKeyOrder() throws {
+        let one = try JSONValue.parse(Data(#"{"a":1,"b":[{"y":2,"x":1}],"c":null}"#.utf8))
+        let other = try JSONValue.parse(Data(#"{"c":null,"b":[{"x":1,"y":2}],"a":1}"#.utf8))
+        #expect(one == other)
+        #expect(one.canonicalText == other.canonicalText)
+        #expect(one != (try JSONValue.parse(Data(#"{"a":1,"b":[{"x":1,"y":3}],"c":null}"#.utf8))))
+        #expect(one != (try JSONValue.parse(Data(#"{"a":1,"b":[{"x":1,"y":2}]}"#.utf8))))
+    }
+
     @Test func deepNestingIsAnErrorNotACrash() {
         let deep = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         #expect(throws: JSONParseError.self) { try JSONValue.parse(Data(deep.utf8)) }
