@@ -93,18 +93,22 @@ extension SyncEngine {
             let list = Array(try await client.artifacts(id).reversed().filter { seen.insert(Data($0.path.utf8)).inserted }.reversed())
             artifacts = list
             let known = isNew ? [:] : try existingArtifacts(id, account: account)
+            var counts = SyncReport.Artifacts()
             for artifact in list {
                 if let previous = known[Data(Snapshots.visible(artifact.path).utf8)], previous.isStored, previous.size == artifact.size,
                    previous.modifiedAt == Snapshots.time(artifact.modifiedAt) {
-                    _ = await state.update { $0.artifacts.skipped += 1 }
+                    counts.skipped += 1
                     continue
                 }
                 let blob = try await download(artifact, taskID: id)
                 stored[Data(artifact.path.utf8)] = blob
-                _ = await state.update {
-                    $0.artifacts.downloaded += 1
-                    $0.artifacts.bytes += blob.size
-                }
+                counts.downloaded += 1
+                counts.bytes += blob.size
+            }
+            _ = await state.update {
+                $0.artifacts.downloaded += counts.downloaded
+                $0.artifacts.bytes += counts.bytes
+                $0.artifacts.skipped += counts.skipped
             }
         }
         let messages = history.messages.map(Snapshots.message)

@@ -23,17 +23,19 @@ struct APIMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: EmulatorContext, next: (Request, EmulatorContext) async throws -> Response) async throws -> Response {
         do {
             if config.faults.slowFirstByte > 0 { try await config.clock.sleep(seconds: config.faults.slowFirstByte) }
-            let what = "\(request.method.rawValue) \(request.uri.string)"
-            if await world.roll("429 " + what, rate: config.faults.rateLimitRate) {
+            // A fault rate of 0 draws nothing, so the world (an actor) is not asked at all.
+            let faults = config.faults
+            let what = faults.rateLimitRate > 0 || faults.serverErrorRate > 0 ? "\(request.method.rawValue) \(request.uri.string)" : ""
+            if faults.rateLimitRate > 0, await world.roll("429 " + what, rate: faults.rateLimitRate) {
                 throw APIError(status: 429, code: "RATE_LIMITED", message: "Too many requests",
-                               headers: [("Retry-After", String(config.faults.retryAfterSeconds))])
+                               headers: [("Retry-After", String(faults.retryAfterSeconds))])
             }
-            if await world.roll("503 " + what, rate: config.faults.serverErrorRate) {
+            if faults.serverErrorRate > 0, await world.roll("503 " + what, rate: faults.serverErrorRate) {
                 throw APIError(status: 503, code: "INTERNAL_ERROR", message: "Service temporarily unavailable")
             }
             var context = context
             if request.uri.path != "/api/v1/auth/token" {
-                context.keyIndex = try await world.authenticate(
+                context.keyIndex = try world.authenticate(
                     authorization: request.headers[.authorization], apiKeyHeader: request.headers[HTTPField.Name("X-API-Key")!])
             }
             return try await next(request, context)

@@ -95,7 +95,8 @@ public actor World {
     // MARK: - Authentication
 
     /// Maps the request's credentials to a key index, or the documented 401.
-    func authenticate(authorization: String?, apiKeyHeader: String?) throws(APIError) -> Int {
+    /// Needs no isolation: the keys never change.
+    nonisolated func authenticate(authorization: String?, apiKeyHeader: String?) throws(APIError) -> Int {
         let token: String
         if let authorization, !authorization.isEmpty {
             guard authorization.hasPrefix("Bearer ") else { throw .invalidFormat }
