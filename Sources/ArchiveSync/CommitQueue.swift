@@ -19,8 +19,6 @@ actor CommitQueue {
     private var draining = false
     private var lastStarted: ContinuousClock.Instant?
     private var lastIndexed: ContinuousClock.Instant?
-    /// Set while a sync's last tasks finish (see `indexEveryGroup`).
-    private var indexesEveryGroup = false
 
     /// - Parameters:
     ///   - maxGroup: the most units in one transaction.
@@ -36,13 +34,6 @@ actor CommitQueue {
         self.maxGroup = maxGroup
         self.gathering = gathering
         self.indexInterval = indexInterval
-    }
-
-    /// From now on (`true`) each group indexes its own search entries. The engine sets this once its
-    /// last task has started: the entries of the final groups are then indexed while the last
-    /// downloads run, instead of all at once in the sync's closing write, which nothing overlaps.
-    func indexEveryGroup(_ on: Bool) {
-        indexesEveryGroup = on
     }
 
     /// Commits `unit`. Blobs it names that were stored in this process reach the disk before the group
@@ -67,7 +58,7 @@ actor CommitQueue {
             waiting.removeFirst(group.count)
             let now = ContinuousClock.now
             lastStarted = now
-            let indexSearch = indexesEveryGroup || lastIndexed.map { now - $0 >= indexInterval } ?? true
+            let indexSearch = lastIndexed.map { now - $0 >= indexInterval } ?? true
             do {
                 let outcomes = try await archive.writeEach(group.map(\.unit), indexSearch: indexSearch)
                 if indexSearch { lastIndexed = now }

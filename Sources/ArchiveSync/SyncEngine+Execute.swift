@@ -15,7 +15,6 @@ extension SyncEngine {
         let fetchSlots = AsyncSemaphore(jobs)
         let inFlight = AsyncSemaphore(jobs * 32)
         let attachSlots = AsyncSemaphore(64)
-        await commits.indexEveryGroup(false)
         try await withThrowingTaskGroup(of: Void.self) { group in
             for action in actions {
                 // A fetch holds a place among the tasks in flight until it is committed, and a network
@@ -37,7 +36,6 @@ extension SyncEngine {
                     self.progress(SyncProgress(done: totals.done, total: total, bytes: totals.artifacts.bytes))
                 }
             }
-            await commits.indexEveryGroup(true)
             try await group.waitForAll()
         }
     }
