@@ -38,7 +38,10 @@ public struct BlobStore: Sendable {
 
         func isTrusted(_ hash: BlobHash) -> Bool { lock.withLock { trusted.contains(hash) } }
         func wrote(_ hash: BlobHash) { lock.withLock { trust(hash); unflushed = true } }
-        func checked(_ hash: BlobHash) { lock.withLock { trust(hash) } }
+        /// A file another process wrote may still be only in the page cache (that process may have been
+        /// killed before its flush), so it is flushed like one written here before a row names it.
+        func checked(_ hash: BlobHash) { lock.withLock { trust(hash); unflushed = true } }
+        var isUnflushed: Bool { lock.withLock { unflushed } }
         /// Clears the flag and says whether it was set; writes after this set it again.
         func takeUnflushed() -> Bool { lock.withLock { defer { unflushed = false }; return unflushed } }
         /// Sets the flag again after a flush that failed.
@@ -187,6 +190,10 @@ public struct BlobStore: Sendable {
             throw ArchiveError.blob(hash: hash.hex, problem: "cannot create \(shard): \(String(cString: strerror(errno)))")
         }
     }
+
+    /// Whether blob files written (or checked) since the last flush may not be on disk yet: the next
+    /// `flushIfNeeded()` will flush.
+    public var needsFlush: Bool { state.isUnflushed }
 
     /// Puts every blob written since the last flush on disk, contents and renames: one syncfs(2) on
     /// the archive's file system (https://man7.org/linux/man-pages/man2/syncfs.2.html). Run before

@@ -35,12 +35,21 @@ import TestSupport
     @Test func aFileLeftByAnotherProcessIsCheckedBeforeItStandsInForNewBytes() throws {
         let bytes = Data("report contents\n".utf8)
         let written = try store.store(bytes)
+        #expect(store.needsFlush)
         try store.flushIfNeeded()
+        #expect(!store.needsFlush)
         // A later process (a new store over the same folder) finds the file intact and keeps it.
         let later = BlobStore(root: store.root)
         let inode = try FileManager.default.attributesOfItem(atPath: store.url(for: written.hash).path)[.systemFileNumber] as? Int
         #expect(try !later.store(bytes).isNew)
         #expect(try FileManager.default.attributesOfItem(atPath: store.url(for: written.hash).path)[.systemFileNumber] as? Int == inode)
+        // The process that wrote it may have been killed before its flush: the file is flushed before
+        // a row names it.
+        #expect(later.needsFlush)
+        try later.flushIfNeeded()
+        #expect(!later.needsFlush)
+        #expect(try !later.store(bytes).isNew)
+        #expect(!later.needsFlush)
 
         // A power cut before the flush can leave a file at the blob's path with the wrong bytes or
         // too few: the next process that needs those bytes writes them again.
