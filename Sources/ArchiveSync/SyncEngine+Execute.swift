@@ -80,7 +80,8 @@ extension SyncEngine {
             try await archive.write { _ = try $0.upsertFetchedTask(Snapshots.task(task), account: account) }
             return .live
         }
-        let history = try await client.history(id)
+        // The history and the files do not depend on each other: both are asked for at once.
+        async let historyReply = client.history(id)
         var artifacts: [APIArtifact]?
         var stored: [Data: StoredBlob] = [:]
         if options.downloadArtifacts {
@@ -91,24 +92,22 @@ extension SyncEngine {
             let list = Array(try await client.artifacts(id).reversed().filter { seen.insert(Data($0.path.utf8)).inserted }.reversed())
             artifacts = list
             let known = isNew ? [:] : try existingArtifacts(id, account: account)
-            var counts = SyncReport.Artifacts()
-            for artifact in list {
-                if let previous = known[Data(Snapshots.visible(artifact.path).utf8)], previous.isStored, previous.size == artifact.size,
-                   previous.modifiedAt == Snapshots.time(artifact.modifiedAt) {
-                    counts.skipped += 1
-                    continue
-                }
-                let blob = try await download(artifact, taskID: id)
-                stored[Data(artifact.path.utf8)] = blob
-                counts.downloaded += 1
-                counts.bytes += blob.size
+            let wanted = list.filter { artifact in
+                guard let previous = known[Data(Snapshots.visible(artifact.path).utf8)] else { return true }
+                return !(previous.isStored && previous.size == artifact.size && previous.modifiedAt == Snapshots.time(artifact.modifiedAt))
             }
+            stored = try await downloadAll(wanted, taskID: id, atOnce: options.downloadsPerTask)
+            var counts = SyncReport.Artifacts()
+            counts.skipped = list.count - wanted.count
+            counts.downloaded = stored.count
+            counts.bytes = stored.values.reduce(0) { $0 + $1.size }
             _ = await state.update {
                 $0.artifacts.downloaded += counts.downloaded
                 $0.artifacts.bytes += counts.bytes
                 $0.artifacts.skipped += counts.skipped
             }
         }
+        let history = try await historyReply
         let messages = history.messages.map(Snapshots.message)
         let syncedActivity = listed?.lastActivityAt ?? [task.completedAt, task.startedAt, task.createdAt].compactMap { $0 }.max()
         let syncedCount = listed?.messageCount ?? history.messages.count
@@ -130,6 +129,22 @@ extension SyncEngine {
         }
         _ = await state.update { $0.messages += messages.count }
         return .settled
+    }
+
+    /// Downloads a task's files, up to `Options.downloadsPerTask` at once; the first failure stops the
+    /// rest. Returns the stored blob of each file, by path.
+    func downloadAll(_ artifacts: [APIArtifact], taskID: String, atOnce: Int) async throws -> [Data: StoredBlob] {
+        try await withThrowingTaskGroup(of: (Data, StoredBlob).self) { group in
+            var stored: [Data: StoredBlob] = [:]
+            var pending = artifacts[...]
+            while let artifact = pending.popFirst() {
+                group.addTask { (Data(artifact.path.utf8), try await self.download(artifact, taskID: taskID)) }
+                if artifacts.count - pending.count < max(1, atOnce) { continue }
+                if let (path, blob) = try await group.next() { stored[path] = blob }
+            }
+            while let (path, blob) = try await group.next() { stored[path] = blob }
+            return stored
+        }
     }
 
     func existingArtifacts(_ id: String, account: AccountID) throws -> [Data: StoredArtifact] {

@@ -13,6 +13,9 @@ public final class SyncEngine: Sendable {
         public var taskIDs: [String] = []
         public var downloadArtifacts = true
         public var jobs = 8
+        /// Files of one task downloaded at once. With the task's history asked for beside its files,
+        /// this keeps the connections busy while a task waits on one answer.
+        public var downloadsPerTask = 4
         /// Seconds to follow a running task before detaching (it resumes next time).
         public var wait = 10.0
         /// Incremental paging stops this far below the saved high-water mark (clock skew, late writes).
