@@ -32,7 +32,7 @@ struct Sync: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await HTTPClientBox.with { http in
+        try await HTTPClientBox.with(connectionsPerHost: fetching.connectionsPerHost) { http in
             let client = try connection.makeClient(http: http)
             // Check the key before touching the archive: a wrong key writes nothing.
             let requestsBefore = client.requestCount

@@ -24,7 +24,7 @@ struct Watch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await HTTPClientBox.with { http in
+        try await HTTPClientBox.with(connectionsPerHost: fetching.connectionsPerHost) { http in
             let client = try connection.makeClient(http: http)
             do {
                 _ = try await client.listTasks(limit: 1, offset: 0)

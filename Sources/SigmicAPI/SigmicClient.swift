@@ -61,9 +61,12 @@ public final class SigmicClient: Sendable {
     }
 
     /// An `HTTPClient` for this API: certificate verification stays on (the default, never relaxed).
-    public static func makeHTTPClient() -> HTTPClient {
+    /// `connectionsPerHost`: HTTP/1.1 connections kept open to the server at most (a sync asks for
+    /// twice its `--jobs`, because each task has a few requests in flight); HTTP/2 needs just one.
+    public static func makeHTTPClient(connectionsPerHost: Int = 8) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(10)
+        configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connectionsPerHost)
         // Fail a refused connection at once; our own retry policy decides whether to try again.
         configuration.connectionPool.retryConnectionEstablishment = false
         configuration.decompression = .disabled
