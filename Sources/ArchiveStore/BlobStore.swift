@@ -101,53 +101,47 @@ public struct BlobStore: Sendable {
         let hash = BlobHash(hex: SHA256.hash(data: data).hexString)!
         let size = Int64(data.count)
         if state.isTrusted(hash) { return StoredBlob(hash: hash, size: size, isNew: false) }
-        let destination = path(for: hash)
-        var fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd < 0 && errno == ENOENT {
-            try ensureShard(of: hash)
-            fd = open(destination, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if try create(path(for: hash), holding: data, hash: hash, what: "its file", makeFolder: { try ensureShard(of: hash) }) {
+            state.wrote(hash)
+            return StoredBlob(hash: hash, size: size, isNew: true)
         }
-        if fd < 0 && errno == EEXIST {
-            if holdsTrusted(hash, size: size) { return StoredBlob(hash: hash, size: size, isNew: false) }
-            return try replace(hash, with: data)
-        }
-        guard fd >= 0 else {
-            throw ArchiveError.blob(hash: hash.hex, problem: "cannot create its file: \(String(cString: strerror(errno)))")
-        }
-        do {
-            try data.withUnsafeBytes { try Self.writeAll(fd, $0, hash: hash) }
-            close(fd)
-        } catch {
-            close(fd)
-            unlink(destination)   // created above, named by no row yet
-            throw error
-        }
-        state.wrote(hash)
-        return StoredBlob(hash: hash, size: size, isNew: true)
+        if holdsTrusted(hash, size: size) { return StoredBlob(hash: hash, size: size, isNew: false) }
+        return try replace(hash, with: data)
     }
 
     /// Replaces a file that failed its check (a power cut's leftover) in one step: the bytes go to a
     /// temp file that is renamed over it.
     private func replace(_ hash: BlobHash, with data: Data) throws -> StoredBlob {
-        let size = Int64(data.count)
         let temp = rootPath + "/tmp/partial-" + UUID().uuidString.lowercased()
-        var fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-        if fd < 0 && errno == ENOENT {
-            try ensureFolder(tempFolder)
-            fd = open(temp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard try create(temp, holding: data, hash: hash, what: "a temp file", makeFolder: { try ensureFolder(tempFolder) }) else {
+            throw ArchiveError.blob(hash: hash.hex, problem: "cannot create a temp file: it exists")
         }
+        return try moveIntoPlace(temp, as: hash, size: Int64(data.count))
+    }
+
+    /// Creates the file at `path`, which must not exist yet, holding `data`; `makeFolder` makes its
+    /// folder when that is missing. Returns false, writing nothing, when the file exists. A write that
+    /// fails removes the file it created.
+    private func create(_ path: String, holding data: Data, hash: BlobHash, what: String,
+                        makeFolder: () throws -> Void) throws -> Bool {
+        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == ENOENT {
+            try makeFolder()
+            fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        }
+        if fd < 0 && errno == EEXIST { return false }
         guard fd >= 0 else {
-            throw ArchiveError.blob(hash: hash.hex, problem: "cannot create a temp file: \(String(cString: strerror(errno)))")
+            throw ArchiveError.blob(hash: hash.hex, problem: "cannot create \(what): \(String(cString: strerror(errno)))")
         }
         do {
             try data.withUnsafeBytes { try Self.writeAll(fd, $0, hash: hash) }
             close(fd)
         } catch {
             close(fd)
-            unlink(temp)
+            unlink(path)
             throw error
         }
-        return try moveIntoPlace(temp, as: hash, size: size)
+        return true
     }
 
     /// Moves a finished temp file into place under its hash (or drops it when those bytes are

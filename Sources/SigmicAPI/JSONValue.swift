@@ -145,8 +145,6 @@ public struct JSONObject: Sendable, Equatable {
         return nil
     }
 
-    public var isEmpty: Bool { members.isEmpty }
-
     /// The members as canonical text writes them: sorted by key, a repeated key's last value only.
     public var canonicalMembers: [Member] {
         if zip(members, members.dropFirst()).allSatisfy({ $0.key < $1.key }) { return members }
