@@ -101,20 +101,32 @@ public struct ArchiveWriter {
         var start = 0
         while start < messages.count {
             let rows = Self.messageBatchSizes.first { $0 <= messages.count - start }!
-            var values: [(any DatabaseValueConvertible)?] = []
+            // Values appended one by one: no array per row, no boxing per value.
+            var values: [DatabaseValue] = []
             values.reserveCapacity(rows * 10)
             for position in start..<(start + rows) {
                 let message = messages[position]
-                values += [task.rawValue, message.remoteID, position, message.role, message.content, message.createdAt,
-                           message.thoughtsJSON, message.toolCallsJSON, message.attachedFilesJSON, message.rawJSON]
+                values.append(task.rawValue.databaseValue)
+                values.append(message.remoteID.databaseValue)
+                values.append(position.databaseValue)
+                values.append(message.role.databaseValue)
+                values.append(message.content.databaseValue)
+                values.append(message.createdAt.databaseValue)
+                values.append(message.thoughtsJSON?.databaseValue ?? .null)
+                values.append(message.toolCallsJSON?.databaseValue ?? .null)
+                values.append(message.attachedFilesJSON?.databaseValue ?? .null)
+                values.append(message.rawJSON.databaseValue)
             }
-            try db.cachedStatement(sql: Self.messageUpsert(rows: rows)).execute(arguments: StatementArguments(values))
+            try db.cachedStatement(sql: Self.messageUpserts[rows]!).execute(arguments: StatementArguments(values))
             start += rows
         }
     }
 
     static let messageBatchSizes = [64, 16, 4, 1]
     static let blobBatchSizes = [16, 4, 1]
+
+    /// The upsert for each batch size, made once.
+    static let messageUpserts = Dictionary(uniqueKeysWithValues: messageBatchSizes.map { ($0, messageUpsert(rows: $0)) })
 
     static func messageUpsert(rows: Int) -> String {
         """
