@@ -109,8 +109,8 @@ public struct BlobStore: Sendable {
         return try replace(hash, with: data)
     }
 
-    /// Replaces a file that failed its check (a power cut's leftover) in one step: the bytes go to a
-    /// temp file that is renamed over it.
+    /// Replaces a file that failed its check (left short or wrong by a crash or a power cut) in one
+    /// step: the bytes go to a temp file that is renamed over it.
     private func replace(_ hash: BlobHash, with data: Data) throws -> StoredBlob {
         let temp = rootPath + "/tmp/partial-" + UUID().uuidString.lowercased()
         guard try create(temp, holding: data, hash: hash, what: "a temp file", makeFolder: { try ensureFolder(tempFolder) }) else {
