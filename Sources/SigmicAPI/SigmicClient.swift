@@ -279,6 +279,8 @@ final class WholeResponseReader: HTTPClientResponseDelegate {
         var head: HTTPResponseHead?
         var body = ByteBuffer()
         var received: Int64 = 0
+        /// `limit`, or at least 1 MiB for an error answer, whose envelope says what went wrong.
+        var keep = 0
     }
 
     private let limit: Int
@@ -292,14 +294,17 @@ final class WholeResponseReader: HTTPClientResponseDelegate {
     }
 
     func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
-        state.withLock { $0.head = head }
+        state.withLock { state in
+            state.head = head
+            state.keep = head.status.code < 300 ? limit : max(limit, 1 << 20)
+        }
         return task.eventLoop.makeSucceededVoidFuture()
     }
 
     func didReceiveBodyPart(task: HTTPClient.Task<Response>, _ part: ByteBuffer) -> EventLoopFuture<Void> {
         let fits = state.withLock { state -> Bool in
             state.received += Int64(part.readableBytes)
-            guard state.received <= Int64(limit) else { return false }
+            guard state.received <= Int64(state.keep) else { return false }
             if state.body.readableBytes == 0 { state.body = part } else { state.body.writeImmutableBuffer(part) }
             return true
         }

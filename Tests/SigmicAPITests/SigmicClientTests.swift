@@ -252,6 +252,32 @@ import Testing
         }
     }
 
+    @Test func aSmallFileReadWholeIsExactAndAnErrorKeepsTheServersMessage() async throws {
+        try await withClient({ $0.liveRuns = false; $0.tasksPerKey = 40 }) { client, _, _ in
+            var target: (String, APIArtifact)?
+            for task in try await client.listTasks(limit: 40).tasks where task.status == "completed" {
+                if let file = try await client.artifacts(task.id).first(where: { ($0.size ?? 0) > 100 }) { target = (task.id, file); break }
+            }
+            let (id, artifact) = try #require(target)
+            let size = Int(try #require(artifact.size))
+            var streamed = Data()
+            _ = try await client.download(id, path: artifact.path) { chunk, _ in streamed.append(contentsOf: chunk.readableBytesView) }
+            let whole = try await client.downloadWhole(id, path: artifact.path, limit: size)
+            #expect(whole.received == Int64(size))
+            #expect(Data(whole.bytes.readableBytesView) == streamed)
+            // Past the limit, bytes are counted and not kept.
+            let short = try await client.downloadWhole(id, path: artifact.path, limit: 10)
+            #expect(short.received == Int64(size) && short.bytes.readableBytes <= 10)
+            // An error answer is kept whole whatever the limit, so its envelope names the problem.
+            await #expect {
+                _ = try await client.downloadWhole(id, path: "downloads/none.txt", limit: 1)
+            } throws: { error in
+                let error = error as? SigmicAPIError
+                return error?.status == 404 && error?.code == "NOT_FOUND" && error?.description.contains("Task or file not found") == true
+            }
+        }
+    }
+
     @Test func aSilentStreamTimesOut() async throws {
         try await withClient({ $0.liveRuns = false; $0.heartbeatInterval = 3600; $0.tasksPerKey = 80 }, client: { $0.streamIdleTimeout = 0.3 }) { client, _, _ in
             let parked = try #require(try await client.listTasks().tasks.first { $0.status == "awaiting_approval" })
