@@ -5,7 +5,7 @@ import SigmicAPI
 final class HTTPClientBox: Sendable {
     let client: HTTPClient
 
-    init(connectionsPerHost: Int = 8) {
+    init(connectionsPerHost: Int) {
         client = SigmicClient.makeHTTPClient(connectionsPerHost: connectionsPerHost)
     }
 
@@ -14,7 +14,7 @@ final class HTTPClientBox: Sendable {
     }
 
     /// Runs `body` with a client and always shuts it down.
-    static func with<T>(connectionsPerHost: Int = 8, _ body: (HTTPClientBox) async throws -> T) async throws -> T {
+    static func with<T>(connectionsPerHost: Int = SigmicClient.defaultConnectionsPerHost, _ body: (HTTPClientBox) async throws -> T) async throws -> T {
         let box = HTTPClientBox(connectionsPerHost: connectionsPerHost)
         do {
             let result = try await body(box)

@@ -60,10 +60,13 @@ public final class SigmicClient: Sendable {
         self.unitRandom = unitRandom
     }
 
+    /// AsyncHTTPClient's own default: what a command that is not a sync keeps open.
+    public static let defaultConnectionsPerHost = 8
+
     /// An `HTTPClient` for this API: certificate verification stays on (the default, never relaxed).
     /// `connectionsPerHost`: HTTP/1.1 connections kept open to the server at most (a sync asks for
     /// twice its `--jobs`, because each task has a few requests in flight); HTTP/2 needs just one.
-    public static func makeHTTPClient(connectionsPerHost: Int = 8) -> HTTPClient {
+    public static func makeHTTPClient(connectionsPerHost: Int = defaultConnectionsPerHost) -> HTTPClient {
         var configuration = HTTPClient.Configuration()
         configuration.timeout.connect = .seconds(10)
         configuration.connectionPool.concurrentHTTP1ConnectionsPerHostSoftLimit = max(1, connectionsPerHost)
