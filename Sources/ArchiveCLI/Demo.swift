@@ -62,7 +62,7 @@ struct Demo: AsyncParsableCommand {
             Terminal.print("4. Searched the archive, offline, for \"error budget\": \(hits.count == 3 ? "top 3" : "\(hits.count)") of the matches:")
             for hit in hits {
                 let snippet = Search.highlight(hit.snippet, colour: false).split(whereSeparator: \.isNewline).joined(separator: " ")
-                Terminal.print("   \(hit.taskID.prefix(8))  \(hit.kind.padding(toLength: 8, withPad: " ", startingAt: 0)) \(snippet.prefix(90))")
+                Terminal.print("   \(hit.taskID.prefix(8))  \(hit.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(snippet.prefix(90))")
             }
             let status = try archive.status()
             Terminal.print("5. The archive now holds \(status.tables["task"] ?? 0) tasks, \(status.tables["message"] ?? 0) messages, \(status.tables["stream_event"] ?? 0) live events and \(status.artifacts.stored) artifacts (\(Status.bytes(status.blobBytes))).")

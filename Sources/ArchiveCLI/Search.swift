@@ -77,7 +77,7 @@ struct Search: ParsableCommand {
     static func json(_ hit: SearchHit) -> JSONTree {
         .object([
             ("taskId", .string(hit.taskID)), ("taskTitle", .optional(hit.taskTitle)),
-            ("messageId", .optional(hit.messageID)), ("kind", .string(hit.kind)), ("role", .optional(hit.role)),
+            ("messageId", .optional(hit.messageID)), ("kind", .string(hit.kind.rawValue)), ("role", .optional(hit.role)),
             ("toolName", .optional(hit.toolName)), ("artifactPath", .optional(hit.artifactPath)),
             ("createdAt", .optional(hit.createdAt)), ("snippet", .string(highlight(hit.snippet, colour: false))),
             ("score", .number(String(format: "%.6f", hit.score))), ("match", .string(hit.match.rawValue)),
@@ -89,7 +89,7 @@ struct Search: ParsableCommand {
         var lines: [String] = []
         for hit in hits {
             let when = hit.createdAt.map { $0.prefix(16).replacingOccurrences(of: "T", with: " ") } ?? "----------------"
-            var what = hit.kind == "message" ? (hit.role ?? "message") : hit.kind
+            var what = hit.kind == .message ? (hit.role ?? "message") : hit.kind.rawValue
             if let tool = hit.toolName { what += " " + tool }
             if let path = hit.artifactPath { what += " " + path }
             var head = "\(hit.taskID.prefix(8))  \(when)  \(what)"

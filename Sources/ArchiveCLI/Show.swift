@@ -48,7 +48,7 @@ struct Show: ParsableCommand {
         var out: [String] = []
         out.append(style.bold(transcript.title))
         out.append("Task        \(task.remoteID)")
-        out.append("Status      \(task.status)" + (task.remoteState == "missing" ? " (no longer on the server; kept here)" : ""))
+        out.append("Status      \(task.status)" + (task.remoteState == .missing ? " (no longer on the server; kept here)" : ""))
         out.append("Created     \(time(task.createdAt))")
         if let started = task.startedAt { out.append("Started     \(time(started))") }
         if let completed = task.completedAt { out.append("Completed   \(time(completed))") }
@@ -104,9 +104,9 @@ struct Show: ParsableCommand {
                 if artifact.isStored, let hash = artifact.blobHash {
                     line += "  stored sha256:\(hash.hex.prefix(12))"
                 } else {
-                    line += "  " + (artifact.fetchState == "failed" ? "failed: \(artifact.fetchError ?? "?")" : "not downloaded")
+                    line += "  " + (artifact.fetchState == .failed ? "failed: \(artifact.fetchError ?? "?")" : "not downloaded")
                 }
-                if artifact.remoteState == "missing" { line += "  (gone from the server)" }
+                if artifact.remoteState == .missing { line += "  (gone from the server)" }
                 out.append(line)
             }
         }

@@ -23,13 +23,12 @@ struct Tasks: ParsableCommand {
     @Flag(help: "Print one JSON object per line.")
     var ndjson = false
 
-    static let knownStatuses: Set<String> = ["pending", "running", "awaiting_approval", "completed", "failed", "cancelled"]
-
     func validate() throws {
         guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") }
         guard !(json && ndjson) else { throw ValidationError("choose one of --json and --ndjson") }
-        for value in status where !Self.knownStatuses.contains(value) {
-            throw ValidationError("unknown status \(value); use one of \(Self.knownStatuses.sorted().joined(separator: ", "))")
+        let documented = TaskStatus.documented.map(\.rawValue)
+        for value in status where !documented.contains(value) {
+            throw ValidationError("unknown status \(value); use one of \(documented.sorted().joined(separator: ", "))")
         }
         for (name, value) in [("--since", since), ("--until", until)] {
             if let value, SearchQuery.Filters.dateBound(value) == nil {
@@ -41,7 +40,7 @@ struct Tasks: ParsableCommand {
     func run() throws {
         let archive = try options.open()
         var filter = TaskFilter()
-        filter.statuses = status
+        filter.statuses = status.map { TaskStatus($0) }
         filter.since = since.flatMap(SearchQuery.Filters.dateBound)
         filter.until = until.flatMap(SearchQuery.Filters.dateBound)
         filter.account = account
@@ -61,7 +60,7 @@ struct Tasks: ParsableCommand {
     }
 
     static func table(_ tasks: [TaskSummary], width: Int) -> String {
-        let statusWidth = max(6, tasks.map(\.status.count).max() ?? 6)
+        let statusWidth = max(6, tasks.map(\.status.rawValue.count).max() ?? 6)
         let fixed = 8 + 2 + statusWidth + 2 + 16 + 2 + 5 + 2
         let titleWidth = max(10, width - fixed)
         var lines = ["ID        " + "STATUS".padding(toLength: statusWidth, withPad: " ", startingAt: 0) + "  LAST ACTIVITY     MSGS  TITLE"]
@@ -69,7 +68,7 @@ struct Tasks: ParsableCommand {
             let when = task.lastActivityAt.prefix(16).replacingOccurrences(of: "T", with: " ")
             let count = task.messageCount.map(String.init) ?? "-"
             let title = task.title.count > titleWidth ? String(task.title.prefix(titleWidth - 1)) + "…" : task.title
-            lines.append(String(task.id.prefix(8)) + "  " + task.status.padding(toLength: statusWidth, withPad: " ", startingAt: 0)
+            lines.append(String(task.id.prefix(8)) + "  " + task.status.rawValue.padding(toLength: statusWidth, withPad: " ", startingAt: 0)
                          + "  " + when + "  " + String(repeating: " ", count: max(0, 4 - count.count)) + count + "  " + title)
         }
         return lines.joined(separator: "\n")

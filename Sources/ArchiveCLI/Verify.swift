@@ -33,7 +33,7 @@ struct Verify: ParsableCommand {
             try Terminal.printJSON(report)
         } else {
             for problem in report.problems {
-                var line = "\(problem.kind): \(problem.detail)"
+                var line = "\(problem.kind.rawValue): \(problem.detail)"
                 if let fix = problem.repair { line += report.repaired ? " — repaired: \(fix)" : " (--repair: \(fix))" }
                 Terminal.print(line)
             }

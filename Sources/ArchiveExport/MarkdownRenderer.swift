@@ -19,7 +19,7 @@ public enum MarkdownRenderer {
         }
         field("id", task.remoteID)
         field("title", transcript.title)
-        field("status", task.status)
+        field("status", task.status.rawValue)
         field("createdAt", task.createdAt)
         field("startedAt", task.startedAt)
         field("completedAt", task.completedAt)

@@ -94,8 +94,8 @@ extension Transcript {
             ("task", taskJSON),
             ("archive", .object([
                 ("account", .string(task.accountBaseURL)),
-                ("remoteState", .string(task.remoteState)),
-                ("syncState", .string(task.syncState)),
+                ("remoteState", .string(task.remoteState.rawValue)),
+                ("syncState", .string(task.syncState.rawValue)),
                 ("lastSyncedAt", .optional(task.lastSyncedAt)),
             ])),
             ("messages", .array(messages.map(\.json))),
@@ -119,7 +119,7 @@ extension Transcript {
         }
         // No raw JSON kept (never the case after a sync): the typed columns.
         return .object([
-            ("id", .string(task.remoteID)), ("status", .string(task.status)), ("message", .optional(task.message)),
+            ("id", .string(task.remoteID)), ("status", .string(task.status.rawValue)), ("message", .optional(task.message)),
             ("systemPrompt", .optional(task.systemPrompt)), ("createdAt", .string(task.createdAt)),
             ("startedAt", .optional(task.startedAt)), ("completedAt", .optional(task.completedAt)),
             ("lastActivityAt", .string(task.lastActivityAt)),
@@ -132,8 +132,8 @@ extension Transcript {
             ("path", .string(artifact.path)), ("name", .string(artifact.name)),
             ("size", artifact.size.map(JSONTree.int) ?? .null), ("mimeType", .optional(artifact.mimeType)),
             ("modifiedAt", .optional(artifact.modifiedAt)), ("sha256", .optional(artifact.blobHash?.hex)),
-            ("stored", .bool(artifact.isStored)), ("fetchState", .string(artifact.fetchState)),
-            ("remoteState", .string(artifact.remoteState)),
+            ("stored", .bool(artifact.isStored)), ("fetchState", .string(artifact.fetchState.rawValue)),
+            ("remoteState", .string(artifact.remoteState.rawValue)),
         ])
     }
 }

@@ -60,8 +60,8 @@ extension Archive {
                                size: row["size"], mimeType: row["mime_type"], category: row["category"],
                                modifiedAt: row["modified_at"],
                                blobHash: (row["blob_sha256"] as String?).flatMap { BlobHash(hex: $0) },
-                               fetchState: row["fetch_state"], fetchError: row["fetch_error"],
-                               remoteState: row["remote_state"])
+                               fetchState: Self.state(row["fetch_state"]), fetchError: row["fetch_error"],
+                               remoteState: Self.state(row["remote_state"]))
             }
         }
     }
@@ -87,7 +87,7 @@ extension Archive {
     static func storedTask(_ row: Row) -> StoredTask {
         StoredTask(
             rowID: TaskRowID(rawValue: row["id"]), accountID: AccountID(rawValue: row["account_id"]),
-            accountBaseURL: row["account_base_url"], remoteID: row["remote_id"], status: row["status"],
+            accountBaseURL: row["account_base_url"], remoteID: row["remote_id"], status: TaskStatus(row["status"]),
             apiKeyID: row["api_key_id"], username: row["username"], sessionID: row["session_id"],
             conversationID: row["conversation_id"], message: row["message"], systemPrompt: row["system_prompt"],
             showInHistory: row["show_in_history"], autoExecute: row["auto_execute"], envJSON: row["env_json"],
@@ -95,7 +95,13 @@ extension Archive {
             completedAt: row["completed_at"], lastActivityAt: row["last_activity_at"],
             messageCount: row["message_count"], outputJSON: row["output_json"],
             pendingApprovalsJSON: row["pending_approvals_json"], rawListJSON: row["raw_list_json"],
-            rawGetJSON: row["raw_get_json"], remoteState: row["remote_state"], syncState: row["sync_state"],
+            rawGetJSON: row["raw_get_json"], remoteState: Self.state(row["remote_state"]), syncState: Self.state(row["sync_state"]),
             lastSyncedAt: row["last_synced_at"])
+    }
+
+    /// A state column's value. The schema's CHECK constraints admit only the enum's values, so
+    /// anything else means a damaged row: it reads as the enum's first case rather than stopping a reader.
+    static func state<State: RawRepresentable & CaseIterable>(_ text: String) -> State where State.RawValue == String {
+        State(rawValue: text) ?? State.allCases.first!
     }
 }

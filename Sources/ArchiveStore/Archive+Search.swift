@@ -6,7 +6,7 @@ public struct SearchHit: Sendable, Equatable {
     public let taskID: String
     public let taskTitle: String?
     public let messageID: String?
-    public let kind: String
+    public let kind: SearchQuery.Kind
     public let role: String?
     public let toolName: String?
     public let artifactPath: String?
@@ -137,7 +137,7 @@ extension Archive {
                     }
                     return SearchHit(
                         taskID: row["task_id"], taskTitle: (row["task_message"] as String?).map(Self.title),
-                        messageID: row["message_id"], kind: row["kind"], role: row["role"],
+                        messageID: row["message_id"], kind: Self.state(row["kind"]), role: row["role"],
                         toolName: row["tool_name"], artifactPath: row["artifact_path"], createdAt: row["created_at"],
                         snippet: cutSnippets ? SnippetCutter.snippet(text, terms: highlightTerms) : text,
                         score: score, match: match)

@@ -4,16 +4,16 @@ internal import GRDB
 /// What the sync planner needs to know of a task already in the archive.
 public struct LocalTaskState: Sendable, Equatable {
     public let rowID: TaskRowID
-    public let status: String
-    public let syncState: String
-    public let remoteState: String
+    public let status: TaskStatus
+    public let syncState: TaskSyncState
+    public let remoteState: RemoteState
     /// The listing values as of the last complete sync of this task (nil before the first).
-    public let syncedStatus: String?
+    public let syncedStatus: TaskStatus?
     public let syncedActivityAt: String?
     public let syncedMessageCount: Int?
     public let syncedCompletedAt: String?
 
-    public init(rowID: TaskRowID, status: String, syncState: String, remoteState: String, syncedStatus: String?,
+    public init(rowID: TaskRowID, status: TaskStatus, syncState: TaskSyncState, remoteState: RemoteState, syncedStatus: TaskStatus?,
                 syncedActivityAt: String?, syncedMessageCount: Int?, syncedCompletedAt: String?) {
         self.rowID = rowID
         self.status = status
@@ -77,8 +77,8 @@ extension Archive {
                 FROM task WHERE account_id = ?
                 """), arguments: [account.rawValue]) {
                 states[row["remote_id"]] = LocalTaskState(
-                    rowID: TaskRowID(rawValue: row["id"]), status: row["status"], syncState: row["sync_state"],
-                    remoteState: row["remote_state"], syncedStatus: row["synced_status"],
+                    rowID: TaskRowID(rawValue: row["id"]), status: TaskStatus(row["status"]), syncState: Self.state(row["sync_state"]),
+                    remoteState: Self.state(row["remote_state"]), syncedStatus: (row["synced_status"] as String?).map { TaskStatus($0) },
                     syncedActivityAt: row["synced_activity_at"], syncedMessageCount: row["synced_message_count"],
                     syncedCompletedAt: row["synced_completed_at"])
             }
@@ -100,12 +100,12 @@ extension Archive {
 
 extension ArchiveWriter {
     /// Records that a task is fully synced as of these listing values: the planner's "unchanged" test.
-    public func markSynced(_ task: TaskRowID, status: String, activityAt: String?, messageCount: Int?, completedAt: String?) throws {
+    public func markSynced(_ task: TaskRowID, status: TaskStatus, activityAt: String?, messageCount: Int?, completedAt: String?) throws {
         try db.cachedStatement(sql: """
             UPDATE task SET sync_state = 'synced', sync_error = NULL, synced_status = ?, synced_activity_at = ?,
                 synced_message_count = ?, synced_completed_at = ?, last_synced_at = ?
             WHERE id = ?
-            """).execute(arguments: [status, activityAt, messageCount, completedAt, now, task.rawValue])
+            """).execute(arguments: [status.rawValue, activityAt, messageCount, completedAt, now, task.rawValue])
     }
 
     /// A task being followed live: its events are recorded, its final state is not yet.
@@ -130,11 +130,11 @@ extension ArchiveWriter {
         for row in rows {
             let remoteID: String = row["remote_id"]
             let state: String = row["remote_state"]
-            let wanted = present.contains(remoteID) ? "present" : "missing"
-            if state != wanted {
+            let wanted: RemoteState = present.contains(remoteID) ? .present : .missing
+            if state != wanted.rawValue {
                 try db.cachedStatement(sql: "UPDATE task SET remote_state = ? WHERE id = ?")
-                    .execute(arguments: [wanted, row["id"] as Int64])
-                if wanted == "missing" { missing += 1 }
+                    .execute(arguments: [wanted.rawValue, row["id"] as Int64])
+                if wanted == .missing { missing += 1 }
             }
         }
         return missing
@@ -150,18 +150,18 @@ extension ArchiveWriter {
             """).execute(arguments: [account.rawValue, highWaterActivity, now, full ? now : nil])
     }
 
-    public func beginSyncRun(account: AccountID, mode: String) throws -> SyncRunID {
+    public func beginSyncRun(account: AccountID, mode: SyncRunMode) throws -> SyncRunID {
         try db.cachedStatement(sql: "INSERT INTO sync_run (account_id, mode, started_at) VALUES (?, ?, ?)")
-            .execute(arguments: [account.rawValue, mode, now])
+            .execute(arguments: [account.rawValue, mode.rawValue, now])
         return SyncRunID(rawValue: db.lastInsertedRowID)
     }
 
-    public func finishSyncRun(_ run: SyncRunID, outcome: String, totals: SyncRunTotals, error: String?) throws {
+    public func finishSyncRun(_ run: SyncRunID, outcome: SyncRunOutcome, totals: SyncRunTotals, error: String?) throws {
         try db.cachedStatement(sql: """
             UPDATE sync_run SET finished_at = ?, outcome = ?, tasks_new = ?, tasks_updated = ?, tasks_unchanged = ?,
                 tasks_failed = ?, messages = ?, events = ?, artifacts = ?, bytes = ?, requests = ?, error = ?
             WHERE id = ?
-            """).execute(arguments: [now, outcome, totals.tasksNew, totals.tasksUpdated, totals.tasksUnchanged,
+            """).execute(arguments: [now, outcome.rawValue, totals.tasksNew, totals.tasksUpdated, totals.tasksUnchanged,
                                      totals.tasksFailed, totals.messages, totals.events, totals.artifacts, totals.bytes,
                                      totals.requests, error, run.rawValue])
     }

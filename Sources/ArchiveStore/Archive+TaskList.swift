@@ -3,7 +3,7 @@ internal import GRDB
 
 /// Which tasks `tasks` lists.
 public struct TaskFilter: Sendable {
-    public var statuses: [String] = []
+    public var statuses: [TaskStatus] = []
     /// Inclusive lower bound on last activity (canonical timestamp).
     public var since: String?
     /// Exclusive upper bound on last activity.
@@ -18,13 +18,13 @@ public struct TaskFilter: Sendable {
 /// One row of the task list.
 public struct TaskSummary: Sendable, Equatable, Codable {
     public let id: String
-    public let status: String
+    public let status: TaskStatus
     public let createdAt: String
     public let lastActivityAt: String
     public let messageCount: Int?
     public let title: String
     public let account: String
-    public let remoteState: String
+    public let remoteState: RemoteState
 }
 
 extension Archive {
@@ -46,9 +46,9 @@ extension Archive {
                 // The title is the first line of the first user message (the task's own `message` when
                 // its history is not synced yet).
                 let source: String = (row["first_user"] as String?) ?? (row["message"] as String?) ?? ""
-                return TaskSummary(id: row["remote_id"], status: row["status"], createdAt: row["created_at"],
+                return TaskSummary(id: row["remote_id"], status: TaskStatus(row["status"]), createdAt: row["created_at"],
                                    lastActivityAt: row["last_activity_at"], messageCount: row["message_count"],
-                                   title: Self.title(source), account: row["base_url"], remoteState: row["remote_state"])
+                                   title: Self.title(source), account: row["base_url"], remoteState: Self.state(row["remote_state"]))
             }
         }
     }
@@ -82,7 +82,7 @@ extension Archive {
         var arguments: [any DatabaseValueConvertible] = []
         if !filter.statuses.isEmpty {
             conditions.append("t.status IN (" + filter.statuses.map { _ in "?" }.joined(separator: ", ") + ")")
-            arguments += filter.statuses.map { $0 as any DatabaseValueConvertible }
+            arguments += filter.statuses.map { $0.rawValue as any DatabaseValueConvertible }
         }
         if let since = filter.since {
             conditions.append("t.last_activity_at >= ?")

@@ -4,8 +4,23 @@ internal import GRDB
 /// What `verify` found: every problem, one line each, with what `--repair` would do about it.
 public struct VerifyReport: Sendable, Codable, Equatable {
     public struct Problem: Sendable, Codable, Equatable {
-        /// database, foreign-key, search-index, blob-missing, blob-damaged, blob-orphaned, blob-stray
-        public let kind: String
+        public enum Kind: String, Sendable, Codable, CaseIterable {
+            /// SQLite's own integrity check failed.
+            case database
+            case foreignKey = "foreign-key"
+            /// A search index disagrees with the entries it indexes.
+            case searchIndex = "search-index"
+            /// A row names a blob that is not on disk.
+            case blobMissing = "blob-missing"
+            /// A blob's bytes do not hash to its name.
+            case blobDamaged = "blob-damaged"
+            /// A blob file that no row names.
+            case blobOrphaned = "blob-orphaned"
+            /// A file in blobs/ that is not a blob at all.
+            case blobStray = "blob-stray"
+        }
+
+        public let kind: Kind
         public let detail: String
         /// What `verify --repair` does (or did) about it; nil when only a person can fix it.
         public let repair: String?
@@ -46,10 +61,10 @@ extension Archive {
             return (integrity, foreignKeys, blobRows)
         }
         for line in integrity {
-            report.problems.append(.init(kind: "database", detail: line, repair: nil))
+            report.problems.append(.init(kind: .database, detail: line, repair: nil))
         }
         for line in foreignKeys {
-            report.problems.append(.init(kind: "foreign-key", detail: line, repair: nil))
+            report.problems.append(.init(kind: .foreignKey, detail: line, repair: nil))
         }
 
         // A running sync indexes its search entries about once a second, and stores a blob before the
@@ -71,7 +86,7 @@ extension Archive {
         } else if unapplied > 0 {
             // Indexing them is what the next write would do; until then the indexes cannot be checked
             // against their rows (run verify again after the repair).
-            report.problems.append(.init(kind: "search-index",
+            report.problems.append(.init(kind: .searchIndex,
                                          detail: "\(unapplied) search entries changed without their index being updated (a writer stopped before indexing them)",
                                          repair: "index them"))
             unindexed = true
@@ -79,7 +94,7 @@ extension Archive {
         } else {
             damagedIndexes = try searchIndexProblems()
             for table in damagedIndexes {
-                report.problems.append(.init(kind: "search-index",
+                report.problems.append(.init(kind: .searchIndex,
                                              detail: "\(table) does not match the text it indexes",
                                              repair: "rebuild \(table) from its rows"))
             }
@@ -93,7 +108,7 @@ extension Archive {
             guard let hash = BlobHash(hex: row.hex) else { continue }   // the CHECK constraint keeps these out
             report.blobsChecked += 1
             guard let size = onDisk.blobs[hash] else {
-                report.problems.append(.init(kind: "blob-missing", detail: "blob \(row.hex) is not in blobs/",
+                report.problems.append(.init(kind: .blobMissing, detail: "blob \(row.hex) is not in blobs/",
                                              repair: "forget it; its artifacts are downloaded again by the next sync"))
                 badBlobs.append(row.hex)
                 continue
@@ -102,7 +117,7 @@ extension Archive {
             hashed += max(0, size)
             progress(hashed)
             if !matches {
-                report.problems.append(.init(kind: "blob-damaged",
+                report.problems.append(.init(kind: .blobDamaged,
                                              detail: "blob \(row.hex) does not hash to its name (\(size) bytes on disk, \(row.size) expected)",
                                              repair: "delete it; its artifacts are downloaded again by the next sync"))
                 badBlobs.append(row.hex)
@@ -112,11 +127,11 @@ extension Archive {
         let known = Set(blobRows.map(\.hex))
         let orphans = report.writer != nil ? [] : onDisk.blobs.keys.filter { !known.contains($0.hex) }.sorted()
         for hash in orphans {
-            report.problems.append(.init(kind: "blob-orphaned", detail: "blobs/\(hash.hex.prefix(2))/\(hash.hex.dropFirst(2)) belongs to no artifact",
+            report.problems.append(.init(kind: .blobOrphaned, detail: "blobs/\(hash.hex.prefix(2))/\(hash.hex.dropFirst(2)) belongs to no artifact",
                                          repair: "delete the file"))
         }
         for stray in onDisk.strays {
-            report.problems.append(.init(kind: "blob-stray", detail: "blobs/\(stray) is not a blob file", repair: nil))
+            report.problems.append(.init(kind: .blobStray, detail: "blobs/\(stray) is not a blob file", repair: nil))
         }
 
         if repair && (unindexed || !(damagedIndexes.isEmpty && badBlobs.isEmpty && orphans.isEmpty)) {

@@ -81,7 +81,7 @@ public struct ArchiveWriter {
 
     private func commonArguments(_ task: TaskSnapshot, account: AccountID) -> StatementArguments {
         [account.rawValue, task.remoteID, task.apiKeyID, task.username, task.sessionID, task.conversationID,
-         task.status, task.message, task.systemPrompt, task.showInHistory, task.autoExecute, task.envJSON,
+         task.status.rawValue, task.message, task.systemPrompt, task.showInHistory, task.autoExecute, task.envJSON,
          task.error, task.createdAt, task.startedAt, task.completedAt]
     }
 

@@ -4,7 +4,7 @@
 /// A task as the API returned it, from a list page or from a get.
 public struct TaskSnapshot: Sendable, Equatable {
     public var remoteID: String
-    public var status: String
+    public var status: TaskStatus
     public var apiKeyID: String?
     public var username: String?
     public var sessionID: String?
@@ -30,7 +30,7 @@ public struct TaskSnapshot: Sendable, Equatable {
     /// The whole task object as received.
     public var rawJSON: String
 
-    public init(remoteID: String, status: String, createdAt: String, rawJSON: String) {
+    public init(remoteID: String, status: TaskStatus, createdAt: String, rawJSON: String) {
         self.remoteID = remoteID
         self.status = status
         self.createdAt = createdAt

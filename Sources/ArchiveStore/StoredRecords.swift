@@ -5,7 +5,7 @@ public struct StoredTask: Sendable, Equatable {
     public let accountID: AccountID
     public let accountBaseURL: String
     public let remoteID: String
-    public let status: String
+    public let status: TaskStatus
     public let apiKeyID: String?
     public let username: String?
     public let sessionID: String?
@@ -25,8 +25,8 @@ public struct StoredTask: Sendable, Equatable {
     public let pendingApprovalsJSON: String?
     public let rawListJSON: String?
     public let rawGetJSON: String?
-    public let remoteState: String
-    public let syncState: String
+    public let remoteState: RemoteState
+    public let syncState: TaskSyncState
     public let lastSyncedAt: String?
 }
 
@@ -51,12 +51,12 @@ public struct StoredArtifact: Sendable, Equatable {
     public let category: String?
     public let modifiedAt: String?
     public let blobHash: BlobHash?
-    public let fetchState: String
+    public let fetchState: ArtifactFetchState
     public let fetchError: String?
-    public let remoteState: String
+    public let remoteState: RemoteState
 
     /// True when the bytes of the listed version are in the blob store.
-    public var isStored: Bool { fetchState == "stored" && blobHash != nil }
+    public var isStored: Bool { fetchState == .stored && blobHash != nil }
 }
 
 public struct StoredEvent: Sendable, Equatable {

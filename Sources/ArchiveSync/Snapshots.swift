@@ -10,7 +10,7 @@ enum Snapshots {
     }
 
     static func task(_ task: APITask) -> TaskSnapshot {
-        var snapshot = TaskSnapshot(remoteID: task.id, status: task.status, createdAt: time(task.createdAt) ?? task.createdAt,
+        var snapshot = TaskSnapshot(remoteID: task.id, status: TaskStatus(task.status), createdAt: time(task.createdAt) ?? task.createdAt,
                                     rawJSON: task.raw.canonicalText)
         snapshot.apiKeyID = task.apiKeyId
         snapshot.username = task.username

@@ -74,7 +74,7 @@ extension SyncEngine {
     func fetch(_ id: String, listed: ListedTask?, account: AccountID, options: Options, isNew: Bool = false,
                requestsDone: @Sendable () async -> Void = {}) async throws -> FetchOutcome {
         let task = try await client.getTask(id)
-        if SyncPlanner.liveStatuses.contains(task.status) && options.wait > 0 {
+        if TaskStatus(task.status).isLive && options.wait > 0 {
             await requestsDone()   // following a stream is mostly waiting: it does not hold a fetch slot
             // Recorded now, so a task known only by id (`--task`) has a row to attach events to.
             try await archive.write { _ = try $0.upsertFetchedTask(Snapshots.task(task), account: account) }
@@ -124,7 +124,7 @@ extension SyncEngine {
                     file.1.map { (artifactRow, $0) }
                 })
             }
-            try writer.markSynced(row, status: listed?.status ?? task.status, activityAt: syncedActivity,
+            try writer.markSynced(row, status: listed?.status ?? TaskStatus(task.status), activityAt: syncedActivity,
                                   messageCount: syncedCount, completedAt: listed?.completedAt ?? task.completedAt)
         }
         _ = await state.update { $0.messages += messages.count }

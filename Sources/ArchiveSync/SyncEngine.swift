@@ -56,7 +56,7 @@ public final class SyncEngine: Sendable {
         let requestsBefore = client.requestCount
         await state.reset()
         let account = try await archive.write { try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
-        let mode = !options.taskIDs.isEmpty ? "tasks" : options.full ? "full" : "incremental"
+        let mode: SyncRunMode = !options.taskIDs.isEmpty ? .tasks : options.full ? .full : .incremental
         let run = try await archive.write { try $0.beginSyncRun(account: account, mode: mode) }
         let local = try archive.localTaskStates(account: account)
         var report = SyncReport()
@@ -82,13 +82,13 @@ public final class SyncEngine: Sendable {
                 if options.taskIDs.isEmpty {
                     try writer.updateCursor(account: account, highWaterActivity: highWater, full: options.full)
                 }
-                try writer.finishSyncRun(run, outcome: finished.failures.isEmpty ? "ok" : "partial", totals: finished.totals, error: nil)
+                try writer.finishSyncRun(run, outcome: finished.failures.isEmpty ? .ok : .partial, totals: finished.totals, error: nil)
             }
             return report
         } catch {
             let (partial, reason) = (report, String(describing: error))
             try? await archive.write { writer in
-                try writer.finishSyncRun(run, outcome: "failed", totals: partial.totals, error: reason)
+                try writer.finishSyncRun(run, outcome: .failed, totals: partial.totals, error: reason)
             }
             throw error
         }
@@ -151,7 +151,7 @@ public final class SyncEngine: Sendable {
     }
 
     static func listed(_ task: APITask) -> ListedTask {
-        ListedTask(id: task.id, status: task.status, lastActivityAt: task.lastActivityAt, messageCount: task.messageCount,
+        ListedTask(id: task.id, status: TaskStatus(task.status), lastActivityAt: task.lastActivityAt, messageCount: task.messageCount,
                    completedAt: task.completedAt)
     }
 

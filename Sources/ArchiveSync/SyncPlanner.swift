@@ -3,12 +3,12 @@ public import ArchiveStore
 /// A task as a list page shows it: the values the planner compares.
 public struct ListedTask: Sendable, Equatable {
     public var id: String
-    public var status: String
+    public var status: TaskStatus
     public var lastActivityAt: String?
     public var messageCount: Int?
     public var completedAt: String?
 
-    public init(id: String, status: String, lastActivityAt: String?, messageCount: Int?, completedAt: String?) {
+    public init(id: String, status: TaskStatus, lastActivityAt: String?, messageCount: Int?, completedAt: String?) {
         self.id = id
         self.status = status
         self.lastActivityAt = lastActivityAt
@@ -16,7 +16,7 @@ public struct ListedTask: Sendable, Equatable {
         self.completedAt = completedAt
     }
 
-    public var isLive: Bool { SyncPlanner.liveStatuses.contains(status) }
+    public var isLive: Bool { status.isLive }
 }
 
 /// One thing the executor will do.
@@ -36,11 +36,9 @@ public enum SyncAction: Sendable, Equatable {
 /// Pure decisions of a sync: which pages to read and what to do with each task. No I/O, so every case
 /// is a table test.
 public enum SyncPlanner {
-    public static let liveStatuses: Set<String> = ["pending", "running", "awaiting_approval"]
-
     /// A listed task needs nothing when its listing values equal those of its last complete sync.
     public static func isUnchanged(_ listed: ListedTask, _ local: LocalTaskState?) -> Bool {
-        guard let local, local.syncState == "synced", !listed.isLive else { return false }
+        guard let local, local.syncState == .synced, !listed.isLive else { return false }
         return local.syncedStatus == listed.status && local.syncedActivityAt == listed.lastActivityAt
             && local.syncedMessageCount == listed.messageCount && local.syncedCompletedAt == listed.completedAt
     }
@@ -78,11 +76,11 @@ public enum SyncPlanner {
             let key = (task.lastActivityAt ?? "", task.id)
             if task.isLive { attaches.append(key) } else { fetches.append(key) }
         }
-        for (id, state) in local where !planned.contains(id) && state.remoteState == "present" {
+        for (id, state) in local where !planned.contains(id) && state.remoteState == .present {
             switch state.syncState {
-            case "failed", "listed": fetches.append((state.syncedActivityAt ?? "", id))
-            case "live": attaches.append((state.syncedActivityAt ?? "", id))
-            default: break
+            case .failed, .listed: fetches.append((state.syncedActivityAt ?? "", id))
+            case .live: attaches.append((state.syncedActivityAt ?? "", id))
+            case .synced: break
             }
         }
         let order: ((String, String), (String, String)) -> Bool = { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }

@@ -93,7 +93,8 @@ struct JSONByteParser {
         index += count
     }
 
-    mutating func number() throws -> Double {
+    /// A number, kept as its source text once it passes RFC 8259's grammar.
+    mutating func number() throws -> JSONNumber {
         let start = index
         while index < bytes.count {
             let byte = bytes[index]
@@ -101,10 +102,11 @@ struct JSONByteParser {
                 || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") else { break }
             index += 1
         }
-        guard index > start, let value = Double(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)) else {
-            throw error("not a value")
+        let text = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
+        guard JSONNumber.isValid(text[...]) else {
+            throw error(index > start ? "malformed number" : "not a value")
         }
-        return value
+        return JSONNumber(validated: String(decoding: text, as: UTF8.self))
     }
 
     /// A string; `index` is at its opening quote.

@@ -1,11 +1,12 @@
 import Foundation
 
-/// Any JSON value, decoded without loss: every field the server sends is kept, known or not, so the
-/// archive can store it. `canonicalText` re-encodes it with sorted keys (stable for comparisons).
+/// Any JSON value, decoded without loss: every field the server sends is kept, known or not, and
+/// numbers keep their source text, so the archive can store what was sent. `canonicalText` writes it
+/// with sorted keys (stable for comparisons) and each number exactly as it arrived.
 public enum JSONValue: Sendable, Equatable, Decodable {
     case null
     case bool(Bool)
-    case number(Double)
+    case number(JSONNumber)
     case string(String)
     case array([JSONValue])
     case object(JSONObject)
@@ -14,7 +15,7 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         let container = try decoder.singleValueContainer()
         if container.decodeNil() { self = .null }
         else if let value = try? container.decode(Bool.self) { self = .bool(value) }
-        else if let value = try? container.decode(Double.self) { self = .number(value) }
+        else if let value = try? container.decode(Double.self) { self = .number(JSONNumber(value)) }
         else if let value = try? container.decode(String.self) { self = .string(value) }
         else if let value = try? container.decode([JSONValue].self) { self = .array(value) }
         else { self = .object(JSONObject(try container.decode([String: JSONValue].self))) }
@@ -28,11 +29,11 @@ public enum JSONValue: Sendable, Equatable, Decodable {
     public var string: String? { if case .string(let value) = self { value } else { nil } }
     public var bool: Bool? { if case .bool(let value) = self { value } else { nil } }
     public var int: Int? {
-        if case .number(let value) = self, let int = Int(exactly: value) { return int }
+        if case .number(let value) = self { return value.int64.flatMap { Int(exactly: $0) } }
         return nil
     }
     public var int64: Int64? {
-        if case .number(let value) = self, let int = Int64(exactly: value) { return int }
+        if case .number(let value) = self { return value.int64 }
         return nil
     }
     public var array: [JSONValue]? { if case .array(let value) = self { value } else { nil } }
@@ -56,10 +57,7 @@ public enum JSONValue: Sendable, Equatable, Decodable {
         switch self {
         case .null: out += "null".utf8
         case .bool(let value): out += (value ? "true" : "false").utf8
-        case .number(let value):
-            if let int = Int64(exactly: value), abs(value) < 9_007_199_254_740_992 { out += String(int).utf8 }
-            else if value.isFinite { out += "\(value)".utf8 }
-            else { out += "null".utf8 }
+        case .number(let value): out += value.text.utf8
         case .string(let value): Self.writeString(value, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))

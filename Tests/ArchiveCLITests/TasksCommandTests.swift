@@ -16,7 +16,7 @@ import TestSupport
                 ("bbbb2222-0000-4000-8000-000000000002", "failed", "2026-02-10", "Why did the deploy fail?"),
                 ("cccc3333-0000-4000-8000-000000000003", "running", "2026-03-15", "数据分析"),
             ] {
-                let row = try writer.upsertListedTask(Fixtures.task(id, status: status, message: message, createdAt: "\(day)T10:00:00.000Z"), account: account)
+                let row = try writer.upsertListedTask(Fixtures.task(id, status: TaskStatus(status), message: message, createdAt: "\(day)T10:00:00.000Z"), account: account)
                 try writer.replaceHistory([Fixtures.message("m1", role: "user", content: message, createdAt: "\(day)T10:00:00.000Z")], task: row)
             }
         }

@@ -47,7 +47,7 @@ import TestSupport
         #expect(try run([]).status == 0)
         let reopened = try Archive.open(at: archive)
         let task = try reopened.task(matching: GoldenArchive.taskA)
-        #expect(task.syncState == "listed")   // the next sync fetches it and downloads the artifact again
+        #expect(task.syncState == .listed)   // the next sync fetches it and downloads the artifact again
         #expect(try reopened.artifacts(of: task.rowID).allSatisfy { !$0.isStored })
     }
 

@@ -170,8 +170,8 @@ import TestSupport
 
         try archive.write { try $0.upsertArtifacts([Fixtures.artifact("downloads/a.txt", size: 4, modifiedAt: "2026-02-01T00:00:00.000Z")], task: task) }
         let artifacts = try archive.artifacts(of: task)
-        #expect(artifacts.map(\.fetchState) == ["pending", "pending"])
+        #expect(artifacts.map(\.fetchState) == [.pending, .pending])
         #expect(artifacts[0].blobHash == blob.hash, "the previous bytes stay linked until new ones arrive")
-        #expect(artifacts.map(\.remoteState) == ["present", "missing"])
+        #expect(artifacts.map(\.remoteState) == [.present, .missing])
     }
 }

@@ -123,7 +123,7 @@ import TestSupport
         #expect(lock != nil)
         lock = nil
         let after = try archive.verify()
-        #expect(after.problems.map(\.kind) == ["search-index"])
+        #expect(after.problems.map(\.kind) == [.searchIndex])
         #expect(after.problems.first?.detail.hasPrefix("4 search entries changed") == true)
 
         try await archive.write { _ in }   // any write indexes everything pending
@@ -143,7 +143,7 @@ import TestSupport
             INSERT INTO search_doc (task_id, kind, body) VALUES (\(task.rawValue), 'message', 'forgotten words');
             """)
         let report = try archive.verify()
-        #expect(report.problems.map(\.kind) == ["search-index"])
+        #expect(report.problems.map(\.kind) == [.searchIndex])
         #expect(report.problems.first?.detail.contains("1 search entries changed without their index being updated") == true)
         #expect(report.problems.first?.repair == "index them")   // what the next write would do, not a rebuild
         #expect(try archive.verify(repair: true).repaired)

@@ -23,7 +23,7 @@ import TestSupport
     }
 
     func kinds(_ text: String) throws -> [String] {
-        try archive.search(SearchQuery.parse(text)).map(\.kind)
+        try archive.search(SearchQuery.parse(text)).map(\.kind.rawValue)
     }
 
     @Test func findsTextInEveryKindOfEntry() throws {
@@ -132,7 +132,7 @@ import TestSupport
         #expect(try archive.verify().isClean)
         #expect(try archive.search(SearchQuery.parse("数据库")).isEmpty)
         #expect(try archive.search(SearchQuery.parse("日本語")).map(\.messageID) == ["m4"])
-        #expect(try archive.search(SearchQuery.parse("报告")).map(\.kind) == ["artifact"])
+        #expect(try archive.search(SearchQuery.parse("报告")).map(\.kind) == [.artifact])
         #expect(try archive.search(SearchQuery.parse("日本語 OR plain")).count == 2)
     }
 }

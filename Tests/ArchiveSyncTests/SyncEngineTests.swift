@@ -66,7 +66,7 @@ import TestSupport
                 #expect(report.failures.first?.error == "content mismatch: expected \(announced) bytes, got \(real) bytes")
                 // The task's other files were stored before it failed; they wait, unnamed, for its next sync.
                 let problems = try archive.verify().problems
-                #expect(problems.allSatisfy { $0.kind == "blob-orphaned" }, "\(problems)")
+                #expect(problems.allSatisfy { $0.kind == .blobOrphaned }, "\(problems)")
             }
             await rig.emulator.world.misreportSize(task: target.id, path: file.path, as: nil)
             let report = try await rig.sync(archive)
@@ -84,11 +84,11 @@ import TestSupport
             let gone = try #require(try await rig.client().listTasks().tasks.last?.id)
             await rig.emulator.world.removeTask(gone)
             _ = try await rig.sync(archive)
-            #expect(try archive.task(matching: gone).remoteState == "present", "an incremental sync cannot know")
+            #expect(try archive.task(matching: gone).remoteState == .present, "an incremental sync cannot know")
             let report = try await rig.sync(archive) { $0.full = true }
             #expect(report.failures.isEmpty)
             let kept = try archive.task(matching: gone)
-            #expect(kept.remoteState == "missing")
+            #expect(kept.remoteState == .missing)
             #expect(try !archive.messages(of: kept.rowID).isEmpty, "kept with its history, never deleted")
             #expect(try archive.status().tables["task"] == 40)
         }

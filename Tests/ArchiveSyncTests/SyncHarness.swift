@@ -62,7 +62,7 @@ func differences(_ archive: Archive, _ emulator: Emulator) async throws -> [Stri
             problems.append("missing task \(task.id)")
             continue
         }
-        if stored.status != task.status { problems.append("\(task.id): status \(stored.status) ≠ \(task.status)") }
+        if stored.status.rawValue != task.status { problems.append("\(task.id): status \(stored.status) ≠ \(task.status)") }
         let messages = try archive.messages(of: stored.rowID)
         if messages.map(\.remoteID) != task.messages.map(\.id) { problems.append("\(task.id): message ids differ") }
         if messages.map(\.content) != task.messages.map(\.content) { problems.append("\(task.id): message content differs") }

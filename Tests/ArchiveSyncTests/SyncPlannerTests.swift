@@ -3,12 +3,12 @@ import ArchiveSync
 import Testing
 
 @Suite struct SyncPlannerTests {
-    static func listed(_ id: String, _ status: String = "completed", at activity: String = "2026-01-0%", count: Int = 2) -> ListedTask {
+    static func listed(_ id: String, _ status: TaskStatus = "completed", at activity: String = "2026-01-0%", count: Int = 2) -> ListedTask {
         ListedTask(id: id, status: status, lastActivityAt: activity, messageCount: count, completedAt: status == "completed" ? activity : nil)
     }
 
-    static func synced(_ task: ListedTask, row: Int64 = 1, syncState: String = "synced") -> LocalTaskState {
-        LocalTaskState(rowID: TaskRowID(rawValue: row), status: task.status, syncState: syncState, remoteState: "present",
+    static func synced(_ task: ListedTask, row: Int64 = 1, syncState: TaskSyncState = .synced) -> LocalTaskState {
+        LocalTaskState(rowID: TaskRowID(rawValue: row), status: task.status, syncState: syncState, remoteState: .present,
                        syncedStatus: task.status, syncedActivityAt: task.lastActivityAt, syncedMessageCount: task.messageCount,
                        syncedCompletedAt: task.completedAt)
     }
@@ -45,8 +45,8 @@ import Testing
     }
 
     @Test func unfinishedLocalTasksAreRetriedEvenWhenTheListingStopsEarly() {
-        let failed = Self.synced(Self.listed("old", at: "2025-01-01"), row: 9, syncState: "failed")
-        let live = Self.synced(Self.listed("gone-live", "running", at: "2025-02-01"), row: 10, syncState: "live")
+        let failed = Self.synced(Self.listed("old", at: "2025-01-01"), row: 9, syncState: .failed)
+        let live = Self.synced(Self.listed("gone-live", "running", at: "2025-02-01"), row: 10, syncState: .live)
         #expect(SyncPlanner.plan(listed: [], local: ["old": failed, "gone-live": live]) == [
             .fetch(taskID: "old", isNew: false), .attach(taskID: "gone-live", isNew: false),
         ])

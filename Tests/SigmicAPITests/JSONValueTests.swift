@@ -29,8 +29,28 @@ import Testing
 
     @Test func canonicalTextSortsKeysAndEscapesOnlyWhatJSONRequires() throws {
         let value = try JSONValue.parse(Data(#"{"b":"q\"\\\n\r\t\u0001\u001f/ü\u2028","a":[1,2.5,-3,1e300,true,null],"é":{},"Z":[]}"#.utf8))
-        #expect(value.canonicalText == #"{"Z":[],"a":[1,2.5,-3,1e+300,true,null],"b":"q\"\\\n\r\t\u0001\u001f/ü\#u{2028}","é":{}}"#)
+        #expect(value.canonicalText == #"{"Z":[],"a":[1,2.5,-3,1e300,true,null],"b":"q\"\\\n\r\t\u0001\u001f/ü\#u{2028}","é":{}}"#)
         #expect(try JSONValue.parse(Data(value.canonicalText.utf8)) == value)
+    }
+
+    /// Numbers are kept as sent: a `Double` would round 2^63-1 and 0.1000000000000000055, overflow
+    /// 1e400, and write -0 and 1.0 in other forms.
+    @Test func numbersKeepTheirSourceText() throws {
+        let text = #"{"big":9223372036854775807,"exp":-2.5E-3,"huge":1e400,"negZero":-0,"one":1.0,"tenth":0.1000000000000000055}"#
+        let value = try JSONValue.parse(Data(text.utf8))
+        #expect(value.canonicalText == text)
+        #expect(value["big"]?.int64 == Int64.max)
+        #expect(value["one"]?.int == 1)
+        #expect(value["huge"]?.int64 == nil)
+        guard case .number(let huge)? = value["huge"] else { Issue.record("not a number"); return }
+        #expect(huge.double == .infinity)
+        #expect(value["one"] == .number(1))
+    }
+
+    @Test(arguments: ["01", "1.", ".5", "+1", "1e", "1e+", "-", "--1", "0x10", "1.5.2", "1e5e5"])
+    func rejectsNumbersOutsideTheGrammar(text: String) {
+        #expect(throws: JSONParseError.self) { try JSONValue.parse(Data("[\(text)]".utf8)) }
+        #expect(JSONNumber(text: text) == nil)
     }
 
     @Test func aRepeatedKeyCountsOnceWithItsLastValue() throws {

@@ -6,7 +6,7 @@ public enum Fixtures {
     public static let baseURL = "http://127.0.0.1:9"
     public static let apiKey = "sigmic_" + String(repeating: "ab", count: 32)
 
-    public static func task(_ id: String, status: String = "completed", message: String = "What is 2+2?",
+    public static func task(_ id: String, status: TaskStatus = "completed", message: String = "What is 2+2?",
                             createdAt: String = "2026-01-26T15:50:54.870Z", messageCount: Int = 2) -> TaskSnapshot {
         var task = TaskSnapshot(remoteID: id, status: status, createdAt: createdAt,
                                 rawJSON: #"{"id":"\#(id)","status":"\#(status)","messageCount":\#(messageCount)}"#)

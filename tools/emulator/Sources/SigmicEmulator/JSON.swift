@@ -8,6 +8,9 @@ public indirect enum JSON: Sendable, Equatable {
     case bool(Bool)
     case int(Int)
     case double(Double)
+    /// A number written exactly as given (it must be valid JSON number text): for values a `Double`
+    /// cannot carry, such as 2^63-1 or 1e400.
+    case numberText(String)
     case string(String)
     case array([JSON])
     case object([(String, JSON)])
@@ -35,6 +38,7 @@ public indirect enum JSON: Sendable, Equatable {
         case .bool(let value): out += (value ? "true" : "false").utf8
         case .int(let value): out += String(value).utf8
         case .double(let value): out += (value.isFinite ? String(value) : "null").utf8
+        case .numberText(let text): out += text.utf8
         case .string(let value): Self.writeString(value, to: &out)
         case .array(let items):
             out.append(UInt8(ascii: "["))

@@ -58,6 +58,8 @@ struct EmulatedFile: Sendable {
     /// A size for the listing to report instead of the real one (a test hook: a server whose listing
     /// disagrees with the bytes it sends).
     var listedSize: Int?
+    /// Listed, but a download answers 404 (a test hook: a file removed behind the listing's back).
+    var unreadable = false
 
     var name: String { String(path.split(separator: "/", omittingEmptySubsequences: false).last ?? "") }
 

@@ -83,6 +83,20 @@ public actor World {
         return tasks[id]!.files[index].size
     }
 
+    /// Test hook: the artifact listing keeps showing a file whose download answers 404. Returns false
+    /// when the task has no such file.
+    @discardableResult
+    public func makeUnreadable(task id: String, path: String) -> Bool {
+        guard let index = tasks[id]?.files.firstIndex(where: { $0.path == path }) else { return false }
+        tasks[id]!.files[index].unreadable = true
+        return true
+    }
+
+    /// Test hook: GET answers this `output` for a task (JSON written as given, numbers included).
+    public func setOutput(task id: String, _ output: JSON) {
+        tasks[id]?.output = output
+    }
+
     /// Test hook: the task disappears from the API (deleted or expired remotely).
     public func removeTask(_ id: String) {
         guard let task = tasks.removeValue(forKey: id) else { return }
@@ -154,7 +168,7 @@ public actor World {
         let task = try owned(key: key, id: id)
         guard let path, !path.isEmpty else { throw .validation("Missing path query parameter") }
         // Byte equality: `café` and `cafe\u{301}` are different files (String == would merge them).
-        if let file = task.files.first(where: { $0.path.utf8.elementsEqual(path.utf8) }) { return file }
+        if let file = task.files.first(where: { $0.path.utf8.elementsEqual(path.utf8) }), !file.unreadable { return file }
         // [I] §9.49: a path that tries to leave the workspace is a validation error.
         if path.hasPrefix("/") || path.split(separator: "/").contains("..") {
             throw .validation("Invalid path")
