@@ -25,6 +25,24 @@ import TestSupport
         }
     }
 
+    /// The archive keeps the server's numbers as sent: each of these would change on a trip through a
+    /// `Double` (rounded, overflowed to infinity, or written in another form).
+    @Test func numbersReachShowJSONExactlyAsTheServerSentThem() async throws {
+        try await withWorld { emulator, folder in
+            let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
+            let id = try #require(await emulator.world.snapshot(key: 0).first?.id)
+            let numbers = ["9223372036854775807", "1e400", "-0", "1.0", "0.1000000000000000055"]
+            await emulator.world.setOutput(task: id, .object([("numbers", .array(numbers.map { .numberText($0) }))]))
+            let sync = try await CommandRunner.runDetached(["sync"], environment: env)
+            #expect(sync.status == 0, "\(sync.stderr)")
+            let show = try await CommandRunner.runDetached(["show", id, "--json"], environment: env)
+            #expect(show.status == 0, "\(show.stderr)")
+            // Pretty-printed: compared without its layout.
+            let compact = show.stdout.filter { !$0.isWhitespace }
+            #expect(compact.contains(#""numbers":["# + numbers.joined(separator: ",") + "]"), "\(show.stdout.prefix(3000))")
+        }
+    }
+
     @Test func aSecondWriterStopsAtOnceNamingTheFirst() async throws {
         try await withWorld { emulator, folder in
             let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
