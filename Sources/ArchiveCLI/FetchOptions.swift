@@ -12,8 +12,8 @@ struct FetchOptions: ParsableArguments {
         guard (1...64).contains(jobs) else { throw ValidationError("--jobs must be 1…64") }
     }
 
-    /// Connections to the server at most: a task has its history and up to four files in flight.
-    var connectionsPerHost: Int { 2 * jobs }
+    /// Connections to the server at most (the sync's scheduler decides how many its jobs need).
+    var connectionsPerHost: Int { SyncEngine.connections(forJobs: jobs) }
 
     func apply(to options: inout SyncEngine.Options) {
         options.jobs = jobs

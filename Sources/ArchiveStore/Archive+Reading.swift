@@ -53,7 +53,7 @@ extension Archive {
         try read("reading artifacts") { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, path, name, size, mime_type, category, modified_at, blob_sha256, fetch_state,
-                       fetch_error, remote_state
+                       fetch_error, fetch_failures, remote_state
                 FROM artifact WHERE task_id = ? ORDER BY path
                 """), arguments: [task.rawValue]).map { row in
                 StoredArtifact(rowID: ArtifactRowID(rawValue: row["id"]), path: row["path"], name: row["name"],
@@ -61,7 +61,7 @@ extension Archive {
                                modifiedAt: row["modified_at"],
                                blobHash: (row["blob_sha256"] as String?).flatMap { BlobHash(hex: $0) },
                                fetchState: Self.state(row["fetch_state"]), fetchError: row["fetch_error"],
-                               remoteState: Self.state(row["remote_state"]))
+                               fetchFailures: row["fetch_failures"], remoteState: Self.state(row["remote_state"]))
             }
         }
     }

@@ -16,6 +16,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case readOnly(reason: String)
     /// A blob is not where it should be, or its bytes do not match its name.
     case blob(hash: String, problem: String)
+    /// The blob store itself (its folders, temp files or flushes) failed, not any one blob.
+    case blobStore(problem: String)
     /// A hash that is not 64 lowercase hex digits: never turned into a path.
     case invalidBlobHash(String)
     /// A download or copy ended with a size or hash other than the one expected.
@@ -49,6 +51,8 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
             return "the archive is open read-only: \(reason)"
         case .blob(let hash, let problem):
             return "blob \(hash.prefix(12))…: \(problem)"
+        case .blobStore(let problem):
+            return "blob store: \(problem)"
         case .invalidBlobHash(let text):
             return "refusing blob name \(String(reflecting: String(text.prefix(80)))): not a SHA-256 hex digest"
         case .contentMismatch(let expected, let actual):

@@ -192,7 +192,9 @@ public struct ArchiveWriter {
                 category = excluded.category, modified_at = excluded.modified_at, raw_json = excluded.raw_json,
                 remote_state = 'present',
                 fetch_state = CASE WHEN artifact.size IS excluded.size AND artifact.modified_at IS excluded.modified_at
-                                   THEN artifact.fetch_state ELSE 'pending' END
+                                   THEN artifact.fetch_state ELSE 'pending' END,
+                fetch_failures = CASE WHEN artifact.size IS excluded.size AND artifact.modified_at IS excluded.modified_at
+                                      THEN artifact.fetch_failures ELSE 0 END
             WHERE artifact.raw_json IS NOT excluded.raw_json OR artifact.remote_state <> 'present'
             RETURNING id
             """)
@@ -238,7 +240,7 @@ public struct ArchiveWriter {
             start += rows
         }
         let link = try db.cachedStatement(sql: """
-            UPDATE artifact SET blob_sha256 = ?, fetch_state = 'stored', fetch_error = NULL WHERE id = ?
+            UPDATE artifact SET blob_sha256 = ?, fetch_state = 'stored', fetch_error = NULL, fetch_failures = 0 WHERE id = ?
             """)
         for (artifact, blob) in links { try link.execute(arguments: [blob.hash.hex, artifact.rawValue]) }
     }
@@ -256,9 +258,15 @@ public struct ArchiveWriter {
     }
 
     /// Notes that an artifact's download failed; it stays due for the next sync.
-    public func recordArtifactFailure(_ artifact: ArtifactRowID, error: String) throws {
-        try db.cachedStatement(sql: "UPDATE artifact SET fetch_state = 'failed', fetch_error = ? WHERE id = ?")
-            .execute(arguments: [error, artifact.rawValue])
+    /// Counts one more sync in which a listed file could not be downloaded, with the server's answer.
+    /// `givingUp`: the file is recorded `failed` (not tried again until its listing changes);
+    /// otherwise it stays pending and the next sync tries again.
+    public func recordArtifactFailure(_ artifact: ArtifactRowID, error: String, givingUp: Bool) throws {
+        try db.cachedStatement(sql: """
+            UPDATE artifact SET fetch_failures = fetch_failures + 1, fetch_error = ?,
+                fetch_state = CASE WHEN ? THEN 'failed' ELSE 'pending' END
+            WHERE id = ?
+            """).execute(arguments: [error, givingUp, artifact.rawValue])
     }
 }
 

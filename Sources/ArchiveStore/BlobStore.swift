@@ -198,13 +198,13 @@ public struct BlobStore: Sendable {
         let fd = open(rootPath, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else {
             state.flushFailed()
-            throw ArchiveError.blob(hash: "-", problem: "cannot open \(rootPath) to flush it: \(String(cString: strerror(errno)))")
+            throw ArchiveError.blobStore(problem: "cannot open \(rootPath) to flush it: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         if let syncfs = Self.syncfs {
             guard syncfs(fd) == 0 else {
                 state.flushFailed()   // the next write tries again before it commits
-                throw ArchiveError.blob(hash: "-", problem: "cannot flush blobs to disk: \(String(cString: strerror(errno)))")
+                throw ArchiveError.blobStore(problem: "cannot flush blobs to disk: \(String(cString: strerror(errno)))")
             }
         } else {
             sync()   // the C library lacks syncfs: flush every file system
@@ -249,7 +249,7 @@ public struct BlobStore: Sendable {
     public func makeWriter(resuming temp: URL) throws -> BlobWriter {
         guard temp.standardizedFileURL.deletingLastPathComponent().path == tempFolder.standardizedFileURL.path,
               temp.lastPathComponent.hasPrefix("partial-") else {
-            throw ArchiveError.blob(hash: "-", problem: "refusing to resume \(temp.path): not a temp file of this store")
+            throw ArchiveError.blobStore(problem: "refusing to resume \(temp.path): not a temp file of this store")
         }
         return try BlobWriter(store: self, temp: temp, resume: true)
     }

@@ -19,7 +19,7 @@ public final class BlobWriter {
         let files = FileManager.default
         if !resume || !files.fileExists(atPath: temp.path) {
             guard files.createFile(atPath: temp.path, contents: nil, attributes: [.posixPermissions: 0o600]) else {
-                throw ArchiveError.blob(hash: "-", problem: "cannot create temp file in \(temp.deletingLastPathComponent().path)")
+                throw ArchiveError.blobStore(problem: "cannot create temp file in \(temp.deletingLastPathComponent().path)")
             }
         }
         handle = try FileHandle(forUpdating: temp)

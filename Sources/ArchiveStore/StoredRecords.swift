@@ -53,6 +53,8 @@ public struct StoredArtifact: Sendable, Equatable {
     public let blobHash: BlobHash?
     public let fetchState: ArtifactFetchState
     public let fetchError: String?
+    /// Syncs in a row that could not download this version (migration 0012).
+    public let fetchFailures: Int
     public let remoteState: RemoteState
 
     /// True when the bytes of the listed version are in the blob store.

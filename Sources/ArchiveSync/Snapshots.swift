@@ -48,4 +48,8 @@ enum Snapshots {
         ArtifactSnapshot(path: visible(artifact.path), name: visible(artifact.name), size: artifact.size, mimeType: artifact.mimeType,
                          category: artifact.category, modifiedAt: time(artifact.modifiedAt), rawJSON: artifact.raw.canonicalText)
     }
+
+    static func listedFile(_ artifact: APIArtifact) -> ListedFile {
+        ListedFile(path: visible(artifact.path), size: artifact.size, modifiedAt: time(artifact.modifiedAt))
+    }
 }

@@ -1,5 +1,5 @@
 public import ArchiveStore
-import Foundation
+public import Foundation
 public import SigmicAPI
 
 /// Mirrors one account (base URL + key) into the archive: reconcile the listing, plan, then fetch or
@@ -31,14 +31,20 @@ public final class SyncEngine: Sendable {
     let fingerprint: String
     let progress: @Sendable (SyncProgress) -> Void
     let onEvent: @Sendable (String, TaskStreamEvent) -> Void
-    let state = SyncState()
+    /// The time recorded with each live event.
+    let now: @Sendable () -> Date
+    let tally = SyncTally()
     let commits: CommitQueue
+    let downloader: ArtifactDownloader
 
     /// - Parameters:
     ///   - progress: called as tasks finish (for a progress line).
     ///   - onEvent: called with each live event after it is committed (task id, event), for `watch`.
+    ///   - now: the wall clock, for the times recorded with live events. Waits between retries and
+    ///     reconnects are the client's (`SigmicClient.retrier`).
     public init(archive: Archive, client: SigmicClient, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in },
-                onEvent: @escaping @Sendable (String, TaskStreamEvent) -> Void = { _, _ in }) {
+                onEvent: @escaping @Sendable (String, TaskStreamEvent) -> Void = { _, _ in },
+                now: @escaping @Sendable () -> Date = { Date() }) {
         self.archive = archive
         self.commits = CommitQueue(archive: archive)
         self.client = client
@@ -46,7 +52,12 @@ public final class SyncEngine: Sendable {
         self.fingerprint = KeyFingerprint.of(client.configuration.apiKey)
         self.progress = progress
         self.onEvent = onEvent
+        self.now = now
+        self.downloader = ArtifactDownloader(client: client, blobs: archive.blobs, account: [fingerprint, baseURL])
     }
+
+    /// HTTP/1.1 connections a sync with `jobs` needs (see `SyncScheduler`).
+    public static func connections(forJobs jobs: Int) -> Int { SyncScheduler.connections(forJobs: jobs) }
 
     /// Runs one sync. `firstPage` is the list page the caller already read to check the key (so a wrong
     /// key fails before the archive is touched). Throws only for failures that stop everything (auth);
@@ -54,7 +65,7 @@ public final class SyncEngine: Sendable {
     public func run(_ options: Options, firstPage: TaskPage? = nil) async throws -> SyncReport {
         let started = ContinuousClock.now
         let requestsBefore = client.requestCount
-        await state.reset()
+        await tally.reset()
         let account = try await archive.write { try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
         let mode: SyncRunMode = !options.taskIDs.isEmpty ? .tasks : options.full ? .full : .incremental
         let run = try await archive.write { try $0.beginSyncRun(account: account, mode: mode) }
@@ -66,7 +77,7 @@ public final class SyncEngine: Sendable {
             report.tasks.unchanged = listed.count - actions.filter { listedIDs.contains($0.taskID) }.count
             try await execute(actions, listed: Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
                               account: account, options: options)
-            let totals = await state.snapshot()
+            let totals = await tally.snapshot()
             report.tasks.new = totals.new
             report.tasks.updated = totals.updated
             report.tasks.failed = totals.failures.count
@@ -177,29 +188,6 @@ extension SyncReport {
         totals.artifacts = artifacts.downloaded
         totals.bytes = artifacts.bytes
         totals.requests = requests
-        return totals
-    }
-}
-
-/// Counters shared by the concurrent task jobs.
-actor SyncState {
-    struct Totals {
-        var new = 0
-        var updated = 0
-        var messages = 0
-        var events = 0
-        var live = 0
-        var artifacts = SyncReport.Artifacts()
-        var failures: [SyncReport.Failure] = []
-        var done = 0
-    }
-
-    private var totals = Totals()
-
-    func snapshot() -> Totals { totals }
-    func reset() { totals = Totals() }
-    func update(_ change: (inout Totals) -> Void) -> Totals {
-        change(&totals)
         return totals
     }
 }

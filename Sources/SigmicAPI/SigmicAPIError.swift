@@ -16,6 +16,8 @@ public struct SigmicAPIError: Error, Sendable, Equatable, CustomStringConvertibl
         case unreachable
         /// No response, or a stream silent past its idle timeout: retry.
         case timeout
+        /// The caller cancelled the request (Ctrl-C, a deadline of its own): never retried.
+        case cancelled
         /// The server's answer does not have the documented shape.
         case decoding
         /// A request this client refuses to make (e.g. plain http to a remote host).
@@ -50,6 +52,13 @@ public struct SigmicAPIError: Error, Sendable, Equatable, CustomStringConvertibl
         case .rateLimited, .server, .transport, .timeout: return true
         default: return false
         }
+    }
+
+    /// What a retry loop does after this failure. A request that is not idempotent (create, follow-up,
+    /// approve) is retried only after a 429, which the server promises it did not act on.
+    public func retry(idempotent: Bool) -> Retrier.Next {
+        let retryable = idempotent ? isRetryable : kind == .rateLimited
+        return retryable ? .backOff(retryAfter: retryAfter) : .giveUp
     }
 
     public var description: String {

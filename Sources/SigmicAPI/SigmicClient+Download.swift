@@ -19,10 +19,14 @@ extension SigmicClient {
     /// Downloads one artifact, streaming it to `sink` chunk by chunk (never whole into memory).
     ///
     /// With `resumeFrom > 0` it asks for `Range: bytes=N-`; a 206 continues where the sink stopped, a
-    /// 200 starts over: its first chunk comes with `startsOver`, and the sink drops what it had. A body shorter than its Content-Length is a retryable transport
-    /// error: what arrived stays with the sink, so the next call can resume from there.
+    /// 200 starts over: its first chunk comes with `startsOver`, and the sink drops what it had. A body
+    /// shorter than its Content-Length is a retryable transport error: what arrived stays with the sink,
+    /// so the next call can resume from there.
+    ///
+    /// Throws a `SigmicAPIError` for the transfer, or whatever the sink threw, as it was thrown (a full
+    /// disk is not a network failure and must not be retried as one).
     public func download(_ id: String, path artifactPath: String, resumeFrom offset: Int64 = 0,
-                         into sink: (_ chunk: ByteBuffer, _ startsOver: Bool) async throws -> Void) async throws(SigmicAPIError) -> DownloadResult {
+                         into sink: (_ chunk: ByteBuffer, _ startsOver: Bool) async throws -> Void) async throws -> DownloadResult {
         let path = "/api/v1/tasks/\(Self.segment(id))/artifacts/download"
         let label = Self.label(.GET, path)
         var request = makeRequest(.GET, path, query: [("path", artifactPath)])
@@ -47,20 +51,20 @@ extension SigmicClient {
             restarted = true
         }
         var received: Int64 = 0
-        do {
-            for try await chunk in response.body {
-                try await sink(chunk, restarted && received == 0)
-                received += Int64(chunk.readableBytes)
+        var body = response.body.makeAsyncIterator()
+        while true {
+            let next: ByteBuffer?
+            do {
+                next = try await body.next()
+            } catch {
+                if TransportFailure(error) != .cancelled, let length, received < length {
+                    throw SigmicAPIError(kind: .transport, request: label, message: "download ended after \(received) of \(length) bytes")
+                }
+                throw Self.transportError(error, label: label)
             }
-        } catch let error as SigmicAPIError {
-            throw error
-        } catch is CancellationError {
-            throw SigmicAPIError(kind: .timeout, request: label, message: "download cancelled")
-        } catch {
-            if let length, received < length {
-                throw SigmicAPIError(kind: .transport, request: label, message: "download ended after \(received) of \(length) bytes")
-            }
-            throw Self.transportError(error, label: label)
+            guard let chunk = next else { break }
+            try await sink(chunk, restarted && received == 0)
+            received += Int64(chunk.readableBytes)
         }
         if let length, received != length {
             throw SigmicAPIError(kind: .transport, request: label, message: "download ended after \(received) of \(length) bytes")
@@ -90,26 +94,25 @@ extension SigmicClient {
     /// Downloads an artifact into `file`, resuming from the bytes already there, retrying interrupted
     /// transfers (each retry resumes with Range). Returns the file's final size.
     @discardableResult
-    public func download(_ id: String, path artifactPath: String, to file: URL) async throws(SigmicAPIError) -> Int64 {
-        try await withRetries(idempotent: true) { () async throws(SigmicAPIError) -> Int64 in
-            let handle: FileHandle
-            do {
-                if !FileManager.default.fileExists(atPath: file.path) {
-                    _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
-                }
-                handle = try FileHandle(forUpdating: file)
-            } catch {
-                throw SigmicAPIError(kind: .refused, message: "cannot write \(file.lastPathComponent): \(error.localizedDescription)")
-            }
-            defer { try? handle.close() }
-            let existing = (try? handle.seekToEnd()).map { Int64($0) } ?? 0
-            let result = try await download(id, path: artifactPath, resumeFrom: existing) { chunk, startsOver in
-                if startsOver {
-                    try handle.truncate(atOffset: 0)
-                }
-                try handle.write(contentsOf: Data(chunk.readableBytesView))
-            }
-            return result.totalBytes
+    public func download(_ id: String, path artifactPath: String, to file: URL) async throws -> Int64 {
+        try await retrier.run({ _ in try await self.downloadAttempt(id, path: artifactPath, to: file) },
+                              next: { ($0 as? SigmicAPIError)?.retry(idempotent: true) ?? .giveUp },
+                              cancelled: { CancellationError() })
+    }
+
+    /// One try of `download(_:path:to:)`: resumes from the file's length. The file's own errors are
+    /// thrown as they are (they are not the network's, and are not retried).
+    private func downloadAttempt(_ id: String, path artifactPath: String, to file: URL) async throws -> Int64 {
+        if !FileManager.default.fileExists(atPath: file.path) {
+            _ = FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o600])
         }
+        let handle = try FileHandle(forUpdating: file)
+        defer { try? handle.close() }
+        let existing = Int64(try handle.seekToEnd())
+        let result = try await download(id, path: artifactPath, resumeFrom: existing) { chunk, startsOver in
+            if startsOver { try handle.truncate(atOffset: 0) }
+            try handle.write(contentsOf: Data(chunk.readableBytesView))
+        }
+        return result.totalBytes
     }
 }

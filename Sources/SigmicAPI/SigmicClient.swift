@@ -2,6 +2,7 @@ public import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOPosix
 import Synchronization
 
 /// A typed client for every endpoint of the Sigmic AI Task API.
@@ -34,8 +35,8 @@ public final class SigmicClient: Sendable {
     let base: URL
     /// `base` as text without a trailing slash: request URLs are this plus an encoded path and query.
     let baseText: String
-    let sleep: @Sendable (Double) async throws -> Void
-    let unitRandom: @Sendable () -> Double
+    /// Waits between attempts, for this client's requests and for the sync's downloads and reconnects.
+    public let retrier: Retrier
     private let counter = Mutex(0)
 
     /// Requests sent so far, retries included.
@@ -49,15 +50,14 @@ public final class SigmicClient: Sendable {
     ///   - sleep: how to wait between retries (injected by tests).
     ///   - unitRandom: a draw in [0, 1) for backoff jitter (injected by tests).
     public init(_ configuration: Configuration, httpClient: HTTPClient,
-                sleep: @escaping @Sendable (Double) async throws -> Void = { try await Task.sleep(nanoseconds: UInt64($0 * 1e9)) },
+                sleep: @escaping @Sendable (Double) async throws -> Void = Retrier.wallClockSleep,
                 unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) throws(SigmicAPIError) {
         self.configuration = configuration
         self.base = try Self.validatedBaseURL(configuration.baseURL, allowInsecureHTTP: configuration.allowInsecureHTTP)
         let text = base.absoluteString
         self.baseText = text.hasSuffix("/") ? String(text.dropLast()) : text
         self.http = httpClient
-        self.sleep = sleep
-        self.unitRandom = unitRandom
+        self.retrier = Retrier(policy: configuration.retry, sleep: sleep, unitRandom: unitRandom)
     }
 
     /// AsyncHTTPClient's own default: what a command that is not a sync keeps open.
@@ -158,18 +158,9 @@ public final class SigmicClient: Sendable {
     }
 
     func withRetries<T>(idempotent: Bool, _ body: () async throws(SigmicAPIError) -> T) async throws(SigmicAPIError) -> T {
-        var attempt = 1
-        while true {
-            do {
-                return try await body()
-            } catch {
-                let retryable = idempotent ? error.isRetryable : error.kind == .rateLimited
-                guard retryable, attempt < configuration.retry.maxAttempts else { throw error }
-                let delay = configuration.retry.delay(beforeRetry: attempt, retryAfter: error.retryAfter, unit: unitRandom())
-                do { try await sleep(delay) } catch { throw SigmicAPIError(kind: .timeout, message: "cancelled while waiting to retry") }
-                attempt += 1
-            }
-        }
+        try await retrier.run({ (_: Int) async throws(SigmicAPIError) -> T in try await body() },
+                              next: { $0.retry(idempotent: idempotent) },
+                              cancelled: { SigmicAPIError(kind: .cancelled, message: "cancelled while waiting to retry") })
     }
 
     private func once(_ request: APIRequest, label: String) async throws(SigmicAPIError) -> Reply {
@@ -241,24 +232,19 @@ public final class SigmicClient: Sendable {
         return Reply(status: status, headers: headers, json: json)
     }
 
+    /// Classifies a failure below HTTP by its type: the user's cancellation, a timeout, an address
+    /// where nothing answers (refused, no route, unknown host), or a connection that broke.
     static func transportError(_ error: any Error, label: String) -> SigmicAPIError {
-        if error is CancellationError || (error as? HTTPClientError) == .cancelled {
-            return SigmicAPIError(kind: .timeout, request: label, message: "cancelled")
+        switch TransportFailure(error) {
+        case .cancelled:
+            return SigmicAPIError(kind: .cancelled, request: label, message: "cancelled")
+        case .timedOut:
+            return SigmicAPIError(kind: .timeout, request: label, message: "timed out (\(error))")
+        case .unreachable:
+            return SigmicAPIError(kind: .unreachable, request: label, message: "cannot connect: nothing answers at that address (\(error))")
+        case .broken:
+            return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(error))")
         }
-        if let client = error as? HTTPClientError {
-            switch client {
-            case .readTimeout, .deadlineExceeded, .connectTimeout, .writeTimeout:
-                return SigmicAPIError(kind: .timeout, request: label, message: "timed out (\(client))")
-            default:
-                return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(client))")
-            }
-        }
-        let text = String(describing: error)
-        if text.contains("Connection refused") || text.contains("connectionRefused") || text.contains("No address")
-            || text.contains("unknown host") || text.contains("NXDOMAIN") {
-            return SigmicAPIError(kind: .unreachable, request: label, message: "cannot connect: nothing answers at that address (\(text))")
-        }
-        return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(text))")
     }
 }
 
