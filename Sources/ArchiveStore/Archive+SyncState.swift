@@ -120,6 +120,13 @@ extension ArchiveWriter {
             .execute(arguments: [error, task.rawValue])
     }
 
+    /// A task the server answered 404 for: kept, marked missing, and no longer due (the planner retries
+    /// only tasks that are present; a listing that shows it again makes it present).
+    public func markGone(_ task: TaskRowID, error: String) throws {
+        try db.cachedStatement(sql: "UPDATE task SET remote_state = 'missing', sync_state = 'failed', sync_error = ? WHERE id = ?")
+            .execute(arguments: [error, task.rawValue])
+    }
+
     /// Marks the account's tasks not in `present` as missing remotely (kept, never deleted), and those in
     /// it as present. Returns how many became missing.
     @discardableResult

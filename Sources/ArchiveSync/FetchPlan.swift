@@ -1,5 +1,6 @@
 public import ArchiveStore
 import Foundation
+public import SigmicAPI
 
 /// A file as the artifact listing shows it: the values the fetch plan compares.
 public struct ListedFile: Sendable, Equatable {
@@ -139,10 +140,39 @@ public enum FetchPlan {
     }
 }
 
+extension FetchPlan {
+    /// What a failed sync of one task leads to.
+    public enum AfterFailure: Sendable, Equatable {
+        /// The key was refused: stop the whole sync, as no other task can succeed.
+        case stopSync
+        /// The server no longer knows the task (404): keep it, marked missing, and stop asking for it
+        /// (a listing that shows it again makes it present again).
+        case markGone
+        /// Anything else: the task stays due, and the next sync tries again.
+        case stayDue
+    }
+
+    /// Files that answer 404 are handled by the downloader, so a 404 that reaches here is the task's.
+    public static func afterFailure(_ error: any Error) -> AfterFailure {
+        switch (error as? SigmicAPIError)?.kind {
+        case .auth?: .stopSync
+        case .notFound?: .markGone
+        default: .stayDue
+        }
+    }
+}
+
 /// The listing values a task is synced as of (see `ArchiveWriter.markSynced`).
 public struct SyncMark: Sendable, Equatable {
     public var status: TaskStatus
     public var activityAt: String?
     public var messageCount: Int?
     public var completedAt: String?
+
+    public init(status: TaskStatus, activityAt: String?, messageCount: Int?, completedAt: String?) {
+        self.status = status
+        self.activityAt = activityAt
+        self.messageCount = messageCount
+        self.completedAt = completedAt
+    }
 }

@@ -28,12 +28,14 @@ extension SyncEngine {
             case .attach(let id, let isNew):
                 try await follow(id, account: account, options: options, isNew: isNew)
             }
-        } catch let error as SigmicAPIError where error.kind == .auth {
-            throw error
         } catch {
-            let message = (error as? SigmicAPIError)?.description ?? String(describing: error)
+            let after = FetchPlan.afterFailure(error)
+            if after == .stopSync { throw error }
+            let message = String(describing: error) + (after == .markGone ? " (gone from the server: kept in the archive, marked missing)" : "")
             if let row = try? archive.taskRow(remoteID: action.taskID, account: account) {
-                try? await archive.write { try $0.markFailed(row, error: message) }
+                try? await archive.write { writer in
+                    if after == .markGone { try writer.markGone(row, error: message) } else { try writer.markFailed(row, error: message) }
+                }
             }
             _ = await tally.update { $0.failures.append(SyncReport.Failure(taskId: action.taskID, error: message)) }
         }

@@ -9,23 +9,23 @@ import Synchronization
 /// - At most `32 × jobs` fetches are unfinished, counting those waiting for the writer, which commits
 ///   them in groups (see `CommitQueue`).
 /// - Attaches (following live streams) mostly wait: up to 64 run beside the fetches.
-struct SyncScheduler: Sendable {
-    let jobs: Int
+public struct SyncScheduler: Sendable {
+    public let jobs: Int
 
-    init(jobs: Int) {
+    public init(jobs: Int) {
         self.jobs = max(1, jobs)
     }
 
     /// HTTP/1.1 connections a sync with `jobs` keeps open: a task has a few requests in flight at once
     /// (its history beside its files, several files), so twice `jobs` keeps them busy without queueing.
-    static func connections(forJobs jobs: Int) -> Int { 2 * max(1, jobs) }
+    public static func connections(forJobs jobs: Int) -> Int { 2 * max(1, jobs) }
 
     static let attachSlots = 64
     static let unfinishedPerJob = 32
 
     /// Runs `body` for every action in order of admission; the first error thrown ends the run (the
     /// others are cancelled). `body` calls `requestsDone` once its network requests are over.
-    func run(_ actions: [SyncAction],
+    public func run(_ actions: [SyncAction],
              _ body: @escaping @Sendable (SyncAction, _ requestsDone: @escaping @Sendable () async -> Void) async throws -> Void) async throws {
         let network = AsyncSemaphore(jobs)
         let unfinished = AsyncSemaphore(jobs * Self.unfinishedPerJob)

@@ -77,6 +77,60 @@ import TestSupport
         }
     }
 
+    /// A listed file that answers 404 does not fail its task for ever: the rest of the task is committed
+    /// each time, the task stays due for two more syncs, and at the third the file is recorded failed.
+    @Test func aListedFileThatKeepsAnswering404IsRecordedFailedAtTheThirdSync() async throws {
+        try await withSyncRig { rig in
+            let archive = try rig.archive()
+            let remote = await rig.emulator.world.snapshot(key: 0)
+            let target = try #require(remote.first { $0.files.count >= 2 })
+            let lost = target.files[0].path
+            #expect(await rig.emulator.world.makeUnreadable(task: target.id, path: lost))
+            for attempt in 1...2 {
+                let report = try await rig.sync(archive)
+                #expect(report.failures.map(\.taskId) == [target.id])
+                #expect(report.failures.first?.error.hasPrefix("\(lost): ") == true)
+                #expect(report.failures.first?.error.hasSuffix("(\(attempt) of 3 tries)") == true, "\(report.failures)")
+                let task = try archive.task(matching: target.id)
+                #expect(task.syncState == .failed)
+                // Everything else of the task is in: its messages and its other files.
+                #expect(try archive.messages(of: task.rowID).count == target.messages.count)
+                let files = try archive.artifacts(of: task.rowID)
+                #expect(files.filter(\.isStored).count == target.files.count - 1)
+                #expect(files.first { $0.path == lost }?.fetchState == .pending)
+            }
+            let third = try await rig.sync(archive)
+            #expect(third.failures.isEmpty, "\(third.failures)")
+            let task = try archive.task(matching: target.id)
+            #expect(task.syncState == .synced)
+            let given = try #require(try archive.artifacts(of: task.rowID).first { $0.path == lost })
+            #expect(given.fetchState == .failed && given.fetchFailures == 3)
+            #expect(given.fetchError?.contains("HTTP 404") == true)
+            #expect(try archive.status().artifacts.failed == 1)
+            // Given up on: the next sync does not ask again while the listing stays the same.
+            let fourth = try await rig.sync(archive)
+            #expect(fourth.failures.isEmpty && fourth.requests == 1)
+        }
+    }
+
+    /// A task the server answers 404 for is kept, marked missing, and not asked for again.
+    @Test func aTaskGoneFromTheServerIsMarkedMissingOnceNotRetriedForEver() async throws {
+        try await withSyncRig({ $0.tasksPerKey = 5 }) { rig in
+            let archive = try rig.archive()
+            _ = try await rig.sync(archive)
+            let gone = try #require(await rig.emulator.world.snapshot(key: 0).first?.id)
+            await rig.emulator.world.removeTask(gone)
+            let report = try await rig.sync(archive) { $0.taskIDs = [gone] }
+            #expect(report.failures.map(\.taskId) == [gone])
+            #expect(report.failures.first?.error.contains("gone from the server") == true)
+            let kept = try archive.task(matching: gone)
+            #expect(kept.remoteState == .missing)
+            #expect(try archive.messages(of: kept.rowID).count > 0, "what was archived is kept")
+            let next = try await rig.sync(archive)
+            #expect(next.failures.isEmpty, "\(next.failures)")
+        }
+    }
+
     @Test func aFullSyncMarksVanishedTasksMissingAndKeepsThem() async throws {
         try await withSyncRig { rig in
             let archive = try rig.archive()

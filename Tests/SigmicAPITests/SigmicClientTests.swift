@@ -278,6 +278,30 @@ import Testing
         }
     }
 
+    /// Failures below HTTP are told apart by their type: a port where nothing listens is unreachable
+    /// (not retried: nothing there saw the request), and a cancelled request is cancelled, never a
+    /// retryable timeout.
+    @Test func aRefusedConnectionIsUnreachableAndACancelledRequestIsCancelled() async throws {
+        let http = SigmicClient.makeHTTPClient()
+        let delays = Delays()
+        // Bind a port, then close it: the kernel refuses connections to it.
+        let port = try closedLoopbackPort()
+        let client = try SigmicClient(SigmicClient.Configuration(baseURL: "http://127.0.0.1:\(port)", apiKey: "sigmic_x"), httpClient: http,
+                                      sleep: { delays.add($0) }, unitRandom: { 0.5 })
+        await #expect {
+            _ = try await client.listTasks()
+        } throws: { ($0 as? SigmicAPIError)?.kind == .unreachable }
+        #expect(delays.all.isEmpty, "an unreachable server is not retried")
+        try await withClient({ $0.faults.slowFirstByte = 30; $0.liveRuns = false }) { slow, _, _ in
+            let request = Task { try await slow.listTasks() }
+            request.cancel()
+            await #expect {
+                _ = try await request.value
+            } throws: { ($0 as? SigmicAPIError)?.kind == .cancelled }
+        }
+        try await http.shutdown()
+    }
+
     @Test func aSilentStreamTimesOut() async throws {
         try await withClient({ $0.liveRuns = false; $0.heartbeatInterval = 3600; $0.tasksPerKey = 80 }, client: { $0.streamIdleTimeout = 0.3 }) { client, _, _ in
             let parked = try #require(try await client.listTasks().tasks.first { $0.status == "awaiting_approval" })
@@ -319,4 +343,20 @@ import Testing
         insecure.allowInsecureHTTP = true
         #expect(throws: Never.self) { try SigmicClient(insecure, httpClient: http) }
     }
+}
+
+/// A loopback port that was just bound and released, so nothing listens on it.
+func closedLoopbackPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    address.sin_port = 0
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
+    return Int(UInt16(bigEndian: address.sin_port))
 }
