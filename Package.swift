@@ -66,13 +66,13 @@ let package = Package(
             name: "ArchiveCLI",
             dependencies: [
                 "ArchiveStore", "ArchiveSync", "ArchiveExport", "SigmicAPI",
-                // `demo` runs the bundled emulator, so the one binary can show everything offline.
-                "SigmicEmulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictness
         ),
+        // `demo` starts the `sigmic-emulator` program built beside it rather than linking the emulator
+        // in, so that no other command carries the test double in its size and start-up.
         .executableTarget(
             name: "sigmic-archive",
             dependencies: ["ArchiveCLI"],

@@ -3,7 +3,6 @@ import ArchiveSync
 import ArgumentParser
 import Foundation
 import SigmicAPI
-import SigmicEmulator
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,22 +26,14 @@ struct Demo: AsyncParsableCommand {
     func run() async throws {
         let folder = archive.map { URL(fileURLWithPath: $0) }
             ?? URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sigmic-archive-demo-\(UUID().uuidString.prefix(8).lowercased())")
-        var config = EmulatorConfiguration()
-        config.seed = seed
-        config.tasksPerKey = tasks
-        config.stepInterval = 0.15
-        config.startDelay = 0.3
-        let emulator = try await Emulator.start(config)
-        do {
-            try await show(emulator: emulator, folder: folder)
-            await emulator.shutdown()
-        } catch {
-            await emulator.shutdown()
-            throw error
-        }
+        let emulator = try EmulatorProcess(arguments: ["--seed", String(seed), "--tasks", String(tasks),
+                                                       "--step-interval", "0.15", "--start-delay", "0.3"],
+                                           at: try EmulatorProcess.locateOrBuild())
+        defer { emulator.stop() }
+        try await show(emulator: emulator, folder: folder)
     }
 
-    private func show(emulator: Emulator, folder: URL) async throws {
+    private func show(emulator: EmulatorProcess, folder: URL) async throws {
         Terminal.print("1. Started the API emulator at \(emulator.baseURL) with \(tasks) generated tasks (seed \(seed)).")
         try await HTTPClientBox.with { http in
             let client = try SigmicClient(SigmicClient.Configuration(baseURL: emulator.baseURL, apiKey: emulator.keys[0]), httpClient: http.client)

@@ -102,6 +102,18 @@ import TestSupport
         }
     }
 
+    /// `demo` starts the emulator program beside it; without one it says what to do, in one line.
+    @Test func demoWithoutTheEmulatorSaysHowToGetIt() async throws {
+        let folder = try TempFolder("cli-demo-missing")
+        let result = try await CommandRunner.runDetached(["demo", "--archive", folder.path("demo").path],
+                                                         environment: ["SIGMIC_EMULATOR": folder.path("nowhere").path])
+        #expect(result.status == 1)
+        #expect(result.stderr.hasPrefix("sigmic-archive: error: demo needs the sigmic-emulator program, which is not at \(folder.path("nowhere").path)"),
+                "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
+        #expect(!FileManager.default.fileExists(atPath: folder.path("demo").path), "nothing is written")
+    }
+
     @Test func demoRunsOnAFreshMachine() async throws {
         let folder = try TempFolder("cli-demo")
         let result = try await CommandRunner.runDetached(["demo", "--archive", folder.path("demo").path, "--tasks", "20"])

@@ -19,6 +19,8 @@ struct EmulatorCommand: ParsableCommand {
     var keys = 1
     @Option(help: "Seconds between the steps of a live agent run.")
     var stepInterval = 0.5
+    @Option(help: "Seconds before a new task's run starts (default: the step interval).")
+    var startDelay: Double?
     @Option(help: "Seconds between :heartbeat comments on open streams.")
     var heartbeat = 15.0
     @Flag(help: "Keep generated running/pending tasks as they are instead of running them.")
@@ -58,7 +60,7 @@ struct EmulatorCommand: ParsableCommand {
         config.tasksPerKey = tasks
         config.keyCount = keys
         config.stepInterval = stepInterval
-        config.startDelay = stepInterval
+        config.startDelay = startDelay ?? stepInterval
         config.heartbeatInterval = heartbeat
         config.liveRuns = !noLiveRuns
         config.faults.serverErrorRate = serverErrorRate
