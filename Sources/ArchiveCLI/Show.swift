@@ -104,7 +104,8 @@ struct Show: ParsableCommand {
                 if artifact.isStored, let hash = artifact.blobHash {
                     line += "  stored sha256:\(hash.hex.prefix(12))"
                 } else {
-                    line += "  " + (artifact.fetchState == .failed ? "failed: \(artifact.fetchError ?? "?")" : "not downloaded")
+                    line += "  " + (artifact.fetchState == .failed
+                        ? "failed after \(artifact.fetchFailures) syncs: \(artifact.fetchError ?? "?")" : "not downloaded")
                 }
                 if artifact.remoteState == .missing { line += "  (gone from the server)" }
                 out.append(line)

@@ -43,6 +43,29 @@ import TestSupport
         }
     }
 
+    /// A file the server lists but will not send fails its task's sync twice (exit 1, named), and at the
+    /// third sync is given up on: `show` says so and `status` counts it.
+    @Test func aFileThatKeepsAnswering404IsShownAsFailedAfterThreeSyncs() async throws {
+        try await withWorld { emulator, folder in
+            let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
+            let target = try #require(await emulator.world.snapshot(key: 0).first { !$0.files.isEmpty })
+            let lost = target.files[0].path
+            await emulator.world.makeUnreadable(task: target.id, path: lost)
+            for attempt in 1...2 {
+                let sync = try await CommandRunner.runDetached(["sync"], environment: env)
+                #expect(sync.status == 1)
+                #expect(sync.stderr.contains("\(lost): ") && sync.stderr.contains("(\(attempt) of 3 tries)"), "\(sync.stderr)")
+            }
+            let third = try await CommandRunner.runDetached(["sync"], environment: env)
+            #expect(third.status == 0, "\(third.stderr)")
+            let show = try await CommandRunner.runDetached(["show", target.id], environment: env)
+            #expect(show.stdout.contains("\(lost)"), "\(show.stdout)")
+            #expect(show.stdout.contains("failed after 3 syncs: ") && show.stdout.contains("HTTP 404"), "\(show.stdout)")
+            let status = try await CommandRunner.runDetached(["status"], environment: env)
+            #expect(status.stdout.contains(" 1 failed)"), "\(status.stdout)")
+        }
+    }
+
     @Test func aSecondWriterStopsAtOnceNamingTheFirst() async throws {
         try await withWorld { emulator, folder in
             let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
