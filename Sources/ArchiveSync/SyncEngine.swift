@@ -117,32 +117,33 @@ public final class SyncEngine: Sendable {
         let stopBelow = cursor.highWaterActivity.flatMap { Self.shifted($0, by: -options.safetyWindow) }
         var pages: [[ListedTask]] = []
         var offset = 0
-        var page = firstPage
-        // Each page is recorded while the next one is requested, in page order.
-        var recording: Task<Void, any Error>?
-        func recordInOrder(_ tasks: [APITask]) {
-            let previous = recording
-            recording = Task { try await previous?.value; try await self.record(tasks, account: account) }
-        }
+        // Each page is recorded while the next one is requested (structured: `async let`, awaited
+        // before the next), so pages are recorded in order and none outlives a failed listing.
+        var unrecorded: [APITask] = []
         while true {
-            let current: TaskPage
-            if let page, offset == 0 { current = page } else { current = try await client.listTasks(limit: options.pageSize, offset: offset) }
-            page = nil
+            let previous = unrecorded
+            async let recorded: Void = record(previous, account: account)
+            let current = if let firstPage, offset == 0 { firstPage } else { try await client.listTasks(limit: options.pageSize, offset: offset) }
+            try await recorded
+            unrecorded = current.tasks
             let listed = current.tasks.map(Self.listed)
-            recordInOrder(current.tasks)
             pages.append(listed)
             offset += current.tasks.count
             if SyncPlanner.canStopAfter(page: listed, pageSize: options.pageSize, hasMore: current.pagination.hasMore,
                                         local: local, stopBelow: stopBelow, full: options.full) { break }
         }
+        let last = unrecorded
+        async let recorded: Void = record(last, account: account)
         if pages.count > 1 {
             // Tasks that moved to the top while we paged shifted out of the pages we had yet to read:
             // one more look at the top catches them, so none is skipped.
             let top = try await client.listTasks(limit: options.pageSize, offset: 0)
-            recordInOrder(top.tasks)
+            try await recorded
+            try await record(top.tasks, account: account)
             pages.insert(top.tasks.map(Self.listed), at: 0)
+        } else {
+            try await recorded
         }
-        try await recording?.value
         let listed = SyncPlanner.merge(pages)
         if options.full {
             let present = Set(listed.map(\.id))
