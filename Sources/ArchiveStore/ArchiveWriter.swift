@@ -163,9 +163,9 @@ public struct ArchiveWriter {
         return AttachSessionID(rawValue: db.lastInsertedRowID)
     }
 
-    public func endAttachSession(_ session: AttachSessionID, reason: String) throws {
+    public func endAttachSession(_ session: AttachSessionID, reason: AttachSessionEnd) throws {
         try db.cachedStatement(sql: "UPDATE attach_session SET ended_at = ?, end_reason = ? WHERE id = ? AND ended_at IS NULL")
-            .execute(arguments: [now, reason, session.rawValue])
+            .execute(arguments: [now, reason.rawValue, session.rawValue])
     }
 
     /// Appends events to a session. An event whose (session, seq) is already recorded is left as it was.

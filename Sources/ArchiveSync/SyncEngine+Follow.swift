@@ -48,12 +48,12 @@ extension SyncEngine {
         /// The sync's wait ran out (or it was cancelled).
         case deadline
 
-        var reason: String {
+        var reason: AttachSessionEnd {
             switch self {
-            case .finished: "finished"
-            case .idle: "idle"
-            case .dropped: "dropped"
-            case .deadline: "detached"
+            case .finished: .finished
+            case .idle: .idle
+            case .dropped: .dropped
+            case .deadline: .detached
             }
         }
 

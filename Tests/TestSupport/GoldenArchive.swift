@@ -57,7 +57,7 @@ public enum GoldenArchive {
                 StreamEventSnapshot(seq: 2, type: "content", data: #"{"text":"The gpt-4 canary","isPartial":true}"#, receivedAt: "2026-01-26T15:51:30.000Z"),
                 StreamEventSnapshot(seq: 3, type: "done", data: #"{"finalResponse":"Rollback done."}"#, receivedAt: "2026-01-26T15:52:10.600Z"),
             ], session: session)
-            try writer.endAttachSession(session, reason: "done")
+            try writer.endAttachSession(session, reason: .finished)
             try writer.markSynced(rowA, status: "completed", activityAt: a.lastActivityAt, messageCount: 2, completedAt: a.completedAt)
 
             var b = Fixtures.task(taskB, status: "failed", message: "请分析数据库的性能问题", createdAt: "2026-02-10T08:00:00.000Z", messageCount: 2)
