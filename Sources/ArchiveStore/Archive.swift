@@ -74,8 +74,14 @@ public final class Archive: Sendable {
 
     private static func prepareFolder(_ folder: URL, database: URL) throws {
         try makeFolders(folder)
+        // An existing database is never opened here: closing any descriptor of a file drops every POSIX
+        // lock this process holds on it, SQLite's included, so a second opening of an archive in one
+        // process would leave the first one's connections unlocked while they read
+        // (https://sqlite.org/howtocorrupt.html, 2.2). Only a new file is created, exclusively.
+        if FileManager.default.fileExists(atPath: database.path) { return }
         // SQLite gives -wal and -shm the permissions of the main file, so 0600 here covers all three.
-        let fd = Glibc.open(database.path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        let fd = Glibc.open(database.path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        if fd < 0 && errno == EEXIST { return }   // made meanwhile by another process
         if fd < 0 {
             let reason = String(cString: strerror(errno))
             // A read-only folder may still hold a readable archive; let SQLite try, and report its error.

@@ -1,4 +1,4 @@
-import ArchiveStore
+public import ArchiveStore
 import Foundation
 import SigmicAPI
 
@@ -122,6 +122,30 @@ extension SyncEngine {
             $0.artifacts.skipped += counts.skipped
         }
         return files
+    }
+
+    /// Downloads one listed file of a task into the blob store and records it with the task's current
+    /// listing, as a sync would: for `download` when the archive does not have the bytes yet. The task
+    /// must be in the archive already (sync it first).
+    public func storeArtifact(taskID: String, path: String) async throws -> StoredBlob {
+        let account = try await archive.write { try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
+        guard let row = try archive.taskRow(remoteID: taskID, account: account) else { throw SyncError.notInArchive(taskID: taskID) }
+        var byPath: [Data: APIArtifact] = [:]
+        let listing = try await client.artifacts(taskID)
+        for artifact in listing { byPath[Data(Snapshots.visible(artifact.path).utf8)] = artifact }
+        let key = Data(path.utf8)
+        guard let artifact = byPath[key] else { throw SyncError.noSuchArtifact(taskID: taskID, path: path) }
+        let plan = FetchPlan.files(listing: listing.map(Snapshots.listedFile), archived: [])
+        var files = FetchedFiles(listed: plan.listed.map { Snapshots.artifact(byPath[Data($0.path.utf8)]!) })
+        switch try await downloader.fetch(artifact, taskID: taskID) {
+        case .stored(let blob):
+            files.stored[key] = blob
+            let recorded = files
+            try await archive.write { try recorded.record($0, task: row) }
+            return blob
+        case .unavailable(let error):
+            throw SyncError.artifactUnavailable(path: path, error: error)
+        }
     }
 
     func archivedFiles(_ id: String, account: AccountID) throws -> [ArchivedFile] {

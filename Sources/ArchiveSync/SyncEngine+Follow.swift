@@ -16,7 +16,7 @@ extension SyncEngine {
         reading: while !ended && ContinuousClock.now < deadline {
             attempt += 1
             let session = try await archive.write { try $0.beginAttachSession(task: row) }
-            let outcome = try await readSession(id, row: row, session: session, deadline: deadline)
+            let outcome = try await readSession(id, row: row, session: session, deadline: deadline, detachAfter: options.detachAfter)
             try await archive.write { try $0.endAttachSession(session, reason: outcome.reason) }
             switch SessionOutcome.next(after: outcome) {
             case .settle:
@@ -79,7 +79,8 @@ extension SyncEngine {
     }
 
     /// Reads one connection until it ends or the deadline passes.
-    func readSession(_ id: String, row: TaskRowID, session: AttachSessionID, deadline: ContinuousClock.Instant) async throws -> SessionOutcome {
+    func readSession(_ id: String, row: TaskRowID, session: AttachSessionID, deadline: ContinuousClock.Instant,
+                     detachAfter: (@Sendable (TaskStreamEvent) -> Bool)? = nil) async throws -> SessionOutcome {
         let recorder = SessionRecorder(archive: archive, task: row, session: session, now: now)
         let onEvent = self.onEvent
         let reader = Task { () throws -> SessionOutcome in
@@ -87,6 +88,7 @@ extension SyncEngine {
                 try await recorder.record(record)
                 onEvent(id, record.event)
                 if let end = SessionOutcome.ending(with: record.event) { return end }
+                if detachAfter?(record.event) == true { return .deadline }
             }
             return .dropped
         }

@@ -21,6 +21,9 @@ public final class SyncEngine: Sendable {
         /// Incremental paging stops this far below the saved high-water mark (clock skew, late writes).
         public var safetyWindow = 600.0
         public var pageSize = 100
+        /// Stop following a task after this event (it is recorded first): for `run` off a terminal,
+        /// which leaves a tool call awaiting approval to an `approve` command instead of waiting.
+        public var detachAfter: (@Sendable (TaskStreamEvent) -> Bool)?
 
         public init() {}
     }
@@ -77,6 +80,7 @@ public final class SyncEngine: Sendable {
             report.tasks.unchanged = listed.count - actions.filter { listedIDs.contains($0.taskID) }.count
             try await execute(actions, listed: Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
                               account: account, options: options)
+            if !options.taskIDs.isEmpty { try await recordListing(of: Set(options.taskIDs), account: account, pageSize: options.pageSize) }
             let totals = await tally.snapshot()
             report.tasks.new = totals.new
             report.tasks.updated = totals.updated
@@ -151,6 +155,15 @@ public final class SyncEngine: Sendable {
         }
         let highWater = listed.compactMap(\.lastActivityAt).max()
         return (SyncPlanner.plan(listed: listed, local: local), listed, highWater)
+    }
+
+    /// Tasks synced by id were never listed: their listing values (last activity, message count, the
+    /// listed JSON) are read from the list's first page once they are settled, so the archive holds what
+    /// a listing sync would. A task that is not on that page (much newer work above it) gets them from
+    /// the next listing sync.
+    func recordListing(of ids: Set<String>, account: AccountID, pageSize: Int) async throws {
+        let page = try await client.listTasks(limit: pageSize, offset: 0)
+        try await record(page.tasks.filter { ids.contains($0.id) }, account: account)
     }
 
     /// Listing rows are recorded as they are read, so `tasks` shows new tasks at once; a task counts as

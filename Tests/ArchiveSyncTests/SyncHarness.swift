@@ -87,12 +87,3 @@ func differences(_ archive: Archive, _ emulator: Emulator) async throws -> [Stri
     return problems
 }
 
-/// A dump that two syncs of the same remote state agree on, whatever their interleaving: row ids,
-/// links between rows and local clock values are left out; rows are compared as sorted text.
-func contentDump(_ archive: Archive) throws -> String {
-    try archive.canonicalDump(
-        excludingColumns: ["id", "task_id", "account_id", "message_id", "artifact_id", "session_id", "first_seen_at",
-                           "last_synced_at", "stored_at"],
-        skippingTables: ["sync_run", "sync_cursor", "attach_session", "stream_event", "schema_migration", "account",
-                        "search_indexed"])
-}

@@ -1,0 +1,116 @@
+import ArchiveStore
+import ArchiveSync
+import Foundation
+import SigmicAPI
+import Synchronization
+
+/// Follows a task the user just started (`run`) or continued (`reply`) until its run ends: every event
+/// is archived as `sync` archives a running task (one attach session per connection), shown live on a
+/// terminal, and a tool call that awaits approval is put to the user when stdin is a terminal. At the
+/// end the task is settled — get, history, artifacts — so the archive equals what a later sync gives.
+struct FollowedRun {
+    let archive: Archive
+    let client: SigmicClient
+    /// Print events as they arrive.
+    let live: Bool
+    /// Ask `approve? [y/N]` on the terminal; otherwise stop at the first call that awaits approval.
+    let interactive: Bool
+
+    enum Ending {
+        /// The run is over (or, with `--detach`, the task was recorded as it is now).
+        case settled(StoredTask, finalResponse: String?)
+        /// Off a terminal, a tool call awaits approval; the task is left waiting.
+        case awaitingApproval(StoredTask, callID: String, toolName: String)
+    }
+
+    /// How long a followed run may go on: a week, i.e. until it ends.
+    static let followLimit = 7 * 24 * 3600.0
+
+    func follow(_ id: String, detach: Bool) async throws -> Ending {
+        let display = LiveDisplay(enabled: live)
+        let seen = Mutex<(finalResponse: String?, waiting: (callID: String, toolName: String)?)>((nil, nil))
+        let interactive = self.interactive
+        let (questions, asking) = AsyncStream<(callID: String, toolName: String, args: JSONValue?)>.makeStream()
+        let engine = SyncEngine(archive: archive, client: client, onEvent: { _, event in
+            display.show(id, event)
+            switch event {
+            case .done(let text):
+                seen.withLock { $0.finalResponse = text }
+            case .toolCall(let callID, let toolName, let status, let args) where status == "awaiting_approval":
+                // Asked while the stream stays open: the server waits for the answer.
+                if interactive { asking.yield((callID, toolName, args)) } else { seen.withLock { $0.waiting = (callID, toolName) } }
+            default:
+                break
+            }
+        })
+        var options = SyncEngine.Options()
+        options.taskIDs = [id]
+        options.wait = detach ? 0 : Self.followLimit
+        if !interactive {
+            options.detachAfter = { event in
+                if case .toolCall(_, _, let status, _) = event { return status == "awaiting_approval" }
+                return false
+            }
+        }
+        let client = self.client
+        var report = try await withThrowingTaskGroup(of: SyncReport?.self) { group in
+            group.addTask {
+                for await question in questions {
+                    await Self.ask(id: id, callID: question.callID, toolName: question.toolName, args: question.args, client: client)
+                }
+                return nil
+            }
+            group.addTask { [options] in
+                defer { asking.finish() }
+                return try await engine.run(options)
+            }
+            var report: SyncReport?
+            for try await result in group { report = report ?? result }
+            return report!
+        }
+        let (finalResponse, waiting) = seen.withLock { ($0.finalResponse, $0.waiting) }
+        if waiting != nil || (report.live > 0 && !detach) {
+            // Stopped following before the run ended: record the task as the server has it now.
+            options.wait = 0
+            report = try await engine.run(options)
+        }
+        if let failure = report.failures.first { throw CLIError(description: "task \(id) could not be archived: \(failure.error)") }
+        if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        let task = try archive.task(matching: id)
+        if let waiting { return .awaitingApproval(task, callID: waiting.callID, toolName: waiting.toolName) }
+        // A run that ended before its stream was attached sent its `done` to nobody: its answer is the
+        // last assistant message of the settled history.
+        if let finalResponse { return .settled(task, finalResponse: finalResponse) }
+        let answer = task.status == .completed ? try archive.messages(of: task.rowID).last { $0.role == "assistant" }?.content : nil
+        return .settled(task, finalResponse: answer)
+    }
+
+    /// Shows the call and asks on the terminal; sends `proceed_once` for y, `cancel` otherwise.
+    static func ask(id: String, callID: String, toolName: String, args: JSONValue?, client: SigmicClient) async {
+        let arguments = args.map { $0.canonicalText } ?? "{}"
+        let question = "\n[\(id.prefix(8))] tool \(toolName) wants to run with \(arguments)\napprove? [y/N] "
+        let answer = await Prompt.line(question)
+        let approved = answer.map { ["y", "yes"].contains($0.lowercased().trimmingCharacters(in: .whitespaces)) } ?? false
+        do {
+            try await client.approve(id, callId: callID, outcome: approved ? .proceedOnce : .cancel)
+            Terminal.note(approved ? "approved \(callID)" : "denied \(callID)")
+        } catch {
+            Terminal.note("could not answer \(callID): \(error)")
+        }
+    }
+}
+
+/// A line from the terminal, read on a thread of its own (reading blocks; the concurrency pool's few
+/// threads must not).
+enum Prompt {
+    static func line(_ question: String) async -> String? {
+        await withCheckedContinuation { continuation in
+            Thread {
+                FileHandle.standardError.write(Data(question.utf8))
+                continuation.resume(returning: readLine(strippingNewline: true))
+            }.start()
+        }
+    }
+
+    static var stdinIsTerminal: Bool { isatty(STDIN_FILENO) == 1 }
+}

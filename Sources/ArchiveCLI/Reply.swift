@@ -1,0 +1,52 @@
+import ArchiveStore
+import ArgumentParser
+import Foundation
+import SigmicAPI
+
+struct Reply: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Send a follow-up to a task, follow it live, and archive it as it runs.",
+        discussion: """
+            ID is a task in the archive (a unique prefix is enough, as in `show`). The task runs again with \
+            MESSAGE; it is followed, shown and archived as `run` does, with the same exit statuses. A task \
+            still running takes no follow-up: wait for it, or cancel it. When the task's session had \
+            expired, the API restores it, and this command says so.
+            """)
+
+    @Argument(help: "The task's id, or a unique prefix of it.")
+    var id: String
+    @Argument(help: "The follow-up message.")
+    var message: String
+    @Option(name: .customLong("file"), help: ArgumentHelp("A file to upload with the message (repeatable).", valueName: "path"))
+    var files: [String] = []
+    @Flag(help: "Send and archive, print the task's id, and return without following it.")
+    var detach = false
+    @Flag(help: "Print one JSON object at the end: id, status, finalResponse, queued.")
+    var json = false
+    @OptionGroup var archiveOptions: ArchiveOptions
+    @OptionGroup var connection: ConnectionOptions
+
+    func run() async throws {
+        // Checked here rather than in validate(), whose errors come with the usage text: one line is enough.
+        guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw CLIError(description: "MESSAGE is empty: say what the agent should do", exitCode: 64)
+        }
+        let uploads = try UploadFiles.read(files)
+        let archive = try archiveOptions.open()
+        let before = try archive.task(matching: id)
+        try await HTTPClientBox.with { http in
+            let client = try connection.makeClient(http: http)
+            do {
+                try await client.followUp(before.remoteID, message: message, files: uploads)
+            } catch {
+                throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
+            }
+            if !json { Terminal.note("sent a follow-up to task \(before.remoteID)") }
+            let ending = try await TaskAction.follow(before.remoteID, archive: archive, client: client, detach: detach, json: json)
+            if case .settled(let after, _) = ending, let old = before.sessionID, let new = after.sessionID, old != new, !json {
+                Terminal.note("the task's session had expired; the API restored it as session \(new) with the conversation so far")
+            }
+            try TaskAction.finish(ending, json: json)
+        }
+    }
+}

@@ -1,0 +1,196 @@
+import ArchiveStore
+import Foundation
+import SigmicEmulator
+import Testing
+import TestSupport
+
+/// `run`, `reply`, `approve`, `cancel` and `download` with the real binary against the emulator: each
+/// archives what it did as it happens, so that the archive then equals what a fresh `sync` of the same
+/// emulator gives.
+@Suite struct ActingCommandsTests {
+    struct World {
+        let emulator: Emulator
+        let folder: TempFolder
+        var env: [String: String] { environment(archive: "a") }
+
+        func environment(archive name: String) -> [String: String] {
+            ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": folder.path(name).path]
+        }
+
+        func run(_ arguments: [String], archive name: String = "a") async throws -> CommandResult {
+            try await CommandRunner.runDetached(arguments, environment: environment(archive: name))
+        }
+
+        /// The archive `a` equals a fresh sync of the emulator into a new folder.
+        func expectArchiveEqualsAFreshSync(_ label: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+            let fresh = "fresh-\(UUID().uuidString.prefix(8))"
+            let sync = try await run(["sync"], archive: fresh)
+            #expect(sync.status == 0, "\(sync.stderr)", sourceLocation: sourceLocation)
+            let ours = try contentDump(Archive.open(at: folder.path("a")))
+            let theirs = try contentDump(Archive.open(at: folder.path(fresh)))
+            #expect(ours == theirs, "\(label): \(firstDifference(ours, theirs))", sourceLocation: sourceLocation)
+        }
+    }
+
+    /// `startDelay`: how long a new task waits before its run starts; long enough for `run` to attach
+    /// first even on a loaded machine, where the test wants to see the live events.
+    func withWorld<T>(startDelay: Double = 0.05, _ body: (World) async throws -> T) async throws -> T {
+        var config = EmulatorConfiguration()
+        config.tasksPerKey = 4
+        config.statusMix = [("completed", 1)]
+        config.stepInterval = 0.005
+        config.startDelay = startDelay
+        let emulator = try await Emulator.start(config)
+        let world = World(emulator: emulator, folder: try TempFolder("cli-acting"))
+        do {
+            let result = try await body(world)
+            await emulator.shutdown()
+            return result
+        } catch {
+            await emulator.shutdown()
+            throw error
+        }
+    }
+
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "\(text)")
+    }
+
+    @Test func runWithASystemPromptAndTwoFilesIsArchivedAsASyncWouldArchiveIt() async throws {
+        try await withWorld(startDelay: 1) { world in
+            #expect(try await world.run(["sync"]).status == 0)
+            let a = world.folder.path("notes.txt")
+            let b = world.folder.path("q3.csv")
+            try Data("first file\n".utf8).write(to: a)
+            try Data("month,revenue\nJan,1.2\n".utf8).write(to: b)
+            let result = try await world.run(["run", "What is 2+2?", "--system-prompt", "Answer briefly", "--file", a.path,
+                                              "--file", b.path, "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            let outcome = try json(result.stdout)
+            let id = try #require(outcome["id"] as? String)
+            #expect(outcome["status"] as? String == "completed")
+            #expect(outcome["queued"] as? Bool == false)
+            #expect((outcome["finalResponse"] as? String)?.isEmpty == false)
+            let archive = try Archive.open(at: world.folder.path("a"))
+            let task = try archive.task(matching: id)
+            #expect(task.systemPrompt == "Answer briefly")
+            // The live event log was recorded as it arrived, as `sync` records a running task.
+            let events = try archive.events(of: task.rowID)
+            #expect(events.contains { $0.type == "content" } && events.contains { $0.type == "done" })
+            let remote = try #require(await world.emulator.world.snapshot(key: 0).first { $0.id == id })
+            #expect(remote.files.contains { $0.path.hasSuffix("notes.txt") } && remote.files.contains { $0.path.hasSuffix("q3.csv") })
+            try await world.expectArchiveEqualsAFreshSync("after run")
+        }
+    }
+
+    @Test func replyFollowsTheTaskAgainAndIsArchivedAsASyncWouldArchiveIt() async throws {
+        try await withWorld { world in
+            #expect(try await world.run(["sync"]).status == 0)
+            let created = try json(try await world.run(["run", "Summarise the quarter", "--json"]).stdout)
+            let id = try #require(created["id"] as? String)
+            let reply = try await world.run(["reply", String(id.prefix(8)), "Now chart it", "--json"])
+            #expect(reply.status == 0, "\(reply.stderr)")
+            #expect(try json(reply.stdout)["status"] as? String == "completed")
+            let archive = try Archive.open(at: world.folder.path("a"))
+            #expect(try archive.messages(of: archive.task(matching: id).rowID).filter { $0.role == "user" }.count == 2)
+            try await world.expectArchiveEqualsAFreshSync("after reply")
+        }
+    }
+
+    @Test func cancelArchivesTheCancellation() async throws {
+        // Runs start after 60 s here: the task is still pending when it is cancelled.
+        try await withWorld(startDelay: 60) { world in
+            #expect(try await world.run(["sync"]).status == 0)
+            let detached = try json(try await world.run(["run", "A long job", "--detach", "--json"]).stdout)
+            let long = try #require(detached["id"] as? String)
+            let cancel = try await world.run(["cancel", long, "--json"])
+            #expect(cancel.status == 0, "\(cancel.stderr)")
+            #expect(try json(cancel.stdout)["status"] as? String == "cancelled")
+            #expect(try Archive.open(at: world.folder.path("a")).task(matching: long).status == .cancelled)
+            try await world.expectArchiveEqualsAFreshSync("after cancel")
+        }
+    }
+
+    @Test func offATerminalAToolCallWaitsForAnApproveCommand() async throws {
+        try await withWorld { world in
+            for deny in [false, true] {
+                let result = try await world.run(["run", "Plot the numbers", "--no-auto-execute"])
+                #expect(result.status == 4, "\(result.stderr)")
+                let command = result.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+                #expect(command.hasPrefix("sigmic-archive approve "), "\(result.stdout)")
+                let words = command.split(separator: " ").map(String.init)
+                let (id, call) = (words[2], words[3])
+                #expect(try Archive.open(at: world.folder.path("a")).task(matching: id).status == .awaitingApproval)
+                let answer = try await world.run(["approve", id, call, "--json"] + (deny ? ["--deny"] : []))
+                #expect(answer.status == 0, "\(answer.stderr)")
+                let reply = try json(answer.stdout)
+                #expect(reply["outcome"] as? String == (deny ? "cancel" : "proceed_once"))
+                // The run goes on past the answered call.
+                await world.emulator.world.waitForStatus(id, ["completed", "failed", "awaiting_approval"])
+            }
+        }
+    }
+
+    @Test func downloadWritesFromTheArchiveOrFetchesAndArchivesFirst() async throws {
+        try await withWorld { world in
+            #expect(try await world.run(["sync", "--no-artifacts"]).status == 0)
+            let remote = try #require(await world.emulator.world.snapshot(key: 0).first { !$0.files.isEmpty })
+            let file = remote.files[0]
+            let out = world.folder.path("out.bin")
+            let fetched = try await world.run(["download", remote.id, file.path, "-o", out.path])
+            #expect(fetched.status == 0, "\(fetched.stderr)")
+            #expect(try Data(contentsOf: out) == Data(file.bytes))
+            let archive = try Archive.open(at: world.folder.path("a"))
+            #expect(try archive.artifacts(of: archive.task(matching: remote.id).rowID).first { $0.path == file.path }?.isStored == true)
+            // Now from the archive alone: the emulator is gone.
+            await world.emulator.shutdown()
+            let offline = try await world.run(["download", String(remote.id.prefix(8)), file.path, "-o", "-"])
+            #expect(offline.status == 0, "\(offline.stderr)")
+            #expect(Data(offline.stdout.utf8) == Data(file.bytes) || file.bytes.isEmpty || String(bytes: file.bytes, encoding: .utf8) == nil)
+            let again = try await world.run(["download", remote.id, file.path, "-o", out.path])
+            #expect(again.status == 1 && again.stderr.contains("exists"), "\(again.stderr)")
+        }
+    }
+
+    @Test func badInputIsOneLineAndSendsNothing() async throws {
+        try await withWorld { world in
+            #expect(try await world.run(["sync"]).status == 0)
+            let before = await world.emulator.world.snapshot(key: 0).count
+            let existing = try #require(await world.emulator.world.snapshot(key: 0).first?.id)
+            let cases: [([String], String)] = [
+                (["run", "hello", "--file", world.folder.path("missing.txt").path], "no such file"),
+                (["run", "   "], "MESSAGE is empty"),
+                (["reply", "ffffffff", "more"], "no task matches"),
+                (["cancel", "zz-nothing"], "no task matches"),
+                (["download", existing, "downloads/none.txt", "-o", world.folder.path("x").path], "has no file"),
+            ]
+            for (arguments, expected) in cases {
+                let result = try await world.run(arguments)
+                #expect(result.status != 0, "\(arguments)")
+                #expect(result.stderr.contains(expected), "\(arguments): \(result.stderr)")
+                #expect(result.stderr.split(separator: "\n").count == 1, "\(arguments): \(result.stderr)")
+            }
+            var wrongKey = world.env
+            wrongKey["SIGMIC_API_KEY"] = "sigmic_" + String(repeating: "7", count: 64)
+            let refused = try await CommandRunner.runDetached(["run", "hello"], environment: wrongKey)
+            #expect(refused.status == 1 && refused.stderr.contains("rejected the key"), "\(refused.stderr)")
+            #expect(!refused.stderr.contains(String(repeating: "7", count: 20)))
+            #expect(await world.emulator.world.snapshot(key: 0).count == before, "nothing was created")
+            // A task that is still running takes no follow-up: the API's answer, in one line.
+            let detached = try json(try await world.run(["run", "Keep going", "--detach", "--json"]).stdout)
+            let id = try #require(detached["id"] as? String)
+            let busy = try await world.run(["reply", id, "more"])
+            if busy.status != 0 {
+                #expect(busy.stderr.contains("HTTP 400"), "\(busy.stderr)")
+                #expect(busy.stderr.split(separator: "\n").count == 1)
+            }
+        }
+    }
+}
+
+/// The first line where two dumps differ, for a readable failure.
+func firstDifference(_ a: String, _ b: String) -> String {
+    let (left, right) = (a.split(separator: "\n"), b.split(separator: "\n"))
+    for (x, y) in zip(left, right) where x != y { return "\(x.prefix(300))\n≠ \(y.prefix(300))" }
+    return left.count == right.count ? "none" : "\(left.count) lines ≠ \(right.count) lines"
+}
