@@ -177,7 +177,7 @@ let package = Package(
         .testTarget(
             name: "ArchiveCLITests",
             dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive"],
-            exclude: ["Golden"],
+            exclude: ["Golden", "Helpers"],
             swiftSettings: strictness
         ),
     ],

@@ -27,7 +27,7 @@ struct FollowedRun {
     static let followLimit = 7 * 24 * 3600.0
 
     func follow(_ id: String, detach: Bool) async throws -> Ending {
-        let display = LiveDisplay(enabled: live)
+        let display = LiveDisplay(enabled: live, tagged: false)
         let seen = Mutex<(finalResponse: String?, waiting: (callID: String, toolName: String)?)>((nil, nil))
         let interactive = self.interactive
         let (questions, asking) = AsyncStream<(callID: String, toolName: String, args: JSONValue?)>.makeStream()
@@ -88,7 +88,7 @@ struct FollowedRun {
     /// Shows the call and asks on the terminal; sends `proceed_once` for y, `cancel` otherwise.
     static func ask(id: String, callID: String, toolName: String, args: JSONValue?, client: SigmicClient) async {
         let arguments = args.map { $0.canonicalText } ?? "{}"
-        let question = "\n[\(id.prefix(8))] tool \(toolName) wants to run with \(arguments)\napprove? [y/N] "
+        let question = "\ntool \(toolName) wants to run with \(arguments)\napprove? [y/N] "
         let answer = await Prompt.line(question)
         let approved = answer.map { ["y", "yes"].contains($0.lowercased().trimmingCharacters(in: .whitespaces)) } ?? false
         do {

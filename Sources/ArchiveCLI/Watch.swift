@@ -105,17 +105,20 @@ enum Interrupts {
 /// continuing its line rather than starting a new one for every delta.
 final class LiveDisplay: @unchecked Sendable {
     private let enabled: Bool
+    /// Lines start with the task's id: `watch` shows many tasks, `run` one.
+    private let tagged: Bool
     private let lock = NSLock()
     private var streamingTask: String?
 
-    init(enabled: Bool) {
+    init(enabled: Bool, tagged: Bool = true) {
         self.enabled = enabled
+        self.tagged = tagged
     }
 
     func show(_ id: String, _ event: TaskStreamEvent) {
         guard enabled else { return }
         lock.withLock {
-            let tag = "[\(id.prefix(8))] "
+            let tag = tagged ? "[\(id.prefix(8))] " : ""
             var out = ""
             if case .content(let text, _) = event {
                 if streamingTask != id {

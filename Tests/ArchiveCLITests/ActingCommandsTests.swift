@@ -131,6 +131,28 @@ import TestSupport
         }
     }
 
+    /// On a terminal, each tool call is put to the user: `y` runs it, `n` rejects it, and the run goes on.
+    @Test(arguments: ["y", "n"])
+    func onATerminalEachToolCallIsAskedAndAnswered(answer: String) async throws {
+        try await withWorld(startDelay: 0.5) { world in
+            let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Helpers/pty_run.py")
+            let binary = try CommandRunner.binary()
+            let result = try await CommandRunner.runDetached(
+                [helper.path, answer, binary.path, "run", "Plot the numbers", "--no-auto-execute"],
+                executable: URL(fileURLWithPath: "/usr/bin/python3"), environment: world.env)
+            let outcome = try json(result.stdout)
+            let shown = outcome["shown"] as? String ?? ""
+            #expect(outcome["exit"] as? Int == 0, "\(shown.suffix(2000)) \(result.stderr)")
+            #expect((outcome["prompts"] as? Int ?? 0) >= 1, "\(shown.suffix(2000))")
+            #expect(shown.contains(answer == "y" ? "approved call_" : "denied call_"), "\(shown.suffix(2000))")
+            let archive = try Archive.open(at: world.folder.path("a"))
+            let task = try #require(try archive.tasks(TaskFilter()).first)
+            #expect(task.status == .completed)
+            let calls = try archive.messages(of: archive.task(matching: task.id).rowID).compactMap(\.toolCallsJSON).joined()
+            #expect(calls.contains(answer == "y" ? #""status":"success""# : "Rejected by user"), "\(calls.prefix(1000))")
+        }
+    }
+
     @Test func downloadWritesFromTheArchiveOrFetchesAndArchivesFirst() async throws {
         try await withWorld { world in
             #expect(try await world.run(["sync", "--no-artifacts"]).status == 0)
