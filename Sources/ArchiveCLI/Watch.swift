@@ -68,9 +68,11 @@ struct Watch: AsyncParsableCommand {
         }
     }
 
-    static func describe(_ event: TaskStreamEvent) -> String? {
+    static func describe(_ event: TaskStreamEvent, taskID: String) -> String? {
         switch event {
         case .status(let status): return "status: \(status)"
+        case .toolCall(let callID, let name, "awaiting_approval", _):
+            return "tool \(name) awaits approval: sigmic-archive approve \(taskID) \(callID)   (or --deny)"
         case .toolCall(_, let name, let status, _): return "tool \(name): \(status)"
         case .toolResult(_, let status, _): return "tool result: \(status)"
         case .thought(let subject, _): return "thinking: \(subject)"
@@ -126,7 +128,7 @@ final class LiveDisplay: @unchecked Sendable {
                     streamingTask = id
                 }
                 out += text
-            } else if let line = Watch.describe(event) {
+            } else if let line = Watch.describe(event, taskID: id) {
                 out += (streamingTask == nil ? "" : "\n") + tag + line + "\n"
                 streamingTask = nil
             }
