@@ -32,6 +32,10 @@ struct Approve: AsyncParsableCommand {
             let approved: Bool
             do {
                 approved = try await client.approve(task.remoteID, callId: callID, outcome: outcome)
+            } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
+                try TaskAction.queue(NewOutboxItem(kind: .approve, taskID: task.remoteID, callID: callID, outcome: outcome.rawValue),
+                                     archive: archive, client: client, because: error, json: json,
+                                     describing: "\(deny ? "deny" : "approve") \(callID) of \(task.remoteID.prefix(8))")
             } catch {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
             }
@@ -65,6 +69,9 @@ struct Cancel: AsyncParsableCommand {
             let client = try connection.makeClient(http: http)
             do {
                 try await client.cancel(task.remoteID)
+            } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
+                try TaskAction.queue(NewOutboxItem(kind: .cancel, taskID: task.remoteID), archive: archive, client: client,
+                                     because: error, json: json, describing: "cancel \(task.remoteID.prefix(8))")
             } catch {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
             }

@@ -1,4 +1,5 @@
 import ArchiveStore
+import ArchiveSync
 import ArgumentParser
 import Foundation
 import SigmicAPI
@@ -38,6 +39,10 @@ struct Reply: AsyncParsableCommand {
             let client = try connection.makeClient(http: http)
             do {
                 try await client.followUp(before.remoteID, message: message, files: uploads)
+            } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
+                try TaskAction.queue(NewOutboxItem(kind: .followUp, taskID: before.remoteID, message: message), uploads: uploads,
+                                     archive: archive, client: client, because: error, json: json,
+                                     describing: "reply to \(before.remoteID.prefix(8))")
             } catch {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
             }

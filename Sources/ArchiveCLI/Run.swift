@@ -1,4 +1,5 @@
 import ArchiveStore
+import ArchiveSync
 import ArgumentParser
 import Foundation
 import SigmicAPI
@@ -44,6 +45,11 @@ struct Run: AsyncParsableCommand {
             let id: String
             do {
                 id = try await client.createTask(request)
+            } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
+                var item = NewOutboxItem(kind: .create, message: message, systemPrompt: systemPrompt)
+                item.autoExecute = noAutoExecute ? false : nil
+                try TaskAction.queue(item, uploads: uploads, archive: try archiveOptions.open(), client: client, because: error,
+                                     json: json, describing: "run \(String(reflecting: message))")
             } catch {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
             }

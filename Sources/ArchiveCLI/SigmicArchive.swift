@@ -12,7 +12,7 @@ public struct SigmicArchive: AsyncParsableCommand {
             SIGMIC_ARCHIVE; the default is $XDG_DATA_HOME/sigmic-archive, else ~/.local/share/sigmic-archive.
             """,
         version: "0.1.0",
-        subcommands: [Demo.self, Sync.self, Watch.self, Run.self, Reply.self, Approve.self, Cancel.self, Download.self, Tasks.self, Show.self,
+        subcommands: [Demo.self, Sync.self, Watch.self, Run.self, Reply.self, Approve.self, Cancel.self, Download.self, Outbox.self, Tasks.self, Show.self,
                       Search.self, Export.self, Status.self, Verify.self]
     )
 

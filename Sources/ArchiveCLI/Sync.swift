@@ -44,6 +44,8 @@ struct Sync: AsyncParsableCommand {
             }
             let (archive, lock) = try archiveOptions.openForWriting(purpose: "sync")
             defer { withExtendedLifetime(lock) {} }
+            // What was done offline goes first, in order; this sync then archives what it did.
+            let outbox = try await Self.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: json)
             let display = ProgressDisplay(enabled: Terminal.stderrIsTerminal && !json)
             let engine = SyncEngine(archive: archive, client: client) { display.update($0) }
             var options = SyncEngine.Options()
@@ -53,7 +55,7 @@ struct Sync: AsyncParsableCommand {
             options.wait = wait
             var report: SyncReport
             do {
-                report = try await engine.run(options, firstPage: first)
+                report = try await engine.run(options, firstPage: outbox.sent.isEmpty ? first : nil)
                 report.requests = client.requestCount - requestsBefore
             } catch let error as SigmicAPIError {
                 display.finish()
@@ -70,6 +72,19 @@ struct Sync: AsyncParsableCommand {
                 throw CLIError(description: "\(report.failures.count) task(s) could not be synced; rerun `sigmic-archive sync` to retry them")
             }
         }
+    }
+
+    /// Sends the outbox before a sync and says what it did (on stderr, so `--json` stays one document).
+    static func sendOutbox(archive: Archive, client: SigmicClient, baseURL: String, quiet: Bool) async throws -> OutboxSender.Report {
+        let report: OutboxSender.Report
+        do {
+            report = try await OutboxSender(archive: archive, client: client).send()
+        } catch {
+            throw CLIError(description: explain(error, baseURL: baseURL))
+        }
+        let touched = report.sent.count + report.stale.count + report.failed.count + report.expired.count + report.waiting
+        if touched > 0 && !quiet { Terminal.note(Outbox.summary(report)) }
+        return report
     }
 
     static func explain(_ error: SigmicAPIError, baseURL: String) -> String {

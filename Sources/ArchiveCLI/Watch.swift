@@ -42,6 +42,7 @@ struct Watch: AsyncParsableCommand {
                 while !Task.isCancelled {
                     let started = Date()
                     do {
+                        _ = try await Sync.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: false)
                         let report = try await engine.run(options)
                         Terminal.note(Sync.summary(report))
                         for failure in report.failures { Terminal.note("task \(failure.taskId) not synced: \(failure.error)") }

@@ -29,6 +29,10 @@ extension SyncEngine {
             }
         }
         guard ended else {
+            // Left running: its details as they are now (a call awaiting approval, the output so far)
+            // are recorded, so the archive can show what it waits for; its history settles later.
+            let task = try await client.getTask(id)
+            try await archive.write { _ = try $0.upsertFetchedTask(Snapshots.task(task), account: account) }
             _ = await tally.update { $0.live += 1 }
             return
         }

@@ -56,6 +56,7 @@ extension World {
         task.error = nil
         task.run = AgentRun(steps: AgentRun.script(seed: config.seed, taskID: id, runIndex: task.runCount, prompt: message), updatedAt: now)
         task.runCount += 1
+        followUpCount[key] += 1
         touched(task)
         startRunner(id, firstDelay: config.startDelay)
         return success(.object([("status", .string("running"))]))

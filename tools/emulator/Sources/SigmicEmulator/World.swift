@@ -18,6 +18,8 @@ public actor World {
     var orderIsStale: [Bool]
     var runners: [String: Task<Void, Never>] = [:]
     var createdCount: [Int]
+    /// Follow-ups accepted, per key: with `createdCount`, what a test of exactly-once sending counts.
+    var followUpCount: [Int]
     var faultCounts: [String: Int] = [:]
     var shuttingDown = false
     var subscriberWatchers: [CheckedContinuation<Void, Never>] = []
@@ -33,6 +35,7 @@ public actor World {
         order = Array(repeating: [], count: config.keyCount)
         orderIsStale = Array(repeating: true, count: config.keyCount)
         createdCount = Array(repeating: 0, count: config.keyCount)
+        followUpCount = Array(repeating: 0, count: config.keyCount)
         for keyIndex in 0..<config.keyCount {
             var generated = WorldGenerator.tasks(config: config, keyIndex: keyIndex)
             if config.hostileArtifactNames, !generated.isEmpty {
@@ -95,6 +98,11 @@ public actor World {
     /// Test hook: GET answers this `output` for a task (JSON written as given, numbers included).
     public func setOutput(task id: String, _ output: JSON) {
         tasks[id]?.output = output
+    }
+
+    /// Test hook: how many tasks were created and follow-ups accepted for a key.
+    public func acceptedRequests(key: Int) -> (creates: Int, followUps: Int) {
+        (createdCount[key], followUpCount[key])
     }
 
     /// Test hook: the task disappears from the API (deleted or expired remotely).

@@ -1,0 +1,161 @@
+import ArchiveStore
+import ArchiveSync
+import ArgumentParser
+import Foundation
+import SigmicAPI
+
+struct Outbox: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "What was done offline and waits to be sent: list it, send it now, or drop an item.",
+        discussion: """
+            `run`, `reply`, `approve` and `cancel` queue their request here when the API cannot be reached \
+            (exit status 75). `sync` and `watch` send the outbox first, in order, each item exactly once, \
+            then archive the results. Items queued more than \(Int(OutboxPlan.defaultExpiry / 86400)) days ago \
+            are not sent by a sync: they wait, marked expired, until `outbox send --expired` or `outbox drop`.
+            """,
+        subcommands: [List.self, Send.self, Drop.self],
+        defaultSubcommand: List.self)
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List the items that wait (with --all, every item).")
+
+        @Flag(help: "Also list items sent, stale or failed.")
+        var all = false
+        @Flag(help: "Print a JSON array.")
+        var json = false
+        @OptionGroup var archiveOptions: ArchiveOptions
+
+        func run() throws {
+            let archive = try archiveOptions.open()
+            let items = try archive.outbox().filter { all || $0.state.isWaiting }
+            if json {
+                try Terminal.printJSON(items.map(OutboxEntry.init))
+                return
+            }
+            if items.isEmpty {
+                Terminal.print(all ? "The outbox is empty." : "Nothing waits to be sent.")
+                return
+            }
+            for item in items { Terminal.print(Self.line(item)) }
+        }
+
+        static func line(_ item: OutboxItem) -> String {
+            var what: String
+            switch item.kind {
+            case .create: what = "run \(String(reflecting: item.message ?? ""))"
+            case .followUp: what = "reply \(item.taskID?.prefix(8) ?? "?") \(String(reflecting: item.message ?? ""))"
+            case .approve: what = "approve \(item.taskID?.prefix(8) ?? "?") \(item.callID ?? "?")" + (item.outcome == "cancel" ? " --deny" : "")
+            case .cancel: what = "cancel \(item.taskID?.prefix(8) ?? "?")"
+            }
+            if !item.files.isEmpty { what += " (+\(item.files.count) file\(item.files.count == 1 ? "" : "s"))" }
+            var line = "#\(item.id)  \(item.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(item.queuedAt.prefix(16))  \(what)"
+            if let remoteID = item.remoteID { line += "  → \(remoteID)" }
+            if let note = item.note, item.state != .sent { line += "  (\(note))" }
+            return line
+        }
+    }
+
+    struct Send: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Send what waits now, in order, then archive the results.")
+
+        @Flag(help: "Send expired items too.")
+        var expired = false
+        @Flag(help: "Print the result as JSON.")
+        var json = false
+        @OptionGroup var archiveOptions: ArchiveOptions
+        @OptionGroup var connection: ConnectionOptions
+
+        func run() async throws {
+            let archive = try archiveOptions.open()
+            let lock = try ArchiveLock.acquire(archive, purpose: "outbox send")
+            defer { withExtendedLifetime(lock) {} }
+            try await HTTPClientBox.with { http in
+                let client = try connection.makeClient(http: http)
+                let report = try await Outbox.send(archive: archive, client: client, includeExpired: expired, baseURL: connection.resolvedBaseURL)
+                if json { try Terminal.printJSON(report) } else { Terminal.print(Outbox.summary(report)) }
+                if report.waiting > 0 { throw ExitCode(75) }
+            }
+        }
+    }
+
+    struct Drop: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Discard an item that has not been sent.")
+
+        @Argument(help: "The item's number, as `outbox` lists it (#N).")
+        var id: String
+        @OptionGroup var archiveOptions: ArchiveOptions
+
+        func run() throws {
+            guard let number = Int64(id.hasPrefix("#") ? String(id.dropFirst()) : id) else {
+                throw CLIError(description: "\(String(reflecting: id)) is not an outbox item number")
+            }
+            let archive = try archiveOptions.open()
+            let lock = try ArchiveLock.acquire(archive, purpose: "outbox drop")
+            defer { withExtendedLifetime(lock) {} }
+            guard try archive.write({ try $0.dropOutboxItem(number) }) else {
+                throw CLIError(description: "no outbox item #\(number) waits to be sent")
+            }
+            Terminal.print("dropped #\(number)")
+        }
+    }
+
+    /// Sends the outbox and archives what the sent items did (the tasks they created or touched).
+    static func send(archive: Archive, client: SigmicClient, includeExpired: Bool, baseURL: String) async throws -> OutboxSender.Report {
+        let report: OutboxSender.Report
+        do {
+            report = try await OutboxSender(archive: archive, client: client).send(includeExpired: includeExpired)
+        } catch {
+            throw CLIError(description: Sync.explain(error, baseURL: baseURL))
+        }
+        let touched = try archive.outbox().filter { report.sent.contains($0.id) }.compactMap { $0.remoteID ?? $0.taskID }
+        if !touched.isEmpty {
+            var options = SyncEngine.Options()
+            options.taskIDs = Array(Set(touched)).sorted()
+            options.wait = 0
+            _ = try await SyncEngine(archive: archive, client: client).run(options)
+        }
+        return report
+    }
+
+    static func summary(_ report: OutboxSender.Report) -> String {
+        var parts = ["\(report.sent.count) sent"]
+        if !report.stale.isEmpty { parts.append("\(report.stale.count) stale (not sent)") }
+        if !report.failed.isEmpty { parts.append("\(report.failed.count) refused by the server") }
+        if !report.expired.isEmpty { parts.append("\(report.expired.count) expired") }
+        if report.waiting > 0 { parts.append("\(report.waiting) still waiting (the API cannot be reached)") }
+        return "Outbox: " + parts.joined(separator: ", ")
+    }
+}
+
+/// An outbox item as `outbox --json` prints it. The key is never part of it.
+struct OutboxEntry: Encodable {
+    var id: Int64
+    var kind: String
+    var state: String
+    var taskId: String?
+    var message: String?
+    var systemPrompt: String?
+    var callId: String?
+    var outcome: String?
+    var files: [String]
+    var queuedAt: String
+    var sentAt: String?
+    var remoteId: String?
+    var note: String?
+
+    init(_ item: OutboxItem) {
+        id = item.id
+        kind = item.kind.rawValue
+        state = item.state.rawValue
+        taskId = item.taskID
+        message = item.message
+        systemPrompt = item.systemPrompt
+        callId = item.callID
+        outcome = item.outcome
+        files = item.files.map(\.filename)
+        queuedAt = item.queuedAt
+        sentAt = item.sentAt
+        remoteId = item.remoteID
+        note = item.note
+    }
+}

@@ -1,0 +1,140 @@
+public import ArchiveStore
+public import Foundation
+public import SigmicAPI
+
+/// Sends one account's outbox, in the order it was queued, each item exactly once: an item is marked
+/// `sending` in a committed write before its request goes out and `sent` in the write that records
+/// the answer; one found `sending` (after a crash or a timeout) is looked for on the server first
+/// (`OutboxPlan`). The decisions are `OutboxPlan`'s; this carries them out.
+public struct OutboxSender: Sendable {
+    public struct Report: Sendable, Equatable, Codable {
+        /// Items sent now, or found to have arrived before.
+        public var sent: [Int64] = []
+        public var stale: [Int64] = []
+        public var failed: [Int64] = []
+        public var expired: [Int64] = []
+        /// Items still waiting (the API could not be reached).
+        public var waiting = 0
+
+        public init() {}
+    }
+
+    let archive: Archive
+    let client: SigmicClient
+    let now: @Sendable () -> Date
+    public var expiry = OutboxPlan.defaultExpiry
+
+    public init(archive: Archive, client: SigmicClient, now: @escaping @Sendable () -> Date = { Date() }) {
+        self.archive = archive
+        self.client = client
+        self.now = now
+    }
+
+    /// Sends what waits. Throws only when the key is refused (or the send is cancelled); anything else
+    /// is in the report and in each item's state.
+    public func send(includeExpired: Bool = false) async throws -> Report {
+        let baseURL = client.configuration.baseURL
+        let fingerprint = KeyFingerprint.of(client.configuration.apiKey)
+        guard let account = try archive.existingAccount(baseURL: baseURL, fingerprint: fingerprint) else { return Report() }
+        var report = Report()
+        let items = try archive.outbox(account: account, states: [.queued, .sending, .expired])
+        for item in items {
+            switch OutboxPlan.step(for: item, now: now(), expiry: expiry, includeExpired: includeExpired) {
+            case .skip:
+                continue
+            case .expire:
+                try await archive.write { try $0.markOutbox(item.id, .expired, note: "queued more than \(Int(expiry / 86400)) days ago") }
+                report.expired.append(item.id)
+                continue
+            case .reconcile:
+                if let remoteID = try await arrived(item) {
+                    try await archive.write { try $0.markOutbox(item.id, .sent, remoteID: remoteID.isEmpty ? nil : remoteID,
+                                                                note: "found on the server after an interrupted send") }
+                    report.sent.append(item.id)
+                    continue
+                }
+            case .send:
+                break
+            }
+            do {
+                try await deliver(item, into: &report)
+            } catch {
+                switch OutboxPlan.afterFailure(error) {
+                case .stop:
+                    throw error
+                case .fail(let note):
+                    try await archive.write { try $0.markOutbox(item.id, .failed, note: note) }
+                    report.failed.append(item.id)
+                case .queueAgainAndStop:
+                    try await archive.write { try $0.markOutbox(item.id, .queued, note: String(describing: error)) }
+                    return try finished(report, account: account)
+                case .keepSendingAndStop:
+                    return try finished(report, account: account)
+                }
+            }
+        }
+        return try finished(report, account: account)
+    }
+
+    private func finished(_ report: Report, account: AccountID) throws -> Report {
+        var report = report
+        report.waiting = try archive.outbox(account: account, states: [.queued, .sending]).count
+        return report
+    }
+
+    /// Marks the item `sending`, sends it, and marks it `sent` (or stale) with the answer.
+    func deliver(_ item: OutboxItem, into report: inout Report) async throws {
+        if item.kind == .approve, let taskID = item.taskID, let callID = item.callID {
+            // An approval is sent only while its call still awaits one.
+            guard OutboxPlan.awaitsApproval(callID, in: try await client.getTask(taskID)) else {
+                try await archive.write { try $0.markOutbox(item.id, .stale, note: "the call no longer awaits approval; not sent") }
+                report.stale.append(item.id)
+                return
+            }
+        }
+        try await archive.write { try $0.markOutbox(item.id, .sending) }
+        var remoteID: String?
+        switch item.kind {
+        case .create:
+            remoteID = try await client.createTask(CreateTaskRequest(message: item.message ?? "", systemPrompt: item.systemPrompt,
+                                                                     autoExecute: item.autoExecute, files: try uploads(item)))
+        case .followUp:
+            try await client.followUp(item.taskID ?? "", message: item.message ?? "", files: try uploads(item))
+        case .approve:
+            try await client.approve(item.taskID ?? "", callId: item.callID ?? "",
+                                     outcome: ApprovalOutcome(rawValue: item.outcome ?? "") ?? .proceedOnce)
+        case .cancel:
+            try await client.cancel(item.taskID ?? "")
+        }
+        let created = remoteID
+        try await archive.write { try $0.markOutbox(item.id, .sent, remoteID: created) }
+        report.sent.append(item.id)
+    }
+
+    /// For an item whose send was interrupted: its trace on the server, if any — the created task's id,
+    /// or "" for a follow-up, approval or cancel that is known to have arrived or to need no resend.
+    func arrived(_ item: OutboxItem) async throws -> String? {
+        switch item.kind {
+        case .create:
+            let claimed = Set(try archive.outbox().compactMap(\.remoteID))
+            let recent = try await client.listTasks(limit: 100, offset: 0).tasks
+            return OutboxPlan.createdTask(for: item, among: recent, claimed: claimed)
+        case .followUp:
+            let history = try await client.history(item.taskID ?? "")
+            return OutboxPlan.followUpArrived(item, history: history.messages) ? "" : nil
+        case .approve:
+            // Answered already (by this send or by someone else): an approval is never sent twice.
+            let task = try await client.getTask(item.taskID ?? "")
+            return OutboxPlan.awaitsApproval(item.callID ?? "", in: task) ? nil : ""
+        case .cancel:
+            return nil   // cancelling twice is harmless: send again
+        }
+    }
+
+    func uploads(_ item: OutboxItem) throws -> [UploadFile] {
+        try item.files.map { file in
+            UploadFile(filename: file.filename, contentType: file.contentType,
+                       bytes: Array(try Data(contentsOf: archive.blobs.url(for: file.blob))))
+        }
+    }
+}

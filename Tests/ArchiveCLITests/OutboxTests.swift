@@ -1,0 +1,104 @@
+import ArchiveStore
+import Foundation
+import SigmicEmulator
+import Testing
+import TestSupport
+
+/// Offline: with the API gone, `run`, `reply`, `approve` and `cancel` queue; with it back on the same
+/// port, `sync` sends each exactly once and the archive equals a fresh sync.
+@Suite struct OutboxTests {
+    static func configuration() -> EmulatorConfiguration {
+        var config = EmulatorConfiguration()
+        config.tasksPerKey = 8
+        config.statusMix = [("completed", 0.6), ("awaiting_approval", 0.4)]
+        config.stepInterval = 0.005
+        config.startDelay = 0.05
+        return config
+    }
+
+    @Test func whatIsDoneOfflineIsSentOnceByTheNextSync() async throws {
+        let folder = try TempFolder("cli-outbox")
+        let first = try await Emulator.start(Self.configuration())
+        let port = try #require(URLComponents(string: first.baseURL)?.port)
+        let env = ["SIGMIC_BASE_URL": first.baseURL, "SIGMIC_API_KEY": first.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
+        let run = { (arguments: [String]) in try await CommandRunner.runDetached(arguments, environment: env) }
+        #expect(try await run(["sync", "--wait", "0.5"]).status == 0)
+        let archive = try Archive.open(at: folder.path("a"))
+        let tasks = try archive.tasks(TaskFilter())
+        let completed = try #require(tasks.first { $0.status == .completed }).id
+        let other = try #require(tasks.last { $0.status == .completed && $0.id != completed }).id
+        let waiting = try archive.task(matching: try #require(tasks.first { $0.status == .awaitingApproval }).id)
+        let call = try #require(waiting.pendingApprovalsJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [[String: Any]] }?
+            .first?["callId"] as? String)
+        await first.shutdown()
+
+        // The API is gone: each action is queued, with exit status 75, and nothing else is touched.
+        let upload = folder.path("notes.txt")
+        try Data("numbers for later\n".utf8).write(to: upload)
+        let queuedRun = try await run(["run", "Summarise these notes", "--file", upload.path, "--json"])
+        #expect(queuedRun.status == 75, "\(queuedRun.stderr)")
+        #expect(queuedRun.stdout.contains(#""queued" : true"#) && queuedRun.stdout.contains(#""outboxId" : 1"#), "\(queuedRun.stdout)")
+        for arguments in [["reply", completed, "One more thing"], ["approve", waiting.remoteID, call], ["cancel", other]] {
+            let result = try await run(arguments)
+            #expect(result.status == 75, "\(arguments): \(result.stderr)")
+            #expect(result.stdout.hasPrefix("queued: ") && result.stdout.contains("will be sent by the next sync"), "\(result.stdout)")
+        }
+        let listed = try await run(["outbox", "--json"])
+        let items = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(items.map { $0["kind"] as? String } == ["create", "follow_up", "approve", "cancel"])
+        #expect(items.allSatisfy { $0["state"] as? String == "queued" })
+        #expect(!listed.stdout.contains(first.keys[0]))
+        #expect(try archive.outbox().first?.files.map(\.filename) == ["notes.txt"])
+        let stillOffline = try await run(["sync", "--wait", "1"])
+        #expect(stillOffline.status != 0)
+        #expect(try archive.outbox().allSatisfy { $0.state == .queued }, "a failed connection sends nothing and loses nothing")
+
+        // Back on the same port: the next sync sends each item once, in order, then archives them.
+        let second = try await Emulator.start(Self.configuration(), port: port)
+        let sync = try await run(["sync", "--wait", "1"])
+        #expect(sync.status == 0, "\(sync.stderr)")
+        #expect(sync.stderr.contains("Outbox: 4 sent"), "\(sync.stderr)")
+        let accepted = await second.world.acceptedRequests(key: 0)
+        #expect(accepted.creates == 1 && accepted.followUps == 1)
+        let sent = try archive.outbox()
+        #expect(sent.allSatisfy { $0.state == .sent }, "\(sent.map(\.state))")
+        let created = try #require(sent.first?.remoteID)
+        #expect(try archive.task(matching: created).message == "Summarise these notes")
+        #expect(try archive.task(matching: other).status == .completed, "cancelling a finished task changes nothing")
+        #expect(await second.world.snapshot(key: 0).first { $0.id == waiting.remoteID }?.status != "awaiting_approval")
+        // Nothing is sent twice.
+        #expect(try await run(["sync", "--wait", "1"]).status == 0)
+        #expect(await second.world.acceptedRequests(key: 0) == accepted)
+        #expect(try await run(["outbox"]).stdout.contains("Nothing waits"))
+
+        await second.shutdown()
+    }
+
+    @Test func anItemIsDroppedOnlyWhileItWaits() async throws {
+        let folder = try TempFolder("cli-outbox-drop")
+        let env = ["SIGMIC_BASE_URL": "http://127.0.0.1:\(try closedPort())", "SIGMIC_API_KEY": "sigmic_" + String(repeating: "a", count: 64),
+                   "SIGMIC_ARCHIVE": folder.path("a").path]
+        let queued = try await CommandRunner.runDetached(["run", "later"], environment: env)
+        #expect(queued.status == 75, "\(queued.stderr)")
+        let drop = try await CommandRunner.runDetached(["outbox", "drop", "#1"], environment: env)
+        #expect(drop.status == 0 && drop.stdout.contains("dropped #1"), "\(drop.stderr)")
+        let again = try await CommandRunner.runDetached(["outbox", "drop", "1"], environment: env)
+        #expect(again.status == 1 && again.stderr.contains("no outbox item #1 waits"), "\(again.stderr)")
+        #expect(try Archive.open(at: folder.path("a")).outbox().isEmpty)
+    }
+}
+
+/// A loopback port nothing listens on (bound, then released).
+func closedPort() throws -> Int {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    let bound = withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
+    }
+    guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
+    return Int(UInt16(bigEndian: address.sin_port))
+}
