@@ -55,8 +55,17 @@ struct Demo: AsyncParsableCommand {
                 let snippet = Search.highlight(hit.snippet, colour: false).split(whereSeparator: \.isNewline).joined(separator: " ")
                 Terminal.print("   \(hit.taskID.prefix(8))  \(hit.kind.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0)) \(snippet.prefix(90))")
             }
+            // What `sigmic-archive reply` does: a follow-up, followed live and archived as it runs.
+            try await client.followUp(id, message: "Now in one sentence, please.")
+            let lock = try ArchiveLock.acquire(archive, purpose: "demo")
+            let ending = try await FollowedRun(archive: archive, client: client, live: false, interactive: false).follow(id, detach: false)
+            withExtendedLifetime(lock) {}
+            if case .settled(let task, let answer) = ending {
+                Terminal.print("5. Replied to \(id.prefix(8)) as `sigmic-archive reply` does: followed live, every event archived; the task is \(task.status.rawValue).")
+                if let answer { Terminal.print("   Its answer: " + answer.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(100)) }
+            }
             let status = try archive.status()
-            Terminal.print("5. The archive now holds \(status.tables["task"] ?? 0) tasks, \(status.tables["message"] ?? 0) messages, \(status.tables["stream_event"] ?? 0) live events and \(status.artifacts.stored) artifacts (\(Status.bytes(status.blobBytes))).")
+            Terminal.print("6. The archive now holds \(status.tables["task"] ?? 0) tasks, \(status.tables["message"] ?? 0) messages, \(status.tables["stream_event"] ?? 0) live events and \(status.artifacts.stored) artifacts (\(Status.bytes(status.blobBytes))).")
             Terminal.print("""
 
                 Try next (the emulator has stopped; everything below reads the archive only):
@@ -68,7 +77,9 @@ struct Demo: AsyncParsableCommand {
                   sigmic-archive export --all -o \(folder.appending(path: "transcripts").path) --with-artifacts
                   sigmic-archive status
                   sigmic-archive verify
-                To mirror a real account: export SIGMIC_API_KEY=sigmic_… and run `sigmic-archive sync`.
+                  sigmic-archive outbox
+                To mirror a real account: export SIGMIC_API_KEY=sigmic_… and run `sigmic-archive sync`; to start work,
+                `sigmic-archive run "…"` and `sigmic-archive reply ID "…"` (offline, they wait in the outbox).
                 """)
         }
     }

@@ -46,6 +46,26 @@ public struct OutboxItem: Sendable, Equatable {
     public let remoteID: String?
     public let note: String?
     public let files: [File]
+
+    public init(id: Int64, kind: Kind, taskID: String?, message: String?, systemPrompt: String?, autoExecute: Bool?,
+                callID: String?, outcome: String?, state: State, queuedAt: String, sendingAt: String?, sentAt: String?,
+                remoteID: String?, note: String?, files: [File]) {
+        self.id = id
+        self.kind = kind
+        self.taskID = taskID
+        self.message = message
+        self.systemPrompt = systemPrompt
+        self.autoExecute = autoExecute
+        self.callID = callID
+        self.outcome = outcome
+        self.state = state
+        self.queuedAt = queuedAt
+        self.sendingAt = sendingAt
+        self.sentAt = sentAt
+        self.remoteID = remoteID
+        self.note = note
+        self.files = files
+    }
 }
 
 /// What is put into the outbox (see `ArchiveWriter.enqueue`).

@@ -28,7 +28,7 @@ public struct APITask: Sendable, Equatable {
     public var pendingApprovals: [JSONValue]?
     public var raw: JSONValue
 
-    init(_ json: JSONValue, context: String) throws(SigmicAPIError) {
+    public init(_ json: JSONValue, context: String) throws(SigmicAPIError) {
         guard case .object = json else { throw .decoding("\(context): a task is not an object") }
         guard let id = json["id"]?.string else { throw .decoding("\(context): task without an id") }
         guard let status = json["status"]?.string else { throw .decoding("\(context): task \(id) without a status") }

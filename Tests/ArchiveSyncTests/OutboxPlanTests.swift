@@ -1,0 +1,80 @@
+import ArchiveStore
+import ArchiveSync
+import Foundation
+import SigmicAPI
+import Testing
+
+@Suite struct OutboxPlanTests {
+    static let now = Timestamp.parse("2026-12-06T12:00:00.000Z")!
+
+    static func item(_ state: OutboxItem.State, kind: OutboxItem.Kind = .create, queued: String = "2026-12-06T11:00:00.000Z",
+                     sending: String? = nil, message: String? = "Summarise q3", systemPrompt: String? = nil) -> OutboxItem {
+        OutboxItem(id: 1, kind: kind, taskID: kind == .create ? nil : "t1", message: message, systemPrompt: systemPrompt, autoExecute: nil,
+                   callID: kind == .approve ? "call_1" : nil, outcome: nil, state: state, queuedAt: queued, sendingAt: sending,
+                   sentAt: nil, remoteID: nil, note: nil, files: [])
+    }
+
+    @Test(arguments: [
+        ("queued an hour ago", item(.queued), false, OutboxPlan.Step.send),
+        ("queued 8 days ago", item(.queued, queued: "2026-11-28T12:00:00.000Z"), false, .expire),
+        ("expired, asked for", item(.expired, queued: "2026-11-28T12:00:00.000Z"), true, .send),
+        ("expired, not asked for", item(.expired, queued: "2026-11-28T12:00:00.000Z"), false, .skip),
+        ("interrupted while sending", item(.sending, sending: "2026-12-06T11:59:00.000Z"), false, .reconcile),
+        ("sent", item(.sent), false, .skip),
+        ("stale", item(.stale), false, .skip),
+        ("failed", item(.failed), false, .skip),
+    ])
+    func eachItemIsSentExpiredReconciledOrLeft(_ label: String, item: OutboxItem, includeExpired: Bool, expected: OutboxPlan.Step) {
+        #expect(OutboxPlan.step(for: item, now: Self.now, expiry: OutboxPlan.defaultExpiry, includeExpired: includeExpired) == expected, "\(label)")
+    }
+
+    static func task(_ id: String, message: String, systemPrompt: String? = nil, created: String) throws -> APITask {
+        var object = #"{"id":"\#(id)","status":"pending","message":"\#(message)","createdAt":"\#(created)""#
+        if let systemPrompt { object += #","systemPrompt":"\#(systemPrompt)""# }
+        return try APITask(JSONValue.parse(Data((object + "}").utf8)), context: "test")
+    }
+
+    @Test func aCreateIsFoundByItsTextSinceItsSendBeganAndNotTwice() throws {
+        let item = Self.item(.sending, sending: "2026-12-06T11:59:00.000Z", message: "Summarise q3", systemPrompt: "Be brief")
+        let tasks = [
+            try Self.task("old", message: "Summarise q3", systemPrompt: "Be brief", created: "2026-12-05T09:00:00.000Z"),
+            try Self.task("other", message: "Summarise q4", systemPrompt: "Be brief", created: "2026-12-06T11:59:01.000Z"),
+            try Self.task("no-prompt", message: "Summarise q3", created: "2026-12-06T11:59:01.000Z"),
+            try Self.task("ours", message: "Summarise q3", systemPrompt: "Be brief", created: "2026-12-06T11:59:01.000Z"),
+        ]
+        #expect(OutboxPlan.createdTask(for: item, among: tasks, claimed: []) == "ours")
+        #expect(OutboxPlan.createdTask(for: item, among: tasks, claimed: ["ours"]) == nil, "a task another item claimed is not ours")
+        #expect(OutboxPlan.createdTask(for: item, among: Array(tasks.prefix(3)), claimed: []) == nil, "not sent yet: send it")
+    }
+
+    @Test func aFollowUpIsFoundInTheHistoryEvenWithTheUploadListBeforeIt() throws {
+        let item = Self.item(.sending, kind: .followUp, sending: "2026-12-06T11:59:00.000Z", message: "Now chart it")
+        func message(_ role: String, _ content: String, at time: String) throws -> APIMessage {
+            try APIMessage(JSONValue.parse(Data(#"{"id":"m","role":"\#(role)","content":"\#(content)","createdAt":"\#(time)"}"#.utf8)),
+                           context: "test")
+        }
+        #expect(OutboxPlan.followUpArrived(item, history: [try message("user", "Uploaded: uploads/a.csv\\nNow chart it", at: "2026-12-06T11:59:02.000Z")]))
+        #expect(!OutboxPlan.followUpArrived(item, history: [try message("user", "Now chart it", at: "2026-12-01T10:00:00.000Z")]),
+                "the same words days before are an earlier message")
+        #expect(!OutboxPlan.followUpArrived(item, history: [try message("assistant", "Now chart it", at: "2026-12-06T11:59:02.000Z")]))
+    }
+
+    @Test(arguments: [
+        (SigmicAPIError(kind: .unreachable, message: "refused"), OutboxPlan.AfterFailure.queueAgainAndStop),
+        (SigmicAPIError(kind: .timeout, message: "timed out"), .keepSendingAndStop),
+        (SigmicAPIError(kind: .server, status: 503, message: "busy"), .keepSendingAndStop),
+        (SigmicAPIError(kind: .auth, status: 401, message: "bad key"), .stop),
+        (SigmicAPIError(kind: .cancelled, message: "cancelled"), .stop),
+        (SigmicAPIError(kind: .validation, request: "POST /x", status: 400, message: "Task is running"), .fail(note: "POST /x HTTP 400: Task is running")),
+    ])
+    func aFailedSendIsQueuedAgainKeptForReconcilingOrRecorded(error: SigmicAPIError, expected: OutboxPlan.AfterFailure) {
+        #expect(OutboxPlan.afterFailure(error) == expected)
+    }
+
+    @Test func onlyAnUnreachableOrSilentAPIIsQueuedByTheCommands() {
+        #expect(OutboxPlan.isOffline(SigmicAPIError(kind: .unreachable, message: "")))
+        #expect(OutboxPlan.isOffline(SigmicAPIError(kind: .transport, message: "")))
+        #expect(!OutboxPlan.isOffline(SigmicAPIError(kind: .auth, status: 401, message: "")), "a wrong key is never queued")
+        #expect(!OutboxPlan.isOffline(SigmicAPIError(kind: .validation, status: 400, message: "")), "nor a request the API refused")
+    }
+}
