@@ -24,6 +24,10 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let archive = try options.open()
+        if let outboxID = QueuedTask.outboxID(in: id) {
+            try showQueued(outboxID, in: archive)
+            return
+        }
         let task = try archive.task(matching: id)
         let transcript = try Transcript.load(task, from: archive, events: events)
         if json {
@@ -31,6 +35,26 @@ struct Show: ParsableCommand {
         } else {
             Terminal.print(Self.render(transcript, full: full, style: Style(colour: Terminal.useColour)))
         }
+    }
+
+    /// A request waiting in the outbox: what will be sent, and its state.
+    func showQueued(_ outboxID: Int64, in archive: Archive) throws {
+        guard let item = try archive.outbox().first(where: { $0.id == outboxID }) else {
+            throw CLIError(description: "no outbox item #\(outboxID)")
+        }
+        if json {
+            try Terminal.printJSON(OutboxEntry(item))
+            return
+        }
+        var lines = ["\(QueuedTask.id(of: item.id))  (local: \(item.state == .sent ? "sent" : "queued, not sent yet"))",
+                     "State       \(item.state.rawValue)" + (item.note.map { " (\($0))" } ?? ""),
+                     "Queued      \(item.queuedAt)", "Account     \(item.accountBaseURL)"]
+        if let taskID = item.taskID { lines.append("Task        \(taskID)") }
+        if let remoteID = item.remoteID { lines.append("Sent as     \(remoteID)") }
+        if let prompt = item.systemPrompt { lines.append("System      \(prompt)") }
+        for file in item.files { lines.append("File        \(file.filename) (\(file.contentType))") }
+        if let message = item.message { lines += ["", message] }
+        Terminal.print(lines.joined(separator: "\n"))
     }
 
     /// Bold and dim on a colour terminal, nothing otherwise.

@@ -46,21 +46,39 @@ struct Tasks: ParsableCommand {
         filter.account = account
         filter.limit = limit
         let tasks = try archive.tasks(filter)
+        // A `run` waiting in the outbox is listed first, as a local task, unless a filter is given.
+        let unfiltered = status.isEmpty && since == nil && until == nil && account == nil
+        let queued = unfiltered ? try QueuedTask.all(in: archive) : []
         if json {
-            try Terminal.printJSON(tasks)
+            try Terminal.printJSON(queued.map(ListedRow.queued) + tasks.map(ListedRow.task))
         } else if ndjson {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for task in tasks { Terminal.print(String(decoding: try encoder.encode(task), as: UTF8.self)) }
-        } else if tasks.isEmpty {
+            for row in queued.map(ListedRow.queued) + tasks.map(ListedRow.task) {
+                Terminal.print(String(decoding: try encoder.encode(row), as: UTF8.self))
+            }
+        } else if tasks.isEmpty && queued.isEmpty {
             Terminal.print("No tasks match.")
         } else {
-            Terminal.print(Self.table(tasks, width: Terminal.width))
+            Terminal.print(Self.table(queued.map(\.summary) + tasks.map(TaskSummaryRow.init), width: Terminal.width))
         }
     }
 
-    static func table(_ tasks: [TaskSummary], width: Int) -> String {
-        let statusWidth = max(6, tasks.map(\.status.rawValue.count).max() ?? 6)
+    /// A task of the list: archived, or waiting in the outbox.
+    enum ListedRow: Encodable {
+        case task(TaskSummary)
+        case queued(QueuedTask)
+
+        func encode(to encoder: any Encoder) throws {
+            switch self {
+            case .task(let task): try task.encode(to: encoder)
+            case .queued(let task): try task.encode(to: encoder)
+            }
+        }
+    }
+
+    static func table(_ tasks: [TaskSummaryRow], width: Int) -> String {
+        let statusWidth = max(6, tasks.map(\.status.count).max() ?? 6)
         let fixed = 8 + 2 + statusWidth + 2 + 16 + 2 + 5 + 2
         let titleWidth = max(10, width - fixed)
         var lines = ["ID        " + "STATUS".padding(toLength: statusWidth, withPad: " ", startingAt: 0) + "  LAST ACTIVITY     MSGS  TITLE"]
@@ -68,7 +86,7 @@ struct Tasks: ParsableCommand {
             let when = task.lastActivityAt.prefix(16).replacingOccurrences(of: "T", with: " ")
             let count = task.messageCount.map(String.init) ?? "-"
             let title = task.title.count > titleWidth ? String(task.title.prefix(titleWidth - 1)) + "…" : task.title
-            lines.append(String(task.id.prefix(8)) + "  " + task.status.rawValue.padding(toLength: statusWidth, withPad: " ", startingAt: 0)
+            lines.append(task.id.prefix(8).padding(toLength: 8, withPad: " ", startingAt: 0) + "  " + task.status.padding(toLength: statusWidth, withPad: " ", startingAt: 0)
                          + "  " + when + "  " + String(repeating: " ", count: max(0, 4 - count.count)) + count + "  " + title)
         }
         return lines.joined(separator: "\n")

@@ -49,15 +49,16 @@ extension Archive {
             var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
             if let account {
-                conditions.append("account_id = ?")
+                conditions.append("o.account_id = ?")
                 arguments.append(account.rawValue)
             }
             if let states {
-                conditions.append("state IN (" + states.map { _ in "?" }.joined(separator: ", ") + ")")
+                conditions.append("o.state IN (" + states.map { _ in "?" }.joined(separator: ", ") + ")")
                 arguments += states.map(\.rawValue)
             }
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM outbox" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
-                                        + " ORDER BY id", arguments: StatementArguments(arguments))
+            let rows = try Row.fetchAll(db, sql: "SELECT o.*, a.base_url AS account_base_url FROM outbox o JOIN account a ON a.id = o.account_id"
+                                        + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY o.id",
+                                        arguments: StatementArguments(arguments))
             return try rows.map { row in
                 let id: Int64 = row["id"]
                 let files = try Row.fetchAll(db, sql: "SELECT * FROM outbox_file WHERE outbox_id = ? ORDER BY position", arguments: [id])
@@ -65,7 +66,7 @@ extension Archive {
                         guard let hash = BlobHash(hex: file["blob_sha256"]) else { return nil }
                         return OutboxItem.File(filename: file["filename"], contentType: file["content_type"], blob: hash)
                     }
-                return OutboxItem(id: id, kind: Self.state(row["kind"]), taskID: row["task_remote_id"], message: row["message"],
+                return OutboxItem(id: id, accountBaseURL: row["account_base_url"], kind: Self.state(row["kind"]), taskID: row["task_remote_id"], message: row["message"],
                                   systemPrompt: row["system_prompt"], autoExecute: row["auto_execute"], callID: row["call_id"],
                                   outcome: row["outcome"], state: Self.state(row["state"]), queuedAt: row["queued_at"],
                                   sendingAt: row["sending_at"], sentAt: row["sent_at"], remoteID: row["remote_id"],

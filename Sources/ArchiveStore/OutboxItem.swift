@@ -29,6 +29,8 @@ public struct OutboxItem: Sendable, Equatable {
     }
 
     public let id: Int64
+    /// The account it will be sent to (the key is never stored).
+    public let accountBaseURL: String
     public let kind: Kind
     /// The task acted on (nil for `create`).
     public let taskID: String?
@@ -47,10 +49,11 @@ public struct OutboxItem: Sendable, Equatable {
     public let note: String?
     public let files: [File]
 
-    public init(id: Int64, kind: Kind, taskID: String?, message: String?, systemPrompt: String?, autoExecute: Bool?,
+    public init(id: Int64, accountBaseURL: String = "", kind: Kind, taskID: String?, message: String?, systemPrompt: String?, autoExecute: Bool?,
                 callID: String?, outcome: String?, state: State, queuedAt: String, sendingAt: String?, sentAt: String?,
                 remoteID: String?, note: String?, files: [File]) {
         self.id = id
+        self.accountBaseURL = accountBaseURL
         self.kind = kind
         self.taskID = taskID
         self.message = message

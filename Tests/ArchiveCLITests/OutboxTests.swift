@@ -49,6 +49,16 @@ import TestSupport
         #expect(items.allSatisfy { $0["state"] as? String == "queued" })
         #expect(!listed.stdout.contains(first.keys[0]))
         #expect(try archive.outbox().first?.files.map(\.filename) == ["notes.txt"])
+        // The queued run is a local task in `tasks` and `show` until it is sent.
+        let listing = try await run(["tasks"])
+        #expect(listing.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("outbox-1  queued") == true, "\(listing.stdout)")
+        let shown = try await run(["show", "outbox-1"])
+        #expect(shown.status == 0 && shown.stdout.contains("Summarise these notes") && shown.stdout.contains("notes.txt"), "\(shown.stdout)")
+        // The key is in no file of the archive.
+        let key = Data(first.keys[0].utf8)
+        for case let file as URL in FileManager.default.enumerator(at: folder.path("a"), includingPropertiesForKeys: nil)! {
+            if let bytes = try? Data(contentsOf: file) { #expect(bytes.range(of: key) == nil, "\(file.lastPathComponent)") }
+        }
         let stillOffline = try await run(["sync", "--wait", "1"])
         #expect(stillOffline.status != 0)
         #expect(try archive.outbox().allSatisfy { $0.state == .queued }, "a failed connection sends nothing and loses nothing")
@@ -70,6 +80,7 @@ import TestSupport
         #expect(try await run(["sync", "--wait", "1"]).status == 0)
         #expect(await second.world.acceptedRequests(key: 0) == accepted)
         #expect(try await run(["outbox"]).stdout.contains("Nothing waits"))
+        #expect(!(try await run(["tasks"])).stdout.contains("outbox-1"), "once sent, it is the archived task")
 
         await second.shutdown()
     }
