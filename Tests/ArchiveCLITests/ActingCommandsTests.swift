@@ -97,6 +97,19 @@ import TestSupport
         }
     }
 
+    @Test func aReplyToAnExpiredSessionSaysTheAPIRestoredIt() async throws {
+        try await withWorld { world in
+            #expect(try await world.run(["sync"]).status == 0)
+            let id = try #require(await world.emulator.world.snapshot(key: 0).first?.id)
+            await world.emulator.world.expireSession(task: id)
+            let reply = try await world.run(["reply", id, "Are you still there?"])
+            #expect(reply.status == 0, "\(reply.stderr)")
+            #expect(reply.stderr.contains("the task's session had expired; the API restored it"), "\(reply.stderr)")
+            let again = try await world.run(["reply", id, "And now?"])
+            #expect(!again.stderr.contains("session had expired"), "\(again.stderr)")
+        }
+    }
+
     @Test func cancelArchivesTheCancellation() async throws {
         // Runs start after 60 s here: the task is still pending when it is cancelled.
         try await withWorld(startDelay: 60) { world in

@@ -181,6 +181,8 @@ struct EmulatedTask: Sendable {
     var id: String
     var keyIndex: Int
     var sessionId: String
+    /// Its session timed out (a test hook): the next follow-up restores it under a new session id.
+    var sessionExpired = false
     var conversationId: String
     var status: String
     var message: String

@@ -48,6 +48,12 @@ extension World {
             throw .validation("Task is \(task.status); send a follow-up once it has finished, or cancel it")
         }
         let now = self.now
+        if task.sessionExpired {
+            // [I] §3.6: an expired session is restored on a follow-up, under a new session id.
+            var random = SeededRandom(seed: config.seed, stream: "session:\(id):\(task.runCount)")
+            task.sessionId = random.uuid()
+            task.sessionExpired = false
+        }
         task.messages.append(userMessage(taskID: id, index: task.messages.count, text: message, uploads: files, at: now, into: &task))
         // [I] §9.18/22: a follow-up starts a new run now: startedAt moves, completedAt and error clear.
         task.status = "running"

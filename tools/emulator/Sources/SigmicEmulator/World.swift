@@ -100,6 +100,11 @@ public actor World {
         tasks[id]?.output = output
     }
 
+    /// Test hook: the task's session times out; its next follow-up restores it under a new session id.
+    public func expireSession(task id: String) {
+        tasks[id]?.sessionExpired = true
+    }
+
     /// Test hook: how many tasks were created and follow-ups accepted for a key.
     public func acceptedRequests(key: Int) -> (creates: Int, followUps: Int) {
         (createdCount[key], followUpCount[key])
