@@ -107,6 +107,13 @@ let package = Package(
             path: "tools/bench/sse-bench",
             swiftSettings: strictness
         ),
+        // The reference for recording a followed run: read and parse a stream, record nothing.
+        .executableTarget(
+            name: "stream-read",
+            dependencies: ["SigmicAPI", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "tools/bench/stream-read",
+            swiftSettings: strictness
+        ),
         // Deterministic archive corpora for the search, ingest and export benchmarks.
         .executableTarget(
             name: "archive-bench",

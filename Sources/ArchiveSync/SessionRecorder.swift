@@ -2,20 +2,26 @@ import ArchiveStore
 import Foundation
 import SigmicAPI
 
-/// Writes one attach session's events as they arrive. The history replay is collected and written
-/// with its messages at `history_done` (deduplicated by message id: upserts); each live event is then
-/// committed on its own, and streamed text is kept as a provisional message until the final history
-/// replaces it.
+/// Writes one attach session's events, a batch per commit. The history replay is collected and written
+/// with its messages at `history_done` (deduplicated by message id: upserts); live events are then
+/// committed as they come. Streamed text is kept as a provisional message until the final history
+/// replaces it; as it grows with every delta it is rewritten at most every `provisionalInterval`
+/// (and at the session's end), not with each event: rewriting a long answer per token made recording a
+/// long stream quadratic.
 actor SessionRecorder {
     let archive: Archive
     let task: TaskRowID
     let session: AttachSessionID
     let now: @Sendable () -> Date
+    /// How stale the provisional message may be while text streams in.
+    static let provisionalInterval: Duration = .milliseconds(250)
     private var seq = 0
     private var pending: [StreamEventSnapshot] = []
     private var replayed: [MessageSnapshot] = []
     private var live = false
     private var text = ""
+    private var textWritten = true
+    private var lastProvisional: ContinuousClock.Instant?
     private(set) var count = 0
 
     init(archive: Archive, task: TaskRowID, session: AttachSessionID, now: @escaping @Sendable () -> Date) {
@@ -25,35 +31,61 @@ actor SessionRecorder {
         self.now = now
     }
 
-    func record(_ record: StreamRecord) async throws {
-        seq += 1
-        count += 1
-        let event = StreamEventSnapshot(seq: seq, type: record.type, data: record.data, receivedAt: Timestamp.string(from: now()))
-        if !live {
+    /// Records events in arrival order, in one transaction for those after the replay.
+    func record(_ records: [StreamRecord]) async throws {
+        var events: [StreamEventSnapshot] = []
+        for record in records {
+            seq += 1
+            count += 1
+            let event = StreamEventSnapshot(seq: seq, type: record.type, data: record.data, receivedAt: Timestamp.string(from: now()))
+            if live {
+                events.append(event)
+                if case .content(let delta, _) = record.event {
+                    text += delta
+                    textWritten = false
+                }
+                continue
+            }
             pending.append(event)
             if case .historyMessage(let message) = record.event { replayed.append(Snapshots.message(message)) }
             if case .historyDone = record.event {
                 live = true
-                let (events, messages, task, session) = (pending, replayed, self.task, self.session)
+                let (replay, messages, task, session) = (pending, replayed, self.task, self.session)
                 pending = []
                 try await archive.write { writer in
-                    try writer.appendEvents(events, session: session)
+                    try writer.appendEvents(replay, session: session)
                     try writer.upsertMessages(messages, task: task)
                 }
             }
-            return
         }
-        let (task, session) = (self.task, self.session)
-        var provisional: MessageSnapshot?
-        if case .content(let delta, _) = record.event {
-            text += delta
-            provisional = MessageSnapshot(remoteID: "live-\(session.rawValue)", role: "assistant", content: text,
-                                          createdAt: event.receivedAt, rawJSON: "{}")
-        }
-        let messages = provisional.map { replayed + [$0] }
+        guard !events.isEmpty else { return }
+        let provisional = provisionalDue() ? provisionalMessage() : nil
+        let (batch, task, session) = (events, self.task, self.session)
         try await archive.write { writer in
-            try writer.appendEvents([event], session: session)
-            if let messages { try writer.upsertMessages(messages, task: task) }
+            try writer.appendEvents(batch, session: session)
+            if let provisional { try writer.upsertMessages(provisional, task: task) }
         }
+    }
+
+    /// Writes the streamed text if it changed since it was last written: at the session's end.
+    func finish() async throws {
+        guard live, !textWritten else { return }
+        let (messages, task) = (provisionalMessage(), self.task)
+        try await archive.write { try $0.upsertMessages(messages, task: task) }
+    }
+
+    private func provisionalDue() -> Bool {
+        guard !textWritten else { return false }
+        let clock = ContinuousClock.now
+        if let last = lastProvisional, clock - last < Self.provisionalInterval { return false }
+        lastProvisional = clock
+        return true
+    }
+
+    /// The replayed history plus the text streamed so far, as the message it will become.
+    private func provisionalMessage() -> [MessageSnapshot] {
+        textWritten = true
+        return replayed + [MessageSnapshot(remoteID: "live-\(session.rawValue)", role: "assistant", content: text,
+                                           createdAt: Timestamp.string(from: now()), rawJSON: "{}")]
     }
 }

@@ -64,6 +64,11 @@ struct AgentRun: Sendable {
         for continuation in subscribers.values { continuation.finish() }
     }
 
+    /// A run of `events` short content events and nothing else, then `done`.
+    static func longScript(events: Int) -> [Step] {
+        [.status("processing")] + (0..<max(1, events)).map { .content("token \($0) ", isPartial: $0 < events - 1) } + [.finish]
+    }
+
     /// The script for a task's n-th run, drawn from (seed, task id, n). Runs that need approval park at
     /// their tool call until `/approve`.
     static func script(seed: UInt64, taskID: String, runIndex: Int, prompt: String) -> [Step] {

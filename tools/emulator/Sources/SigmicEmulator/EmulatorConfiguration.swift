@@ -19,6 +19,9 @@ public struct EmulatorConfiguration: Sendable {
     public var heartbeatInterval = 15.0
     /// Whether generated running / pending tasks make progress (off: they stay as generated).
     public var liveRuns = true
+    /// A created task's run is this many content events and then `done` (for benchmarks of following
+    /// and recording a long stream); nil: the usual scripted runs.
+    public var longRunEvents: Int?
     public var faults = Faults()
     public var wire = Wire()
     public var clock: any EmulatorClock = SystemClock()

@@ -33,7 +33,8 @@ extension World {
             showInHistory: request.showInHistory, autoExecute: request.autoExecute, env: request.env,
             createdAt: now)
         task.messages.append(userMessage(taskID: id, index: 0, text: request.message, uploads: request.files, at: now, into: &task))
-        task.run = AgentRun(steps: AgentRun.script(seed: config.seed, taskID: id, runIndex: 0, prompt: request.message), updatedAt: now)
+        let steps = config.longRunEvents.map(AgentRun.longScript) ?? AgentRun.script(seed: config.seed, taskID: id, runIndex: 0, prompt: request.message)
+        task.run = AgentRun(steps: steps, updatedAt: now)
         task.runCount = 1
         touched(task)
         startRunner(id, firstDelay: config.startDelay)

@@ -45,6 +45,8 @@ struct EmulatorCommand: ParsableCommand {
     var bigArtifactBytes: Int?
     @Flag(help: "Generate only finished tasks (completed, failed, cancelled): a world that holds still.")
     var settled = false
+    @Option(help: "Make each created task's run this many content events, then done (for stream benchmarks).")
+    var longRunEvents: Int?
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
@@ -72,6 +74,7 @@ struct EmulatorCommand: ParsableCommand {
         config.wire.chunkBytes = chunkBytes
         config.hostileArtifactNames = hostileNames
         config.bigArtifactBytes = bigArtifactBytes
+        config.longRunEvents = longRunEvents
         if settled { config.statusMix = [("completed", 0.8), ("failed", 0.1), ("cancelled", 0.1)] }
         let emulator = try await Emulator.start(config, port: port)
         let keyList = emulator.keys.map { "\"\($0)\"" }.joined(separator: ", ")
