@@ -60,6 +60,8 @@ struct Outbox: AsyncParsableCommand {
 
         @Flag(help: "Send expired items too.")
         var expired = false
+        @Option(help: ArgumentHelp("Items queued more than this many days ago count as expired.", valueName: "days"))
+        var outboxExpiry = OutboxPlan.defaultExpiry / 86400
         @Flag(help: "Print the result as JSON.")
         var json = false
         @OptionGroup var archiveOptions: ArchiveOptions
@@ -71,7 +73,8 @@ struct Outbox: AsyncParsableCommand {
             defer { withExtendedLifetime(lock) {} }
             try await HTTPClientBox.with { http in
                 let client = try connection.makeClient(http: http)
-                let report = try await Outbox.send(archive: archive, client: client, includeExpired: expired, baseURL: connection.resolvedBaseURL)
+                let report = try await Outbox.send(archive: archive, client: client, includeExpired: expired, expiryDays: outboxExpiry,
+                                                   baseURL: connection.resolvedBaseURL)
                 if json { try Terminal.printJSON(report) } else { Terminal.print(Outbox.summary(report)) }
                 if report.waiting > 0 { throw ExitCode(75) }
             }
@@ -100,10 +103,12 @@ struct Outbox: AsyncParsableCommand {
     }
 
     /// Sends the outbox and archives what the sent items did (the tasks they created or touched).
-    static func send(archive: Archive, client: SigmicClient, includeExpired: Bool, baseURL: String) async throws -> OutboxSender.Report {
+    static func send(archive: Archive, client: SigmicClient, includeExpired: Bool, expiryDays: Double, baseURL: String) async throws -> OutboxSender.Report {
         let report: OutboxSender.Report
         do {
-            report = try await OutboxSender(archive: archive, client: client).send(includeExpired: includeExpired)
+            var sender = OutboxSender(archive: archive, client: client)
+            sender.expiry = expiryDays * 86400
+            report = try await sender.send(includeExpired: includeExpired)
         } catch {
             throw CLIError(description: Sync.explain(error, baseURL: baseURL))
         }

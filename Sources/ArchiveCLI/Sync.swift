@@ -26,9 +26,12 @@ struct Sync: AsyncParsableCommand {
     var wait = 10.0
     @Flag(help: "Print the summary as JSON.")
     var json = false
+    @Option(help: ArgumentHelp("Outbox items queued more than this many days ago are not sent (see `outbox`).", valueName: "days"))
+    var outboxExpiry = OutboxPlan.defaultExpiry / 86400
 
     func validate() throws {
         guard wait >= 0 else { throw ValidationError("--wait must be ≥ 0") }
+        guard outboxExpiry > 0 else { throw ValidationError("--outbox-expiry must be > 0") }
     }
 
     func run() async throws {
@@ -45,7 +48,8 @@ struct Sync: AsyncParsableCommand {
             let (archive, lock) = try archiveOptions.openForWriting(purpose: "sync")
             defer { withExtendedLifetime(lock) {} }
             // What was done offline goes first, in order; this sync then archives what it did.
-            let outbox = try await Self.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: json)
+            let outbox = try await Self.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: json,
+                                                   expiryDays: outboxExpiry)
             let display = ProgressDisplay(enabled: Terminal.stderrIsTerminal && !json)
             let engine = SyncEngine(archive: archive, client: client) { display.update($0) }
             var options = SyncEngine.Options()
@@ -75,10 +79,13 @@ struct Sync: AsyncParsableCommand {
     }
 
     /// Sends the outbox before a sync and says what it did (on stderr, so `--json` stays one document).
-    static func sendOutbox(archive: Archive, client: SigmicClient, baseURL: String, quiet: Bool) async throws -> OutboxSender.Report {
+    static func sendOutbox(archive: Archive, client: SigmicClient, baseURL: String, quiet: Bool,
+                           expiryDays: Double = OutboxPlan.defaultExpiry / 86400) async throws -> OutboxSender.Report {
         let report: OutboxSender.Report
         do {
-            report = try await OutboxSender(archive: archive, client: client).send()
+            var sender = OutboxSender(archive: archive, client: client)
+            sender.expiry = expiryDays * 86400
+            report = try await sender.send()
         } catch {
             throw CLIError(description: explain(error, baseURL: baseURL))
         }

@@ -151,8 +151,8 @@ import TestSupport
             let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Helpers/pty_run.py")
             let binary = try CommandRunner.binary()
             let result = try await CommandRunner.runDetached(
-                [helper.path, answer, binary.path, "run", "Plot the numbers", "--no-auto-execute"],
-                executable: URL(fileURLWithPath: "/usr/bin/python3"), environment: world.env)
+                ["python3", helper.path, answer, binary.path, "run", "Plot the numbers", "--no-auto-execute"],
+                executable: URL(fileURLWithPath: "/usr/bin/env"), environment: world.env)
             let outcome = try json(result.stdout)
             let shown = outcome["shown"] as? String ?? ""
             #expect(outcome["exit"] as? Int == 0, "\(shown.suffix(2000)) \(result.stderr)")

@@ -85,6 +85,28 @@ import TestSupport
         await second.shutdown()
     }
 
+    @Test func anOldItemExpiresInsteadOfFiringLateUntilAskedFor() async throws {
+        let folder = try TempFolder("cli-outbox-expiry")
+        let first = try await Emulator.start(Self.configuration())
+        let port = try #require(URLComponents(string: first.baseURL)?.port)
+        let env = ["SIGMIC_BASE_URL": first.baseURL, "SIGMIC_API_KEY": first.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
+        let run = { (arguments: [String]) in try await CommandRunner.runDetached(arguments, environment: env) }
+        #expect(try await run(["sync", "--wait", "0"]).status == 0)
+        await first.shutdown()
+        #expect(try await run(["run", "an instruction from long ago"]).status == 75)
+        let second = try await Emulator.start(Self.configuration(), port: port)
+        // An expiry of a ten-thousandth of a second: the item is already older than that.
+        let late = try await run(["sync", "--wait", "0", "--outbox-expiry", "0.000000001"])
+        #expect(late.status == 0, "\(late.stderr)")
+        #expect(late.stderr.contains("1 expired"), "\(late.stderr)")
+        #expect(await second.world.acceptedRequests(key: 0).creates == 0, "an expired item is not sent by a sync")
+        #expect(try await run(["outbox"]).stdout.contains("expired"))
+        let asked = try await run(["outbox", "send", "--expired"])
+        #expect(asked.status == 0 && asked.stdout.contains("Outbox: 1 sent"), "\(asked.stdout) \(asked.stderr)")
+        #expect(await second.world.acceptedRequests(key: 0).creates == 1)
+        await second.shutdown()
+    }
+
     @Test func anItemIsDroppedOnlyWhileItWaits() async throws {
         let folder = try TempFolder("cli-outbox-drop")
         let env = ["SIGMIC_BASE_URL": "http://127.0.0.1:\(try closedPort())", "SIGMIC_API_KEY": "sigmic_" + String(repeating: "a", count: 64),
