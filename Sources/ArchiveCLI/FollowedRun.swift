@@ -30,27 +30,21 @@ struct FollowedRun {
         let display = LiveDisplay(enabled: live, tagged: false)
         let seen = Mutex<(finalResponse: String?, waiting: (callID: String, toolName: String)?)>((nil, nil))
         let interactive = self.interactive
+        let archive = self.archive
         let (questions, asking) = AsyncStream<(callID: String, toolName: String, args: JSONValue?)>.makeStream()
         let engine = SyncEngine(archive: archive, client: client, onEvent: { _, event in
             display.show(id, event)
-            switch event {
-            case .done(let text):
-                seen.withLock { $0.finalResponse = text }
-            case .toolCall(let callID, let toolName, let status, let args) where status == "awaiting_approval":
+            for call in Self.awaitingApproval(after: event, taskID: id, in: archive) {
                 // Asked while the stream stays open: the server waits for the answer.
-                if interactive { asking.yield((callID, toolName, args)) } else { seen.withLock { $0.waiting = (callID, toolName) } }
-            default:
-                break
+                if interactive { asking.yield(call) } else { seen.withLock { $0.waiting = (call.callID, call.toolName) } }
             }
+            if case .done(let text) = event { seen.withLock { $0.finalResponse = text } }
         })
         var options = SyncEngine.Options()
         options.taskIDs = [id]
         options.wait = detach ? 0 : Self.followLimit
         if !interactive {
-            options.detachAfter = { event in
-                if case .toolCall(_, _, let status, _) = event { return status == "awaiting_approval" }
-                return false
-            }
+            options.detachAfter = { event in !Self.awaitingApproval(after: event, taskID: id, in: archive).isEmpty }
         }
         let client = self.client
         var report = try await withThrowingTaskGroup(of: SyncReport?.self) { group in
@@ -83,6 +77,25 @@ struct FollowedRun {
         if let finalResponse { return .settled(task, finalResponse: finalResponse) }
         let answer = task.status == .completed ? try archive.messages(of: task.rowID).last { $0.role == "assistant" }?.content : nil
         return .settled(task, finalResponse: answer)
+    }
+
+    /// The tool calls that await approval once `event` has been seen: the call it announces, or — at the
+    /// end of the history replay — those the task already had when the stream was attached (a run that
+    /// got to its call before we attached sends no `tool_call` again; the task's GET, archived just
+    /// before attaching, lists it among `pendingApprovals`).
+    static func awaitingApproval(after event: TaskStreamEvent, taskID: String, in archive: Archive) -> [(callID: String, toolName: String, args: JSONValue?)] {
+        switch event {
+        case .toolCall(let callID, let toolName, "awaiting_approval", let args):
+            return [(callID, toolName, args)]
+        case .historyDone:
+            guard let text = try? archive.task(matching: taskID).pendingApprovalsJSON,
+                  let pending = try? JSONValue.parse(Data(text.utf8)).array else { return [] }
+            return pending.compactMap { call in
+                call["callId"]?.string.map { ($0, call["toolName"]?.string ?? "?", call["args"]) }
+            }
+        default:
+            return []
+        }
     }
 
     /// Shows the call and asks on the terminal; sends `proceed_once` for y, `cancel` otherwise.

@@ -18,21 +18,14 @@ struct Reply: AsyncParsableCommand {
     var id: String
     @Argument(help: "The follow-up message.")
     var message: String
-    @Option(name: .customLong("file"), help: ArgumentHelp("A file to upload with the message (repeatable).", valueName: "path"))
-    var files: [String] = []
-    @Flag(help: "Send and archive, print the task's id, and return without following it.")
-    var detach = false
-    @Flag(help: "Print one JSON object at the end: id, status, finalResponse, queued.")
-    var json = false
+    @OptionGroup var options: MessageOptions
     @OptionGroup var archiveOptions: ArchiveOptions
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        // Checked here rather than in validate(), whose errors come with the usage text: one line is enough.
-        guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw CLIError(description: "MESSAGE is empty: say what the agent should do", exitCode: 64)
-        }
-        let uploads = try UploadFiles.read(files)
+        try MessageOptions.check(message)
+        let (json, detach) = (options.json, options.detach)
+        let uploads = try UploadFiles.read(options.files)
         let archive = try archiveOptions.open()
         let before = try archive.task(matching: id)
         try await HTTPClientBox.with { http in

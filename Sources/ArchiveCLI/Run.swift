@@ -21,23 +21,16 @@ struct Run: AsyncParsableCommand {
     var message: String
     @Option(help: ArgumentHelp("A system prompt for the task.", valueName: "text"))
     var systemPrompt: String?
-    @Option(name: .customLong("file"), help: ArgumentHelp("A file to upload with the message (repeatable).", valueName: "path"))
-    var files: [String] = []
     @Flag(help: "Ask before each tool call runs (the API's autoExecute=false).")
     var noAutoExecute = false
-    @Flag(help: "Create and archive the task, print its id, and return without following it.")
-    var detach = false
-    @Flag(help: "Print one JSON object at the end: id, status, finalResponse, queued.")
-    var json = false
+    @OptionGroup var options: MessageOptions
     @OptionGroup var archiveOptions: ArchiveOptions
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        // Checked here rather than in validate(), whose errors come with the usage text: one line is enough.
-        guard !message.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw CLIError(description: "MESSAGE is empty: say what the agent should do", exitCode: 64)
-        }
-        let uploads = try UploadFiles.read(files)
+        try MessageOptions.check(message)
+        let (json, detach) = (options.json, options.detach)
+        let uploads = try UploadFiles.read(options.files)
         let request = CreateTaskRequest(message: message, systemPrompt: systemPrompt, autoExecute: noAutoExecute ? false : nil,
                                         files: uploads)
         try await HTTPClientBox.with { http in

@@ -34,8 +34,9 @@ import TestSupport
 
     /// `startDelay`: how long a new task waits before its run starts; long enough for `run` to attach
     /// first even on a loaded machine, where the test wants to see the live events.
-    func withWorld<T>(startDelay: Double = 0.05, _ body: (World) async throws -> T) async throws -> T {
+    func withWorld<T>(startDelay: Double = 0.05, clock: (any EmulatorClock)? = nil, _ body: (World) async throws -> T) async throws -> T {
         var config = EmulatorConfiguration()
+        if let clock { config.clock = clock }
         config.tasksPerKey = 4
         config.statusMix = [("completed", 1)]
         config.stepInterval = 0.005
@@ -57,14 +58,21 @@ import TestSupport
     }
 
     @Test func runWithASystemPromptAndTwoFilesIsArchivedAsASyncWouldArchiveIt() async throws {
-        try await withWorld(startDelay: 1) { world in
+        // Time stands still until `run` is watching its task, so its live events are all seen, however
+        // loaded the machine.
+        let clock = ManualClock()
+        try await withWorld(clock: clock) { world in
             #expect(try await world.run(["sync"]).status == 0)
             let a = world.folder.path("notes.txt")
             let b = world.folder.path("q3.csv")
             try Data("first file\n".utf8).write(to: a)
             try Data("month,revenue\nJan,1.2\n".utf8).write(to: b)
-            let result = try await world.run(["run", "What is 2+2?", "--system-prompt", "Answer briefly", "--file", a.path,
-                                              "--file", b.path, "--json"])
+            async let running = world.run(["run", "What is 2+2?", "--system-prompt", "Answer briefly", "--file", a.path,
+                                           "--file", b.path, "--json"])
+            _ = await world.emulator.world.waitForAnySubscriber()
+            let driver = clock.drive(step: 0.01)
+            let result = try await running
+            driver.cancel()
             #expect(result.status == 0, "\(result.stderr)")
             let outcome = try json(result.stdout)
             let id = try #require(outcome["id"] as? String)
@@ -141,6 +149,17 @@ import TestSupport
                 // The run goes on past the answered call.
                 await world.emulator.world.waitForStatus(id, ["completed", "failed", "awaiting_approval"])
             }
+        }
+    }
+
+    /// A run that reaches its tool call before `run` attaches sends no `tool_call` again: the waiting
+    /// call is known from the task's pending approvals, and `run` still stops there (not a week later).
+    @Test(.timeLimit(.minutes(1)))
+    func aCallAwaitingApprovalBeforeAttachingIsStillSeen() async throws {
+        try await withWorld(startDelay: 0.001) { world in
+            let result = try await world.run(["run", "Plot the numbers", "--no-auto-execute"])
+            #expect(result.status == 4, "\(result.stderr)")
+            #expect(result.stdout.hasPrefix("sigmic-archive approve "), "\(result.stdout)")
         }
     }
 

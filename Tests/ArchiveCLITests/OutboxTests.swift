@@ -109,7 +109,7 @@ import TestSupport
 
     @Test func anItemIsDroppedOnlyWhileItWaits() async throws {
         let folder = try TempFolder("cli-outbox-drop")
-        let env = ["SIGMIC_BASE_URL": "http://127.0.0.1:\(try closedPort())", "SIGMIC_API_KEY": "sigmic_" + String(repeating: "a", count: 64),
+        let env = ["SIGMIC_BASE_URL": "http://127.0.0.1:\(try closedLoopbackPort())", "SIGMIC_API_KEY": "sigmic_" + String(repeating: "a", count: 64),
                    "SIGMIC_ARCHIVE": folder.path("a").path]
         let queued = try await CommandRunner.runDetached(["run", "later"], environment: env)
         #expect(queued.status == 75, "\(queued.stderr)")
@@ -119,19 +119,4 @@ import TestSupport
         #expect(again.status == 1 && again.stderr.contains("no outbox item #1 waits"), "\(again.stderr)")
         #expect(try Archive.open(at: folder.path("a")).outbox().isEmpty)
     }
-}
-
-/// A loopback port nothing listens on (bound, then released).
-func closedPort() throws -> Int {
-    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    defer { close(fd) }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-    let bound = withUnsafeMutablePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0 }
-    }
-    guard bound else { throw POSIXError(.EADDRNOTAVAIL) }
-    return Int(UInt16(bigEndian: address.sin_port))
 }

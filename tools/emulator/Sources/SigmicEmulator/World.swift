@@ -227,6 +227,17 @@ public actor World {
         }
     }
 
+    /// Test hook: the id of a task whose stream someone follows, once there is one (with a
+    /// `ManualClock`, a test starts time only once a client it started is watching).
+    public func waitForAnySubscriber() async -> String {
+        while true {
+            if let id = tasks.keys.sorted().first(where: { (tasks[$0]?.run?.subscribers.count ?? 0) > 0 }) { return id }
+            await withCheckedContinuation { continuation in
+                subscriberWatchers.append(continuation)
+            }
+        }
+    }
+
     func subscribersChanged() {
         let ready = subscriberWatchers
         subscriberWatchers = []
