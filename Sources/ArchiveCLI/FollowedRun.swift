@@ -18,9 +18,25 @@ struct FollowedRun {
 
     enum Ending {
         /// The run is over (or, with `--detach`, the task was recorded as it is now).
-        case settled(StoredTask, finalResponse: String?)
+        case settled(TaskState, finalResponse: String?)
         /// Off a terminal, a tool call awaits approval; the task is left waiting.
-        case awaitingApproval(StoredTask, callID: String, toolName: String)
+        case awaitingApproval(TaskState, callID: String, toolName: String)
+    }
+
+    /// What the command reports of the task at the end.
+    struct TaskState {
+        var id: String
+        var status: TaskStatus
+        var error: String?
+        var sessionID: String?
+
+        init(_ task: StoredTask) {
+            (id, status, error, sessionID) = (task.remoteID, task.status, task.error, task.sessionID)
+        }
+
+        init(_ task: APITask) {
+            (id, status, error, sessionID) = (task.id, TaskStatus(task.status), task.error, task.sessionId)
+        }
     }
 
     /// How long a followed run may go on: a week, i.e. until it ends.
@@ -34,7 +50,7 @@ struct FollowedRun {
         let (questions, asking) = AsyncStream<(callID: String, toolName: String, args: JSONValue?)>.makeStream()
         let engine = SyncEngine(archive: archive, client: client, onEvent: { _, event in
             display.show(id, event)
-            for call in Self.awaitingApproval(after: event, taskID: id, in: archive) {
+            for call in Self.awaitingApproval(after: event, pending: { Self.pendingApprovals(of: id, in: archive) }) {
                 // Asked while the stream stays open: the server waits for the answer.
                 if interactive { asking.yield(call) } else { seen.withLock { $0.waiting = (call.callID, call.toolName) } }
             }
@@ -44,7 +60,9 @@ struct FollowedRun {
         options.taskIDs = [id]
         options.wait = detach ? 0 : Self.followLimit
         if !interactive {
-            options.detachAfter = { event in !Self.awaitingApproval(after: event, taskID: id, in: archive).isEmpty }
+            options.detachAfter = { event in
+                !Self.awaitingApproval(after: event, pending: { Self.pendingApprovals(of: id, in: archive) }).isEmpty
+            }
         }
         let client = self.client
         var report = try await withThrowingTaskGroup(of: SyncReport?.self) { group in
@@ -71,31 +89,74 @@ struct FollowedRun {
         if let failure = report.failures.first { throw CLIError(description: "task \(id) could not be archived: \(failure.error)") }
         if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
         let task = try archive.task(matching: id)
-        if let waiting { return .awaitingApproval(task, callID: waiting.callID, toolName: waiting.toolName) }
+        if let waiting { return .awaitingApproval(TaskState(task), callID: waiting.callID, toolName: waiting.toolName) }
         // A run that ended before its stream was attached sent its `done` to nobody: its answer is the
         // last assistant message of the settled history.
-        if let finalResponse { return .settled(task, finalResponse: finalResponse) }
+        if let finalResponse { return .settled(TaskState(task), finalResponse: finalResponse) }
         let answer = task.status == .completed ? try archive.messages(of: task.rowID).last { $0.role == "assistant" }?.content : nil
-        return .settled(task, finalResponse: answer)
+        return .settled(TaskState(task), finalResponse: answer)
     }
 
     /// The tool calls that await approval once `event` has been seen: the call it announces, or — at the
     /// end of the history replay — those the task already had when the stream was attached (a run that
     /// got to its call before we attached sends no `tool_call` again; the task's GET, archived just
     /// before attaching, lists it among `pendingApprovals`).
-    static func awaitingApproval(after event: TaskStreamEvent, taskID: String, in archive: Archive) -> [(callID: String, toolName: String, args: JSONValue?)] {
+    static func awaitingApproval(after event: TaskStreamEvent, pending: () -> [JSONValue]) -> [(callID: String, toolName: String, args: JSONValue?)] {
         switch event {
         case .toolCall(let callID, let toolName, "awaiting_approval", let args):
             return [(callID, toolName, args)]
         case .historyDone:
-            guard let text = try? archive.task(matching: taskID).pendingApprovalsJSON,
-                  let pending = try? JSONValue.parse(Data(text.utf8)).array else { return [] }
-            return pending.compactMap { call in
+            return pending().compactMap { call in
                 call["callId"]?.string.map { ($0, call["toolName"]?.string ?? "?", call["args"]) }
             }
         default:
             return []
         }
+    }
+
+    static func pendingApprovals(of taskID: String, in archive: Archive) -> [JSONValue] {
+        guard let text = try? archive.task(matching: taskID).pendingApprovalsJSON else { return [] }
+        return (try? JSONValue.parse(Data(text.utf8)).array) ?? []
+    }
+
+    /// Follows the task without recording it, when another process holds the archive (a `watch`,
+    /// most likely, which records it itself): shown live, approvals asked, the same endings.
+    static func followWithoutArchiving(_ id: String, client: SigmicClient, live: Bool, interactive: Bool) async throws -> Ending {
+        let display = LiveDisplay(enabled: live, tagged: false)
+        let pending = try await client.getTask(id).pendingApprovals ?? []
+        var finalResponse: String?
+        var attempt = 0
+        reading: while true {
+            attempt += 1
+            do {
+                for try await record in client.stream(id) {
+                    display.show(id, record.event)
+                    for call in awaitingApproval(after: record.event, pending: { pending }) {
+                        guard interactive else {
+                            if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
+                            return .awaitingApproval(TaskState(try await client.getTask(id)), callID: call.callID, toolName: call.toolName)
+                        }
+                        await ask(id: id, callID: call.callID, toolName: call.toolName, args: call.args, client: client)
+                    }
+                    switch record.event {
+                    case .done(let text): finalResponse = text; break reading
+                    case .error: break reading
+                    case .historyDone(_, let streaming) where !streaming: break reading
+                    default: continue
+                    }
+                }
+            } catch let error as SigmicAPIError where error.isRetryable {
+                // Dropped: reconnect, as a sync would.
+            }
+            try await client.retrier.wait(beforeRetry: min(attempt, 6), atMost: 5)
+        }
+        if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        let task = TaskState(try await client.getTask(id))
+        // As in `follow`: a run that ended before we attached has its answer in the history only.
+        if finalResponse == nil && task.status == .completed {
+            finalResponse = try await client.history(id).messages.last { $0.role == "assistant" }?.content
+        }
+        return .settled(task, finalResponse: finalResponse)
     }
 
     /// Shows the call and asks on the terminal; sends `proceed_once` for y, `cancel` otherwise.

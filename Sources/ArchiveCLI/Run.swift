@@ -58,11 +58,21 @@ struct Run: AsyncParsableCommand {
 enum TaskAction {
     /// Archives and follows the task, holding the archive's writer lock meanwhile.
     static func follow(_ id: String, archive: Archive, client: SigmicClient, detach: Bool, json: Bool) async throws -> FollowedRun.Ending {
-        let lock = try lock(archive, after: id, purpose: "run")
+        let (live, interactive) = (Terminal.stdoutIsTerminal && !json && !detach, Prompt.stdinIsTerminal && !json)
+        let lock: ArchiveLock
+        do {
+            lock = try ArchiveLock.acquire(archive, purpose: "run")
+        } catch ArchiveError.busy(let holder) {
+            // Another writer (a `watch`, say) holds the archive: it is not waited for. The run is still
+            // followed, and the writer or a later sync archives it.
+            Terminal.note("the archive is busy (\(holder) is writing): following task \(id) without archiving it; `watch` or a later sync archives it")
+            if detach { return .settled(FollowedRun.TaskState(try await client.getTask(id)), finalResponse: nil) }
+            return try await FollowedRun.followWithoutArchiving(id, client: client, live: live, interactive: interactive)
+        } catch {
+            throw notArchived(id, error)
+        }
         defer { withExtendedLifetime(lock) {} }
-        let follower = FollowedRun(archive: archive, client: client, live: Terminal.stdoutIsTerminal && !json && !detach,
-                                   interactive: Prompt.stdinIsTerminal && !json)
-        return try await follower.follow(id, detach: detach)
+        return try await FollowedRun(archive: archive, client: client, live: live, interactive: interactive).follow(id, detach: detach)
     }
 
     /// The archive, opened only after the server said yes to `run`, so that a refused request (wrong
@@ -95,16 +105,16 @@ enum TaskAction {
         switch ending {
         case .settled(let task, let finalResponse):
             if json {
-                try Terminal.printJSON(Outcome(id: task.remoteID, status: task.status.rawValue, finalResponse: finalResponse, queued: false))
+                try Terminal.printJSON(Outcome(id: task.id, status: task.status.rawValue, finalResponse: finalResponse, queued: false))
             } else if !Terminal.stdoutIsTerminal, let finalResponse {
                 Terminal.print(finalResponse)
             }
-            if !json { Terminal.note("task \(task.remoteID) \(task.status.rawValue)" + (task.error.map { ": \($0)" } ?? "")) }
+            if !json { Terminal.note("task \(task.id) \(task.status.rawValue)" + (task.error.map { ": \($0)" } ?? "")) }
             if task.status == .failed || task.status == .cancelled { throw ExitCode(1) }
         case .awaitingApproval(let task, let callID, let toolName):
-            let command = "sigmic-archive approve \(task.remoteID) \(callID)"
+            let command = "sigmic-archive approve \(task.id) \(callID)"
             if json {
-                try Terminal.printJSON(Outcome(id: task.remoteID, status: TaskStatus.awaitingApproval.rawValue, finalResponse: nil,
+                try Terminal.printJSON(Outcome(id: task.id, status: TaskStatus.awaitingApproval.rawValue, finalResponse: nil,
                                                queued: false, awaitingApproval: .init(callId: callID, toolName: toolName, approve: command)))
             } else {
                 Terminal.note("tool \(toolName) awaits approval; to answer: \(command)   (or add --deny)")

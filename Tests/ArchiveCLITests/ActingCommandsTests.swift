@@ -6,8 +6,9 @@ import TestSupport
 
 /// `run`, `reply`, `approve`, `cancel` and `download` with the real binary against the emulator: each
 /// archives what it did as it happens, so that the archive then equals what a fresh `sync` of the same
-/// emulator gives.
-@Suite struct ActingCommandsTests {
+/// emulator gives. Its tests run one at a time: each starts several real binaries, and all of them at
+/// once, beside the other suites, starved the in-process emulators of a 2-core machine.
+@Suite(.serialized) struct ActingCommandsTests {
     struct World {
         let emulator: Emulator
         let folder: TempFolder
@@ -69,10 +70,14 @@ import TestSupport
             try Data("month,revenue\nJan,1.2\n".utf8).write(to: b)
             async let running = world.run(["run", "What is 2+2?", "--system-prompt", "Answer briefly", "--file", a.path,
                                            "--file", b.path, "--json"])
-            _ = await world.emulator.world.waitForAnySubscriber()
-            let driver = clock.drive(step: 0.01)
+            // Time moves only until the run has ended: a clock driven for longer spins on the stream's
+            // heartbeat and takes threads the other suites need.
+            let watched = await world.emulator.world.waitForAnySubscriber()
+            while ["pending", "running"].contains(await world.emulator.world.snapshot(key: 0).first { $0.id == watched }?.status ?? "") {
+                await clock.waitForSleepers()
+                clock.advance(by: 0.01)
+            }
             let result = try await running
-            driver.cancel()
             #expect(result.status == 0, "\(result.stderr)")
             let outcome = try json(result.stdout)
             let id = try #require(outcome["id"] as? String)
@@ -149,6 +154,27 @@ import TestSupport
                 // The run goes on past the answered call.
                 await world.emulator.world.waitForStatus(id, ["completed", "failed", "awaiting_approval"])
             }
+        }
+    }
+
+    /// While another process writes to the archive (a `watch`), `run` does not wait for it: it follows the
+    /// task without archiving it, and the next sync archives it.
+    @Test func whileAnotherProcessWritesRunFollowsWithoutArchiving() async throws {
+        try await withWorld { world in
+            #expect(try await world.run(["sync"]).status == 0)
+            let archive = try Archive.open(at: world.folder.path("a"))
+            var held: ArchiveLock? = try ArchiveLock.acquire(archive, purpose: "watch")
+            let result = try await world.run(["run", "What is 2+2?", "--json"])
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("the archive is busy (watch (pid \(getpid())) is writing): following task"), "\(result.stderr)")
+            let outcome = try json(result.stdout)
+            #expect(outcome["status"] as? String == "completed" && outcome["finalResponse"] as? String == "2+2 equals 4.", "\(outcome)")
+            let id = try #require(outcome["id"] as? String)
+            #expect((try? archive.task(matching: id)) == nil, "nothing was written while another process held the archive")
+            #expect(held != nil)
+            held = nil
+            #expect(try await world.run(["sync"]).status == 0)
+            #expect(try archive.task(matching: id).status == .completed)
         }
     }
 

@@ -6,7 +6,7 @@ import TestSupport
 
 /// Offline: with the API gone, `run`, `reply`, `approve` and `cancel` queue; with it back on the same
 /// port, `sync` sends each exactly once and the archive equals a fresh sync.
-@Suite struct OutboxTests {
+@Suite(.serialized) struct OutboxTests {
     static func configuration() -> EmulatorConfiguration {
         var config = EmulatorConfiguration()
         config.tasksPerKey = 8

@@ -33,7 +33,7 @@ public struct RawResponse: Sendable {
 public enum RawHTTP {
     /// Sends one request (Connection: close) and reads the whole response.
     public static func request(_ method: String, _ url: String, headers: [String: String] = [:], body: Data = Data(),
-                               readTimeout: Double = 20) async throws -> RawResponse {
+                               readTimeout: Double = 60) async throws -> RawResponse {
         // Blocking socket calls get a thread of their own. Swift's cooperative pool (and, on Linux, GCD's
         // global queues beneath it) has about one thread per core; blocking there would starve the
         // emulator's own tasks in the same process.
@@ -62,7 +62,8 @@ public enum RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { throw URLError(.cannotConnectToHost) }
+        // An interrupted connect goes on in the background; the first send waits for it.
+        guard connected == 0 || errno == EINTR else { throw URLError(.cannotConnectToHost) }
         var head = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nConnection: close\r\n"
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }
@@ -72,6 +73,7 @@ public enum RawHTTP {
             var offset = 0
             while offset < raw.count {
                 let written = Glibc.send(fd, raw.baseAddress! + offset, raw.count - offset, Int32(MSG_NOSIGNAL))
+                if written < 0 && errno == EINTR { continue }
                 guard written > 0 else { throw URLError(.networkConnectionLost) }
                 offset += written
             }
@@ -80,9 +82,14 @@ public enum RawHTTP {
         var buffer = [UInt8](repeating: 0, count: 65536)
         while true {
             let count = recv(fd, &buffer, buffer.count, 0)
-            if count <= 0 { break }
+            // A signal (SIGCHLD, when another test's child process exits) interrupts the wait: it is
+            // not the end of the answer.
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO, userInfo: [NSLocalizedDescriptionKey: "recv after \(received.count) bytes"]) }
+            if count == 0 { break }
             received.append(contentsOf: buffer[0..<count])
         }
+        guard !received.isEmpty else { throw URLError(.zeroByteResource) }
         return try parse(received, method: method)
     }
 

@@ -90,13 +90,17 @@ public final class ManualClock: EmulatorClock, @unchecked Sendable {
 
     /// Keeps time moving: whenever something sleeps on the clock, advances it by `step`. Cancel the
     /// returned task to stop. Lets a test start a run only once it is watching it.
+    ///
+    /// Between steps it pauses for a millisecond of real time: a stream's heartbeat always sleeps on the
+    /// clock, so without a pause the driver would spin on one of the concurrency pool's few threads and
+    /// starve every other test in the process (seen as emulators that did not answer for 20 s).
     public func drive(step: Double = 1) -> Task<Void, Never> {
         Task {
             while !Task.isCancelled {
                 await waitForSleepers()
                 if Task.isCancelled { return }
                 advance(by: step)
-                await Task.yield()
+                try? await Task.sleep(nanoseconds: 1_000_000)
             }
         }
     }
