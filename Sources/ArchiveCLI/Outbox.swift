@@ -62,6 +62,8 @@ struct Outbox: AsyncParsableCommand {
         var expired = false
         @Option(help: ArgumentHelp("Items queued more than this many days ago count as expired.", valueName: "days"))
         var outboxExpiry = OutboxPlan.defaultExpiry / 86400
+        @Option(help: ArgumentHelp("How long an interrupted request may still be handled by the server (default: the request timeout, 60 s); an item is looked for there, and sent again if absent, only after this.", valueName: "seconds"))
+        var inFlight: Double?
         @Flag(help: "Print the result as JSON.")
         var json = false
         @OptionGroup var archiveOptions: ArchiveOptions
@@ -74,7 +76,7 @@ struct Outbox: AsyncParsableCommand {
             try await HTTPClientBox.with { http in
                 let client = try connection.makeClient(http: http)
                 let report = try await Outbox.send(archive: archive, client: client, includeExpired: expired, expiryDays: outboxExpiry,
-                                                   baseURL: connection.resolvedBaseURL)
+                                                   inFlight: inFlight, baseURL: connection.resolvedBaseURL)
                 if json { try Terminal.printJSON(report) } else { Terminal.print(Outbox.summary(report)) }
                 if report.waiting > 0 { throw ExitCode(75) }
             }
@@ -103,11 +105,13 @@ struct Outbox: AsyncParsableCommand {
     }
 
     /// Sends the outbox and archives what the sent items did (the tasks they created or touched).
-    static func send(archive: Archive, client: SigmicClient, includeExpired: Bool, expiryDays: Double, baseURL: String) async throws -> OutboxSender.Report {
+    static func send(archive: Archive, client: SigmicClient, includeExpired: Bool, expiryDays: Double, inFlight: Double?,
+                     baseURL: String) async throws -> OutboxSender.Report {
         let report: OutboxSender.Report
         do {
             var sender = OutboxSender(archive: archive, client: client)
             sender.expiry = expiryDays * 86400
+            if let inFlight { sender.inFlight = inFlight }
             report = try await sender.send(includeExpired: includeExpired)
         } catch {
             throw CLIError(description: Sync.explain(error, baseURL: baseURL))

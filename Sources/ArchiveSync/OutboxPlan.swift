@@ -21,13 +21,20 @@ public enum OutboxPlan {
         /// Its request may have reached the server (a crash or a timeout after `sending`): look for it
         /// there before sending again.
         case reconcile
+        /// Its request may still be on its way to being handled (the server goes on with a request
+        /// whose client died): it is looked for only once that can no longer happen; the rest waits.
+        case wait
         case send
     }
 
-    public static func step(for item: OutboxItem, now: Date, expiry: Double, includeExpired: Bool) -> Step {
+    /// - Parameter inFlight: how long after a send began its request may still be handled (the
+    ///   client's request timeout): a match looked for earlier could appear after the look.
+    public static func step(for item: OutboxItem, now: Date, expiry: Double, includeExpired: Bool, inFlight: Double) -> Step {
         switch item.state {
         case .sent, .stale, .failed: return .skip
-        case .sending: return .reconcile
+        case .sending:
+            let began = item.sendingAt.flatMap(Timestamp.parse) ?? .distantPast
+            return now.timeIntervalSince(began) < inFlight ? .wait : .reconcile
         case .queued, .expired:
             let queued = Timestamp.parse(item.queuedAt) ?? now
             if now.timeIntervalSince(queued) > expiry && !includeExpired { return item.state == .expired ? .skip : .expire }

@@ -23,11 +23,14 @@ public struct OutboxSender: Sendable {
     let client: SigmicClient
     let now: @Sendable () -> Date
     public var expiry = OutboxPlan.defaultExpiry
+    /// How long an interrupted request may still be handled by the server: the client's request timeout.
+    public var inFlight: Double
 
     public init(archive: Archive, client: SigmicClient, now: @escaping @Sendable () -> Date = { Date() }) {
         self.archive = archive
         self.client = client
         self.now = now
+        self.inFlight = client.configuration.requestTimeout
     }
 
     /// Sends what waits. Throws only when the key is refused (or the send is cancelled); anything else
@@ -39,9 +42,11 @@ public struct OutboxSender: Sendable {
         var report = Report()
         let items = try archive.outbox(account: account, states: [.queued, .sending, .expired])
         for item in items {
-            switch OutboxPlan.step(for: item, now: now(), expiry: expiry, includeExpired: includeExpired) {
+            switch OutboxPlan.step(for: item, now: now(), expiry: expiry, includeExpired: includeExpired, inFlight: inFlight) {
             case .skip:
                 continue
+            case .wait:
+                return try await finished(report, account: account)
             case .expire:
                 try await archive.write { try $0.markOutbox(item.id, .expired, note: "queued more than \(Int(expiry / 86400)) days ago") }
                 report.expired.append(item.id)

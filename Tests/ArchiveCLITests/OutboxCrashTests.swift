@@ -36,11 +36,16 @@ import TestSupport
             }
 
             let second = try await Emulator.start(config, port: port)
+            // A request whose sender was killed may still be handled 30 ms later (the emulator's slow
+            // first byte), so an interrupted item is looked for only after 0.3 s here (60 s by default).
+            let send = ["outbox", "send", "--in-flight", "0.3"]
             for _ in 0..<40 {
                 let delay = Double.random(in: 0...0.35, using: &random)
-                if try await CommandRunner.killAfter(delay, ["outbox", "send"], environment: env) { killed += 1 } else { break }
+                if try await CommandRunner.killAfter(delay, send, environment: env) { killed += 1 } else { break }
             }
-            let finish = try await CommandRunner.runDetached(["outbox", "send"], environment: env)
+            // Until an interrupted item may be looked for, the send reports it waiting (exit 75).
+            var finish = try await CommandRunner.runDetached(send, environment: env)
+            for _ in 0..<100 where finish.status == 75 { finish = try await CommandRunner.runDetached(send, environment: env) }
             #expect(finish.status == 0, "round \(round): \(finish.stderr)")
             let accepted = await second.world.acceptedRequests(key: 0)
             #expect(accepted.creates == 3 && accepted.followUps == 2, "round \(round): \(accepted)")

@@ -19,13 +19,15 @@ import Testing
         ("queued 8 days ago", item(.queued, queued: "2026-11-28T12:00:00.000Z"), false, .expire),
         ("expired, asked for", item(.expired, queued: "2026-11-28T12:00:00.000Z"), true, .send),
         ("expired, not asked for", item(.expired, queued: "2026-11-28T12:00:00.000Z"), false, .skip),
-        ("interrupted while sending", item(.sending, sending: "2026-12-06T11:59:00.000Z"), false, .reconcile),
+        ("interrupted while sending, 60 s ago", item(.sending, sending: "2026-12-06T11:59:00.000Z"), false, .reconcile),
+        ("interrupted while sending, 10 s ago: may still land", item(.sending, sending: "2026-12-06T11:59:50.000Z"), false, .wait),
         ("sent", item(.sent), false, .skip),
         ("stale", item(.stale), false, .skip),
         ("failed", item(.failed), false, .skip),
     ])
     func eachItemIsSentExpiredReconciledOrLeft(_ label: String, item: OutboxItem, includeExpired: Bool, expected: OutboxPlan.Step) {
-        #expect(OutboxPlan.step(for: item, now: Self.now, expiry: OutboxPlan.defaultExpiry, includeExpired: includeExpired) == expected, "\(label)")
+        #expect(OutboxPlan.step(for: item, now: Self.now, expiry: OutboxPlan.defaultExpiry, includeExpired: includeExpired, inFlight: 30) == expected,
+                "\(label)")
     }
 
     static func task(_ id: String, message: String, systemPrompt: String? = nil, created: String) throws -> APITask {

@@ -54,15 +54,19 @@ public enum CommandRunner {
         process.standardError = FileHandle.nullDevice
         try process.run()
         try await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+        let pid = process.processIdentifier
         let running = process.isRunning
-        if running { kill(process.processIdentifier, SIGKILL) }
-        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+        if running { kill(pid, SIGKILL) }
+        // Reaped with waitpid on a thread of its own: Foundation's waitUntilExit, called for hundreds
+        // of short-lived children, was seen to wait for ever.
+        let status = await withCheckedContinuation { (continuation: CheckedContinuation<Int32?, Never>) in
             Thread {
-                process.waitUntilExit()
-                continuation.resume()
+                var status: Int32 = 0
+                continuation.resume(returning: waitpid(pid, &status, 0) == pid ? status : nil)
             }.start()
         }
-        return running && process.terminationReason == .uncaughtSignal
+        // Killed by a signal (the low 7 bits), or reaped by Foundation first (then it was killed if we sent it).
+        return running && (status.map { $0 & 0x7f != 0 && $0 & 0x7f != 0x7f } ?? true)
     }
 
     /// Runs `executable` with `arguments`; the environment is the test's, minus anything that would point
