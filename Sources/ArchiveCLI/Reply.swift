@@ -23,9 +23,8 @@ struct Reply: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try MessageOptions.check(message)
+        let uploads = try options.uploads(for: message)
         let (json, detach) = (options.json, options.detach)
-        let uploads = try UploadFiles.read(options.files)
         let archive = try archiveOptions.open()
         let before = try archive.task(matching: id)
         try await HTTPClientBox.with { http in

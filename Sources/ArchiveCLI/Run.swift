@@ -28,9 +28,8 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try MessageOptions.check(message)
+        let uploads = try options.uploads(for: message)
         let (json, detach) = (options.json, options.detach)
-        let uploads = try UploadFiles.read(options.files)
         let request = CreateTaskRequest(message: message, systemPrompt: systemPrompt, autoExecute: noAutoExecute ? false : nil,
                                         files: uploads)
         try await HTTPClientBox.with { http in
