@@ -63,7 +63,8 @@ struct Download: AsyncParsableCommand {
     func fetch(_ taskID: String, into archive: Archive) async throws -> BlobHash {
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
-            let lock = try TaskAction.lock(archive, after: taskID, purpose: "download")
+            // Nothing was sent yet: a busy archive is its own one-line error.
+            let lock = try ArchiveLock.acquire(archive, purpose: "download")
             defer { withExtendedLifetime(lock) {} }
             do {
                 return try await SyncEngine(archive: archive, client: client).storeArtifact(taskID: taskID, path: path).hash
