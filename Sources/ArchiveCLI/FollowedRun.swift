@@ -65,7 +65,7 @@ struct FollowedRun {
             }
         }
         let client = self.client
-        var report = try await withThrowingTaskGroup(of: SyncReport?.self) { group in
+        let report = try await withThrowingTaskGroup(of: SyncReport?.self) { group in
             group.addTask {
                 for await question in questions {
                     await Self.ask(id: id, callID: question.callID, toolName: question.toolName, args: question.args, client: client)
@@ -80,12 +80,9 @@ struct FollowedRun {
             for try await result in group { report = report ?? result }
             return report!
         }
+        // Followed to its end, or left where it waits for an approval: either way the engine has
+        // recorded the task as the server has it now.
         let (finalResponse, waiting) = seen.withLock { ($0.finalResponse, $0.waiting) }
-        if waiting != nil || (report.live > 0 && !detach) {
-            // Stopped following before the run ended: record the task as the server has it now.
-            options.wait = 0
-            report = try await engine.run(options)
-        }
         if let failure = report.failures.first { throw CLIError(description: "task \(id) could not be archived: \(failure.error)") }
         if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
         let task = try archive.task(matching: id)

@@ -109,8 +109,13 @@ extension ArchiveWriter {
     }
 
     /// A task being followed live: its events are recorded, its final state is not yet.
+    /// The mark of its last settlement is cleared: it no longer says what the archive holds.
     public func markLive(_ task: TaskRowID) throws {
-        try db.cachedStatement(sql: "UPDATE task SET sync_state = 'live' WHERE id = ?")
+        try db.cachedStatement(sql: """
+            UPDATE task SET sync_state = 'live', sync_error = NULL, synced_status = NULL, synced_activity_at = NULL,
+                synced_message_count = NULL, synced_completed_at = NULL
+            WHERE id = ?
+            """)
             .execute(arguments: [task.rawValue])
     }
 

@@ -41,6 +41,12 @@ public enum TaskStatus: Sendable, Hashable, Codable, CustomStringConvertible, Ex
         }
     }
 
+    /// Pending or running: it changes on its own, so an archived copy is out of date at once. A task
+    /// awaiting approval is live too, but paused: it changes only when someone answers.
+    public var changesOnItsOwn: Bool {
+        self == .pending || self == .running
+    }
+
     public var description: String { rawValue }
 
     public init(from decoder: any Decoder) throws {

@@ -124,17 +124,22 @@ public enum FetchPlan {
         case synced(SyncMark)
         /// Committed, but still due: a file is missing that may come back. The error says which.
         case due(error: String)
+        /// Committed as it is now, but still running: the next sync follows it.
+        case live
     }
 
     /// What a fetch records: synced, unless a file the server would not send is still being given a
-    /// chance. The values marked are the listing's when the task was listed, else the GET's (`fetched`,
-    /// whose activity is the latest of its times) with the history's length.
+    /// chance, or the task still runs (fetched without being followed). A task awaiting approval is
+    /// synced at that status: it is paused, and the next sync fetches it when an answer changes it.
+    /// The values marked are the listing's when the task was listed, else the GET's (`fetched`, whose
+    /// activity is the latest of its times) with the history's length.
     public static func settlement(listed: ListedTask?, fetched: ListedTask, historyCount: Int, unavailable: [Unavailable]) -> Settlement {
         let waiting = unavailable.filter { !$0.givesUp }
         if let first = waiting.first {
             let more = waiting.count > 1 ? " (and \(waiting.count - 1) more)" : ""
             return .due(error: "\(first.path)\(more): \(first.error) (\(first.failuresBefore + 1) of \(givingUpAfter) tries)")
         }
+        if fetched.status.changesOnItsOwn { return .live }
         return .synced(SyncMark(status: listed?.status ?? fetched.status, activityAt: listed?.lastActivityAt ?? fetched.lastActivityAt,
                                 messageCount: listed?.messageCount ?? historyCount, completedAt: listed?.completedAt ?? fetched.completedAt))
     }

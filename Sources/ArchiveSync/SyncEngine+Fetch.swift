@@ -41,11 +41,11 @@ extension SyncEngine {
         }
     }
 
-    /// A committed task counts as new or updated; one still due (a file the server would not send)
-    /// is reported too, as the next sync tries it again.
+    /// A committed task counts as new or updated, or as live while it still runs; one still due (a file
+    /// the server would not send) is reported too, as the next sync tries it again.
     func count(_ settlement: FetchPlan.Settlement, taskID: String, isNew: Bool) async {
         _ = await tally.update {
-            if isNew { $0.new += 1 } else { $0.updated += 1 }
+            if settlement == .live { $0.live += 1 } else if isNew { $0.new += 1 } else { $0.updated += 1 }
             if case .due(let error) = settlement { $0.failures.append(SyncReport.Failure(taskId: taskID, error: error)) }
         }
     }
@@ -88,6 +88,8 @@ extension SyncEngine {
                                       completedAt: mark.completedAt)
             case .due(let error):
                 try writer.markFailed(row, error: error)
+            case .live:
+                try writer.markLive(row)
             }
         }
         _ = await tally.update { $0.messages += messages.count }

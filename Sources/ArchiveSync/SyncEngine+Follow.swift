@@ -6,7 +6,8 @@ extension SyncEngine {
     /// Follows a live task: each connection is an attach session whose events are recorded in arrival
     /// order (`SessionRecorder`). A dropped connection is reconnected after the client's retrier has
     /// waited. When `done`/`error` arrives the task settles to its final state; when `wait` runs out it
-    /// is left `live` and picked up by the next sync.
+    /// is committed as it is now (left `live`, or synced while it awaits approval) and picked up by the
+    /// next sync.
     func follow(_ id: String, account: AccountID, options: Options, isNew: Bool) async throws {
         let deadline = ContinuousClock.now + .milliseconds(Int64(options.wait * 1000))
         guard let row = try archive.taskRow(remoteID: id, account: account) else { throw SyncError.notInArchive(taskID: id) }
@@ -28,14 +29,8 @@ extension SyncEngine {
                 break reading
             }
         }
-        guard ended else {
-            // Left running: its details as they are now (a call awaiting approval, the output so far)
-            // are recorded, so the archive can show what it waits for; its history settles later.
-            let task = try await client.getTask(id)
-            try await archive.write { _ = try $0.upsertFetchedTask(Snapshots.task(task), account: account) }
-            _ = await tally.update { $0.live += 1 }
-            return
-        }
+        // Ended or not, the task is fetched as it is now: when left running, the archive still shows
+        // what it has done so far and what it waits for (a call awaiting approval).
         var settling = options
         settling.wait = 0
         guard case .committed(let settlement) = try await fetch(id, listed: nil, account: account, options: settling) else { return }

@@ -37,8 +37,9 @@ public enum SyncAction: Sendable, Equatable {
 /// is a table test.
 public enum SyncPlanner {
     /// A listed task needs nothing when its listing values equal those of its last complete sync.
+    /// A task awaiting approval can be unchanged: it waits for an answer, and an answer changes its listing.
     public static func isUnchanged(_ listed: ListedTask, _ local: LocalTaskState?) -> Bool {
-        guard let local, local.syncState == .synced, !listed.isLive else { return false }
+        guard let local, local.syncState == .synced, !listed.status.changesOnItsOwn else { return false }
         return local.syncedStatus == listed.status && local.syncedActivityAt == listed.lastActivityAt
             && local.syncedMessageCount == listed.messageCount && local.syncedCompletedAt == listed.completedAt
     }

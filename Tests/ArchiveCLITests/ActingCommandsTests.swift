@@ -22,10 +22,12 @@ import TestSupport
             try await CommandRunner.runDetached(arguments, environment: environment(archive: name))
         }
 
-        /// The archive `a` equals a fresh sync of the emulator into a new folder.
-        func expectArchiveEqualsAFreshSync(_ label: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        /// The archive `a` equals a fresh sync of the emulator into a new folder (`syncArguments` for that
+        /// sync: `--wait 0` where a task is left waiting on purpose, so that the sync does not follow it).
+        func expectArchiveEqualsAFreshSync(_ label: String, syncArguments: [String] = [],
+                                           sourceLocation: SourceLocation = #_sourceLocation) async throws {
             let fresh = "fresh-\(UUID().uuidString.prefix(8))"
-            let sync = try await run(["sync"], archive: fresh)
+            let sync = try await run(["sync"] + syncArguments, archive: fresh)
             #expect(sync.status == 0, "\(sync.stderr)", sourceLocation: sourceLocation)
             let ours = try contentDump(Archive.open(at: folder.path("a")))
             let theirs = try contentDump(Archive.open(at: folder.path(fresh)))
@@ -70,13 +72,8 @@ import TestSupport
             try Data("month,revenue\nJan,1.2\n".utf8).write(to: b)
             async let running = world.run(["run", "What is 2+2?", "--system-prompt", "Answer briefly", "--file", a.path,
                                            "--file", b.path, "--json"])
-            // Time moves only until the run has ended: a clock driven for longer spins on the stream's
-            // heartbeat and takes threads the other suites need.
             let watched = await world.emulator.world.waitForAnySubscriber()
-            while ["pending", "running"].contains(await world.emulator.world.snapshot(key: 0).first { $0.id == watched }?.status ?? "") {
-                await clock.waitForSleepers()
-                clock.advance(by: 0.01)
-            }
+            await drive(clock, world: world, task: watched)
             let result = try await running
             #expect(result.status == 0, "\(result.stderr)")
             let outcome = try json(result.stdout)
@@ -211,6 +208,64 @@ import TestSupport
         }
     }
 
+    /// With time standing still in the emulator, the task is the same before and after each command, so
+    /// the archive can be compared with a fresh sync at three points: left awaiting approval by `run`,
+    /// just after `approve` (or `--deny`), and once the run has gone on and a sync archived its end.
+    @Test(arguments: [false, true])
+    func approveIsArchivedAsASyncWouldArchiveIt(deny: Bool) async throws {
+        let clock = ManualClock()
+        try await withWorld(clock: clock) { world in
+            #expect(try await world.run(["sync"]).status == 0)
+            async let running = world.run(["run", "Plot the numbers", "--no-auto-execute"])
+            let watched = await world.emulator.world.waitForAnySubscriber()
+            await drive(clock, world: world, task: watched)
+            let result = try await running
+            #expect(result.status == 4, "\(result.stderr)")
+            let words = result.stdout.split(separator: " ").map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
+            let (id, call) = (words[2], words[3])
+            try await world.expectArchiveEqualsAFreshSync("awaiting approval", syncArguments: ["--wait", "0"])
+
+            let answer = try await world.run(["approve", id, call, "--json"] + (deny ? ["--deny"] : []))
+            #expect(answer.status == 0, "\(answer.stderr)")
+            let archive = try Archive.open(at: world.folder.path("a"))
+            #expect(try archive.task(matching: id).status != .awaitingApproval)
+            try await world.expectArchiveEqualsAFreshSync("after approve", syncArguments: ["--wait", "0"])
+
+            await drive(clock, world: world, task: id)
+            #expect(try await world.run(["sync"]).status == 0)
+            let calls = try archive.messages(of: archive.task(matching: id).rowID).compactMap(\.toolCallsJSON).joined()
+            #expect(calls.contains(deny ? "Rejected by user" : #""status":"success""#), "\(calls.prefix(1000))")
+            try await world.expectArchiveEqualsAFreshSync("after the run went on")
+        }
+    }
+
+    /// Moves the emulator's clock until the task has left `pending` and `running` (finished, or awaiting
+    /// an approval). Time stops then: a clock driven for longer spins on the stream's heartbeat and takes
+    /// threads the other suites need. The end is awaited as a status change, not checked between
+    /// steps: a run can end, and its stream close, between a check and the next step, leaving nothing
+    /// asleep on the clock to step.
+    func drive(_ clock: ManualClock, world: World, task id: String) async {
+        let driver = clock.drive(step: 0.01)
+        await world.emulator.world.waitForStatus(id, ["completed", "failed", "cancelled", "awaiting_approval"])
+        driver.cancel()
+        await driver.value
+    }
+
+    /// Downloading every listed file, one by one, into an archive synced without them gives the archive
+    /// a full sync gives.
+    @Test func downloadingEveryFileIsArchivedAsASyncWouldArchiveIt() async throws {
+        try await withWorld { world in
+            #expect(try await world.run(["sync", "--no-artifacts"]).status == 0)
+            let files = await world.emulator.world.snapshot(key: 0).flatMap { task in task.files.map { (task.id, $0.path) } }
+            #expect(files.count >= 2)
+            for (id, path) in files {
+                let fetched = try await world.run(["download", id, path, "-o", world.folder.path("out-\(UUID().uuidString)").path])
+                #expect(fetched.status == 0, "\(fetched.stderr)")
+            }
+            try await world.expectArchiveEqualsAFreshSync("after downloading every file")
+        }
+    }
+
     @Test func downloadWritesFromTheArchiveOrFetchesAndArchivesFirst() async throws {
         try await withWorld { world in
             #expect(try await world.run(["sync", "--no-artifacts"]).status == 0)
@@ -269,8 +324,10 @@ import TestSupport
 }
 
 /// The first line where two dumps differ, for a readable failure.
+/// The lines only one of two dumps has (a few of each), to say how they differ.
 func firstDifference(_ a: String, _ b: String) -> String {
     let (left, right) = (a.split(separator: "\n"), b.split(separator: "\n"))
-    for (x, y) in zip(left, right) where x != y { return "\(x.prefix(300))\n≠ \(y.prefix(300))" }
-    return left.count == right.count ? "none" : "\(left.count) lines ≠ \(right.count) lines"
+    let (onlyLeft, onlyRight) = (left.filter { !Set(right).contains($0) }, right.filter { !Set(left).contains($0) })
+    if onlyLeft.isEmpty && onlyRight.isEmpty { return left.count == right.count ? "none" : "\(left.count) lines ≠ \(right.count) lines" }
+    return "only ours: \(onlyLeft.prefix(4).map { $0.prefix(300) })\nonly a fresh sync's: \(onlyRight.prefix(4).map { $0.prefix(300) })"
 }

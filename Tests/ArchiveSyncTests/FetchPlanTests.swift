@@ -74,6 +74,21 @@ import Testing
             SyncMark(status: .completed, activityAt: "2026-01-05T09:00:00.000Z", messageCount: 3, completedAt: "2026-01-05T09:00:00.000Z")))
     }
 
+    /// A task fetched without being followed (`--wait 0`, or the wait ran out): one that runs stays
+    /// live, one paused for an approval is synced at that status.
+    @Test(arguments: [(TaskStatus.pending, false), (.running, false), (.awaitingApproval, true), (.completed, true)])
+    func aRunningTaskStaysLiveAndOneAwaitingApprovalIsSynced(status: TaskStatus, synced: Bool) {
+        var fetched = Self.fetched
+        fetched.status = status
+        let settlement = FetchPlan.settlement(listed: nil, fetched: fetched, historyCount: 1, unavailable: [])
+        if synced {
+            #expect(settlement == .synced(SyncMark(status: status, activityAt: fetched.lastActivityAt, messageCount: 1,
+                                                    completedAt: fetched.completedAt)))
+        } else {
+            #expect(settlement == .live)
+        }
+    }
+
     /// (earlier 404s of the file, settled as synced?)
     @Test(arguments: [(0, false), (1, false), (2, true), (5, true)])
     func aFileThatAnswers404KeepsItsTaskDueUntilTheThirdSync(earlier: Int, synced: Bool) {

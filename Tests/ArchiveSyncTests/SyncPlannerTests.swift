@@ -44,6 +44,15 @@ import Testing
         #expect(SyncPlanner.plan(listed: [running, a, b], local: local) == [.fetch(taskID: "b", isNew: true), .attach(taskID: "r", isNew: false)])
     }
 
+    /// A task awaiting approval is paused: synced at that status, it is left alone until an answer
+    /// changes its listing.
+    @Test func aTaskAwaitingApprovalIsAttachedOnlyWhenItsListingChanged() {
+        let waiting = Self.listed("w", "awaiting_approval", at: "2026-01-09", count: 1)
+        #expect(SyncPlanner.plan(listed: [waiting, a], local: ["a": Self.synced(a), "w": Self.synced(waiting)]).isEmpty)
+        let answered = Self.listed("w", "running", at: "2026-01-10", count: 1)
+        #expect(SyncPlanner.plan(listed: [answered, a], local: ["a": Self.synced(a), "w": Self.synced(waiting)]) == [.attach(taskID: "w", isNew: false)])
+    }
+
     @Test func unfinishedLocalTasksAreRetriedEvenWhenTheListingStopsEarly() {
         let failed = Self.synced(Self.listed("old", at: "2025-01-01"), row: 9, syncState: .failed)
         let live = Self.synced(Self.listed("gone-live", "running", at: "2025-02-01"), row: 10, syncState: .live)
