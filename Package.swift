@@ -62,10 +62,24 @@ let package = Package(
             dependencies: ["ArchiveStore"],
             swiftSettings: strictness
         ),
+        // cmark-gfm from the system (Debian: libcmark-gfm-dev, libcmark-gfm-extensions-dev).
+        .systemLibrary(
+            name: "CCmarkGFM",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
+        ),
+        // `serve`: the archive as web pages and JSON, read-only, on Hummingbird.
+        .target(
+            name: "ArchiveWeb",
+            dependencies: [
+                "ArchiveStore", "ArchiveExport", "CCmarkGFM",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strictness
+        ),
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore", "ArchiveSync", "ArchiveExport", "SigmicAPI",
+                "ArchiveStore", "ArchiveSync", "ArchiveExport", "ArchiveWeb", "SigmicAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

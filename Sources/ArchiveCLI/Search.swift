@@ -61,9 +61,9 @@ struct Search: ParsableCommand {
         let archive = try options.open()
         let hits = try archive.search(parsed, options: SearchOptions(sort: sort.store, limit: limit, offset: offset))
         if json {
-            Terminal.print(JSONTree.array(hits.map(Self.json)).pretty)
+            Terminal.print(Documents.searchHits(hits))
         } else if ndjson {
-            for hit in hits { Terminal.print(Self.json(hit).compact) }
+            for hit in hits { Terminal.print(Documents.searchHit(hit).compact) }
         } else if hits.isEmpty {
             Terminal.print(offset > 0 ? "No more matches." : "No matches.")
         } else {
@@ -72,16 +72,6 @@ struct Search: ParsableCommand {
             }
             Terminal.print(Self.render(hits, colour: Terminal.useColour, width: Terminal.width))
         }
-    }
-
-    static func json(_ hit: SearchHit) -> JSONTree {
-        .object([
-            ("taskId", .string(hit.taskID)), ("taskTitle", .optional(hit.taskTitle)),
-            ("messageId", .optional(hit.messageID)), ("kind", .string(hit.kind.rawValue)), ("role", .optional(hit.role)),
-            ("toolName", .optional(hit.toolName)), ("artifactPath", .optional(hit.artifactPath)),
-            ("createdAt", .optional(hit.createdAt)), ("snippet", .string(highlight(hit.snippet, colour: false))),
-            ("score", .number(String(format: "%.6f", hit.score))), ("match", .string(hit.match.rawValue)),
-        ])
     }
 
     /// Two lines per hit: where it is, then the snippet with the matches marked.
@@ -106,16 +96,7 @@ struct Search: ParsableCommand {
 
     /// The snippet's match markers as colour on a terminal, else as [brackets].
     static func highlight(_ snippet: String, colour: Bool) -> String {
-        let (open, close) = colour ? ("\u{1B}[1;33m", "\u{1B}[0m") : ("[", "]")
-        var out = ""
-        for character in snippet {
-            switch character {
-            case SearchHit.matchStart: out += open
-            case SearchHit.matchEnd: out += close
-            default: out.append(character)
-            }
-        }
-        return out
+        colour ? Documents.marked(snippet, open: "\u{1B}[1;33m", close: "\u{1B}[0m") : Documents.marked(snippet)
     }
 }
 

@@ -31,7 +31,7 @@ struct Show: ParsableCommand {
         let task = try archive.task(matching: id)
         let transcript = try Transcript.load(task, from: archive, events: events)
         if json {
-            Terminal.print(transcript.json.pretty)
+            Terminal.print(Documents.transcript(transcript))
         } else {
             Terminal.print(Self.render(transcript, full: full, style: Style(colour: Terminal.useColour)))
         }

@@ -1,3 +1,4 @@
+import ArchiveExport
 import ArchiveStore
 import ArgumentParser
 import Foundation
@@ -50,30 +51,17 @@ struct Tasks: ParsableCommand {
         let unfiltered = status.isEmpty && since == nil && until == nil && account == nil
         let queued = unfiltered ? try QueuedTask.all(in: archive) : []
         if json {
-            try Terminal.printJSON(queued.map(ListedRow.queued) + tasks.map(ListedRow.task))
+            Terminal.print(try Documents.taskList(tasks, queued: queued))
         } else if ndjson {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            for row in queued.map(ListedRow.queued) + tasks.map(ListedRow.task) {
+            for row in queued.map(Documents.ListedTask.queued) + tasks.map(Documents.ListedTask.task) {
                 Terminal.print(String(decoding: try encoder.encode(row), as: UTF8.self))
             }
         } else if tasks.isEmpty && queued.isEmpty {
             Terminal.print("No tasks match.")
         } else {
-            Terminal.print(Self.table(queued.map(\.summary) + tasks.map(TaskSummaryRow.init), width: Terminal.width))
-        }
-    }
-
-    /// A task of the list: archived, or waiting in the outbox.
-    enum ListedRow: Encodable {
-        case task(TaskSummary)
-        case queued(QueuedTask)
-
-        func encode(to encoder: any Encoder) throws {
-            switch self {
-            case .task(let task): try task.encode(to: encoder)
-            case .queued(let task): try task.encode(to: encoder)
-            }
+            Terminal.print(Self.table(queued.map(TaskSummaryRow.init) + tasks.map(TaskSummaryRow.init), width: Terminal.width))
         }
     }
 

@@ -11,6 +11,8 @@ public struct TaskFilter: Sendable {
     /// A substring of the account's base URL, or its key fingerprint.
     public var account: String?
     public var limit = 50
+    /// Tasks skipped first (for paging).
+    public var offset = 0
 
     public init() {}
 }
@@ -31,7 +33,7 @@ extension Archive {
     /// Tasks, newest activity first.
     public func tasks(_ filter: TaskFilter) throws -> [TaskSummary] {
         var (conditions, arguments) = Self.conditions(filter)
-        arguments.append(max(0, filter.limit))
+        arguments += [max(0, filter.limit), max(0, filter.offset)]
         let sql = """
             SELECT t.remote_id, t.status, t.created_at, t.last_activity_at, t.message_count, t.message, t.remote_state,
                    a.base_url,
@@ -39,7 +41,7 @@ extension Archive {
             FROM task t JOIN account a ON a.id = t.account_id
             WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
             ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
-            LIMIT ?
+            LIMIT ? OFFSET ?
             """
         return try read("listing tasks") { db in
             try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in

@@ -58,6 +58,26 @@ public final class Archive: Sendable {
         return Archive(folder: folder, access: access, schemaVersion: version, pool: pool, now: now)
     }
 
+    /// Opens an existing archive for reading only, beside any process that writes to it: nothing is
+    /// created, migrated or locked. A missing archive, or one that lacks this build's migrations, is an
+    /// error that says what to run.
+    public static func openReadOnly(at folder: URL, migrations: [EmbeddedMigration] = EmbeddedMigration.bundled) throws -> Archive {
+        let plan = try MigrationPlan.validated(migrations)
+        let database = folder.appending(path: databaseFileName)
+        guard FileManager.default.fileExists(atPath: database.path) else {
+            throw ArchiveError.notReadable(path: folder.path, reason: "no archive here yet; run `sigmic-archive sync` first (or pass --archive DIR)")
+        }
+        let pool = try openPool(at: database, readOnly: true)
+        let applied = try readAppliedMigrations(pool, path: database.path)
+        if case .apply = try plan.decide(applied: applied) {
+            throw ArchiveError.notReadable(path: folder.path, reason: applied.isEmpty
+                ? "the archive is empty; run `sigmic-archive sync` first"
+                : "the archive predates this build; run `sigmic-archive status` once to upgrade it")
+        }
+        return Archive(folder: folder, access: .readOnly(reason: "opened read-only"), schemaVersion: applied.last?.version ?? 0,
+                       pool: pool, now: { Date() })
+    }
+
     private init(folder: URL, access: Access, schemaVersion: Int, pool: DatabasePool, now: @escaping @Sendable () -> Date) {
         self.folder = folder
         self.access = access

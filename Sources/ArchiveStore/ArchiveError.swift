@@ -32,11 +32,15 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case writeFailed(path: String, code: Int32, operation: String)
     /// Another process holds the archive's writer lock.
     case busy(holder: String)
+    /// A read-only opening found no archive, or one this build must upgrade first.
+    case notReadable(path: String, reason: String)
     /// Any other SQLite failure, with its result code and the operation that hit it.
     case sqlite(code: Int32, message: String, operation: String)
 
     public var description: String {
         switch self {
+        case .notReadable(let path, let reason):
+            return "\(path): \(reason)"
         case .notADatabase(let path):
             return "\(path) is not a SigmicArchive database (the file is not SQLite, or its header is damaged); it was left untouched"
         case .corrupt(let path, let detail):

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Who may read: decided from the `Host` header and, off loopback, a token. Pure, so every case is a
+/// table test.
+///
+/// - The `Host` must name the address we listen on, or `localhost`/`127.0.0.1`/`[::1]`: a page on another
+///   site that rebinds its own name to 127.0.0.1 (DNS rebinding) sends its own name and is refused.
+/// - With a token (required off loopback), a visit with `?token=` sets a cookie and redirects to the same
+///   page without the token, so it does not stay in the address bar or history; then the cookie is enough.
+struct RequestGuard: Sendable {
+    let host: String
+    let port: Int
+    let token: String?
+
+    static let cookieName = "sigmic_token"
+
+    enum Decision: Equatable {
+        case allow
+        /// The token was right: set the cookie and send the browser to `location`.
+        case setCookie(location: String)
+        case refuse(status: Int, reason: String)
+    }
+
+    func decide(hostHeader: String?, path: String, query: FormQuery, cookieHeader: String?) -> Decision {
+        guard let hostHeader, accepts(hostHeader: hostHeader) else {
+            return .refuse(status: 421, reason: "This server answers only to \(host):\(port) and localhost.")
+        }
+        guard let token else { return .allow }
+        if let given = query["token"] {
+            guard Self.same(given, token) else { return .refuse(status: 403, reason: "The token is wrong.") }
+            return .setCookie(location: path)
+        }
+        guard let cookie = Self.cookie(Self.cookieName, in: cookieHeader), Self.same(cookie, token) else {
+            return .refuse(status: 401, reason: "Open the link with ?token=… that `sigmic-archive serve` printed.")
+        }
+        return .allow
+    }
+
+    func accepts(hostHeader: String) -> Bool {
+        let lowered = hostHeader.lowercased()
+        // An explicit port must be ours; a Host without one is accepted only on port 80.
+        if let colon = lowered.lastIndex(of: ":"), !lowered.hasSuffix("]") {
+            return accepts(name: String(lowered[..<colon])) && lowered[lowered.index(after: colon)...] == Substring(String(port))
+        }
+        return port == 80 && accepts(name: lowered)
+    }
+
+    /// Listening on every address (`0.0.0.0`, `::`), any address literal is ours; a name never is,
+    /// except `localhost` — a rebound name is exactly what DNS rebinding sends.
+    private func accepts(name: String) -> Bool {
+        if Set([host.lowercased(), "localhost", "127.0.0.1", "[::1]", "[\(host.lowercased())]"]).contains(name) { return true }
+        guard host == "0.0.0.0" || host == "::" else { return false }
+        let isIPv4 = name.split(separator: ".").count == 4 && name.allSatisfy { $0.isNumber || $0 == "." }
+        let isIPv6 = name.hasPrefix("[") && name.hasSuffix("]") && name.dropFirst().dropLast().allSatisfy { $0.isHexDigit || $0 == ":" || $0 == "." }
+        return isIPv4 || isIPv6
+    }
+
+    static func cookie(_ name: String, in header: String?) -> String? {
+        for part in (header ?? "").split(separator: ";") {
+            let pair = part.trimmingCharacters(in: .whitespaces)
+            if pair.hasPrefix(name + "=") { return String(pair.dropFirst(name.count + 1)) }
+        }
+        return nil
+    }
+
+    /// Compares in time that does not depend on where the strings differ.
+    static func same(_ a: String, _ b: String) -> Bool {
+        let (x, y) = (Array(a.utf8), Array(b.utf8))
+        guard x.count == y.count else { return false }
+        return zip(x, y).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
+    }
+
+    /// Loopback addresses, where `serve` may run without a token.
+    static func isLoopback(_ host: String) -> Bool {
+        ["127.0.0.1", "::1", "localhost"].contains(host.lowercased()) || host.hasPrefix("127.")
+    }
+}

@@ -1,0 +1,115 @@
+/// The stylesheet and the script, served from the binary itself: pages work offline, need no CDN,
+/// and load no code from anywhere but our origin (`script-src 'self'`). The script only adds search
+/// as you type; every page works without it.
+enum WebAssets {
+    enum Name: String, Sendable {
+        case css = "app.css"
+        case js = "app.js"
+
+        var contentType: String {
+            switch self {
+            case .css: "text/css; charset=utf-8"
+            case .js: "text/javascript; charset=utf-8"
+            }
+        }
+
+        var body: String {
+            switch self {
+            case .css: WebAssets.css
+            case .js: WebAssets.js
+            }
+        }
+    }
+
+    static let css = """
+        :root { color-scheme: light dark; --fg: #1b1f24; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --card: #f6f8fa;
+                --accent: #0969da; --mark: #fff2a8; --user: #ddf4ff; }
+        @media (prefers-color-scheme: dark) {
+          :root { --fg: #e6edf3; --bg: #0d1117; --muted: #9198a1; --line: #3d444d; --card: #151b23; --accent: #4493f8;
+                  --mark: #5a4a00; --user: #0c2d4b; }
+        }
+        * { box-sizing: border-box; }
+        body { margin: 0; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); background: var(--bg); }
+        header.top { position: sticky; top: 0; z-index: 1; display: flex; gap: .75rem; align-items: center; flex-wrap: wrap;
+                     padding: .5rem 1rem; background: var(--card); border-bottom: 1px solid var(--line); }
+        header.top a.home { font-weight: 600; color: var(--fg); text-decoration: none; }
+        header.top form { flex: 1 1 16rem; display: flex; }
+        header.top input[type=search] { flex: 1; font: inherit; padding: .35rem .6rem; border: 1px solid var(--line);
+                                        border-radius: 6px; background: var(--bg); color: var(--fg); }
+        main { max-width: 62rem; margin: 0 auto; padding: 1rem; }
+        a { color: var(--accent); }
+        h1 { font-size: 1.4rem; margin: .5rem 0 1rem; overflow-wrap: anywhere; }
+        table { border-collapse: collapse; width: 100%; }
+        th, td { text-align: left; padding: .35rem .5rem; border-bottom: 1px solid var(--line); vertical-align: top; }
+        td.title { overflow-wrap: anywhere; }
+        .muted, time { color: var(--muted); font-size: .9em; }
+        .status { font-size: .8em; padding: .05rem .45rem; border-radius: 1rem; border: 1px solid var(--line); white-space: nowrap; }
+        .status.failed, .status.cancelled { border-color: #cf222e; }
+        .status.completed { border-color: #1a7f37; }
+        form.filters { display: flex; flex-wrap: wrap; gap: .5rem; margin-bottom: 1rem; align-items: end; }
+        form.filters label { display: flex; flex-direction: column; font-size: .85em; color: var(--muted); }
+        form.filters input, form.filters select, form.filters button { font: inherit; padding: .25rem .4rem; }
+        article.msg { border: 1px solid var(--line); border-radius: 8px; margin: 1rem 0; padding: .5rem 1rem; unicode-bidi: isolate; }
+        article.msg.user { background: var(--user); }
+        article.msg > header { display: flex; gap: .5rem; align-items: baseline; font-size: .9em; color: var(--muted); }
+        article.msg > header a.anchor { margin-left: auto; text-decoration: none; }
+        article.msg:target { outline: 2px solid var(--accent); }
+        .md { overflow-wrap: anywhere; }
+        .md img { max-width: 100%; }
+        pre { overflow-x: auto; background: var(--card); padding: .5rem; border-radius: 6px; font-size: .85em; white-space: pre-wrap;
+              overflow-wrap: anywhere; }
+        code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
+        details { margin: .5rem 0; border-left: 3px solid var(--line); padding-left: .75rem; }
+        details > summary { cursor: pointer; color: var(--muted); }
+        mark { background: var(--mark); color: inherit; }
+        ol.hits { list-style: none; padding: 0; }
+        ol.hits li { padding: .5rem 0; border-bottom: 1px solid var(--line); }
+        ol.hits .where { font-size: .85em; color: var(--muted); }
+        ol.hits .snippet { overflow-wrap: anywhere; }
+        #results:empty { display: none; }
+        #results.live { border: 1px solid var(--line); border-radius: 8px; padding: 0 1rem; margin-bottom: 1rem; }
+        nav.pages { display: flex; justify-content: space-between; margin: 1rem 0; }
+        dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
+        dl.meta dt { color: var(--muted); }
+        dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+        .notice { padding: 1rem; border: 1px solid var(--line); border-radius: 8px; background: var(--card); }
+        @media (max-width: 40rem) { main { padding: .5rem; } th.optional, td.optional { display: none; } }
+        """
+
+    /// Search as you type: after a short pause, the results of the box's query replace the page's
+    /// `#results` (fetched from `/search/results`, our own escaped HTML, parsed into inert nodes — never
+    /// run). Enter still submits the form to `/search`, which is the same page without script.
+    static let js = """
+        "use strict";
+        (function () {
+          const box = document.getElementById("q");
+          const results = document.getElementById("results");
+          if (!box || !results) return;
+          let timer = null;
+          let latest = 0;
+          box.addEventListener("input", function () {
+            clearTimeout(timer);
+            timer = setTimeout(update, 150);
+          });
+          async function update() {
+            const query = box.value.trim();
+            const ticket = ++latest;
+            if (query === "") {
+              if (!results.dataset.page) results.replaceChildren();
+              return;
+            }
+            try {
+              const response = await fetch("/search/results?q=" + encodeURIComponent(query), { credentials: "same-origin" });
+              const html = await response.text();
+              if (ticket !== latest) return;
+              const parsed = new DOMParser().parseFromString(html, "text/html");
+              results.replaceChildren(...parsed.body.childNodes);
+              if (!results.dataset.page) results.classList.add("live");
+              if (results.dataset.page) history.replaceState(null, "", "/search?q=" + encodeURIComponent(query));
+            } catch (error) {
+              console.warn("search failed", error);
+            }
+          }
+        })();
+        """
+}

@@ -1,0 +1,130 @@
+import ArchiveExport
+import ArchiveStore
+import Foundation
+import Hummingbird
+
+/// Answers one request: guard, route, then a page, a JSON document or an artifact's bytes. Archive
+/// errors become pages that say what was not found; nothing here writes.
+struct WebHandlers: Sendable {
+    let archive: Archive
+
+    func respond(to request: Request, context: BasicRequestContext, guardian: RequestGuard) async -> Response {
+        let query = FormQuery(request.uri.query)
+        switch guardian.decide(hostHeader: request.head.authority, path: request.uri.path, query: query,
+                               cookieHeader: request.headers[.cookie]) {
+        case .refuse(let status, let reason):
+            return WebResponses.page(status, ErrorPage.render(title: "Not allowed", detail: reason))
+        case .setCookie(let location):
+            let cookie = "\(RequestGuard.cookieName)=\(guardian.token ?? ""); Path=/; HttpOnly; SameSite=Strict"
+            return WebResponses.redirect(to: location, cookie: cookie)
+        case .allow:
+            break
+        }
+        guard request.method == .get || request.method == .head else {
+            return WebResponses.page(405, ErrorPage.render(title: "Read-only", detail: "This archive is read-only here: only GET is answered."))
+        }
+        guard let route = WebRoute.parse(request.uri.path) else {
+            return WebResponses.page(404, ErrorPage.render(title: "Not found", detail: "Nothing here: \(request.uri.path)"))
+        }
+        do {
+            return try await answer(route, query: query, context: context)
+        } catch let error as WebError {
+            return error.response(json: route.isAPI)
+        } catch ArchiveError.taskNotFound(let id) {
+            return WebError.notFound("No task in the archive matches \(id).").response(json: route.isAPI)
+        } catch ArchiveError.ambiguousTaskPrefix(let prefix, let candidates) {
+            return WebError.notFound("\(prefix) matches \(candidates.count) tasks; give more of the id.").response(json: route.isAPI)
+        } catch ArchiveError.invalidQuery(let reason) {
+            return WebError.badRequest(reason).response(json: route.isAPI)
+        } catch {
+            return WebError(status: 500, message: "The archive could not be read: \(error)").response(json: route.isAPI)
+        }
+    }
+
+    func answer(_ route: WebRoute, query: FormQuery, context: BasicRequestContext) async throws -> Response {
+        switch route {
+        case .asset(let name):
+            return WebResponses.text(200, name.body, contentType: name.contentType)
+        case .taskList:
+            let filters = try WebQueries.listFilters(query)
+            let tasks = try archive.tasks(try WebQueries.taskFilter(filters))
+            let unfiltered = filters.statuses.isEmpty && filters.account == nil && filters.since == nil && filters.until == nil
+            let queued = unfiltered && filters.page == 1 ? try QueuedTask.all(in: archive) : []
+            let isEmpty = unfiltered && tasks.isEmpty && queued.isEmpty && filters.page == 1
+            return WebResponses.page(200, TaskListPage.render(tasks: tasks, queued: queued, filters: filters, archiveIsEmpty: isEmpty))
+        case .search, .searchResults:
+            let text = query["q"] ?? ""
+            let page = try WebQueries.page(query)
+            var hits: [SearchHit] = []
+            var failure: String?
+            if !text.trimmingCharacters(in: .whitespaces).isEmpty {
+                do {
+                    hits = try archive.search(try SearchQuery.parse(text),
+                                              options: SearchOptions(limit: SearchPage.pageSize, offset: (page - 1) * SearchPage.pageSize))
+                } catch ArchiveError.invalidQuery(let reason) {
+                    failure = reason
+                }
+            }
+            let results = failure.map { "<p class=\"notice\">The query cannot be run: \(HTML.escape($0))</p>" }
+                ?? SearchPage.results(query: text, hits: hits, page: page)
+            let status = failure == nil ? 200 : 400
+            if route == .searchResults { return WebResponses.page(status, results) }
+            return WebResponses.page(status, Layout.page(title: "Search", query: text, results: results, isSearchPage: true,
+                                                         body: text.isEmpty ? SearchPage.help : ""))
+        case .task(let id):
+            let transcript = try Transcript.load(try archive.task(matching: id), from: archive, events: true)
+            return WebResponses.page(200, TaskPage.render(transcript, hit: TaskPage.Hit(query["hit"])))
+        case .artifact(let taskID, let path):
+            return try await artifact(taskID: taskID, path: path, context: context)
+        case .apiTasks:
+            let (filter, unfiltered) = try WebQueries.cliTaskFilter(query)
+            let queued = unfiltered ? try QueuedTask.all(in: archive) : []
+            return WebResponses.json(200, try Documents.taskList(try archive.tasks(filter), queued: queued) + "\n")
+        case .apiTask(let id):
+            let transcript = try Transcript.load(try archive.task(matching: id), from: archive, events: query["events"].map { $0 == "1" || $0 == "true" } ?? false)
+            return WebResponses.json(200, Documents.transcript(transcript) + "\n")
+        case .apiSearch:
+            let (parsed, options) = try WebQueries.cliSearch(query)
+            return WebResponses.json(200, Documents.searchHits(try archive.search(parsed, options: options)) + "\n")
+        }
+    }
+
+    /// A stored artifact of that task, by its exact path; anything else is 404. The bytes come from the
+    /// content-addressed blob store, never from a path built from the request.
+    func artifact(taskID: String, path: String, context: BasicRequestContext) async throws -> Response {
+        let task = try archive.task(matching: taskID)
+        guard let artifact = try archive.artifacts(of: task.rowID).first(where: { $0.path == path && $0.isStored }),
+              let hash = artifact.blobHash else {
+            throw WebError.notFound("Task \(task.remoteID.prefix(8)) has no stored artifact \(path).")
+        }
+        let delivery = ArtifactDelivery.decide(path: artifact.path, mimeType: artifact.mimeType)
+        var headers = WebResponses.headers(contentType: delivery.contentType, policy: WebResponses.artifactPolicy)
+        headers[.contentDisposition] = delivery.header(fileName: artifact.name.isEmpty ? (path.split(separator: "/").last.map(String.init) ?? "file") : artifact.name)
+        let body = try await FileIO().loadFile(path: archive.blobs.url(for: hash).path, context: context)
+        return Response(status: .ok, headers: headers, body: body)
+    }
+}
+
+/// A request the archive cannot answer, as a page or as `{"error": …}`.
+struct WebError: Error {
+    let status: Int
+    let message: String
+
+    static func notFound(_ message: String) -> WebError { WebError(status: 404, message: message) }
+    static func badRequest(_ message: String) -> WebError { WebError(status: 400, message: message) }
+
+    func response(json: Bool) -> Response {
+        if json { return WebResponses.jsonError(status, message) }
+        let title = status == 404 ? "Not found" : status == 400 ? "Bad request" : "Error"
+        return WebResponses.page(status, ErrorPage.render(title: title, detail: message))
+    }
+}
+
+extension WebRoute {
+    var isAPI: Bool {
+        switch self {
+        case .apiTasks, .apiTask, .apiSearch: true
+        default: false
+        }
+    }
+}
