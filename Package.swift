@@ -196,6 +196,11 @@ let package = Package(
             swiftSettings: strictness
         ),
         .testTarget(
+            name: "ArchiveWebTests",
+            dependencies: ["ArchiveWeb", "ArchiveStore", "TestSupport"],
+            swiftSettings: strictness
+        ),
+        .testTarget(
             name: "ArchiveCLITests",
             dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive"],
             exclude: ["Golden", "Helpers"],

@@ -19,7 +19,7 @@ public struct SigmicArchive: AsyncParsableCommand {
     public init() {}
 
     /// Parses the command line, runs the command, and turns any failure into one line on stderr and a
-    /// non-zero exit status (2 for usage errors, 1 otherwise).
+    /// non-zero exit status (64, EX_USAGE, for usage errors; 1 otherwise).
     public static func runMain(_ arguments: [String]? = nil) async -> Never {
         // Past a file-size limit (ulimit -f), a write should fail with EFBIG and be reported like a
         // full disk, not kill the process with SIGXFSZ halfway through.
