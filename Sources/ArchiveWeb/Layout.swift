@@ -16,6 +16,7 @@ enum Layout {
         <meta name="viewport" content="width=device-width, initial-scale=1">
         <meta name="referrer" content="no-referrer">
         <title>\(HTML.escape(title)) · SigmicArchive</title>
+        <link rel="icon" href="/static/icon.svg" type="image/svg+xml">
         <link rel="stylesheet" href="/static/app.css">
         <script src="/static/app.js" defer></script>
         </head>

@@ -5,11 +5,13 @@ enum WebAssets {
     enum Name: String, Sendable {
         case css = "app.css"
         case js = "app.js"
+        case icon = "icon.svg"
 
         var contentType: String {
             switch self {
             case .css: "text/css; charset=utf-8"
             case .js: "text/javascript; charset=utf-8"
+            case .icon: "image/svg+xml"
             }
         }
 
@@ -17,9 +19,16 @@ enum WebAssets {
             switch self {
             case .css: WebAssets.css
             case .js: WebAssets.js
+            case .icon: WebAssets.icon
             }
         }
     }
+
+    /// A small archive box, so browsers do not ask for `/favicon.ico`.
+    static let icon = """
+        <svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><rect x="1" y="2" width="14" height="4" rx="1" fill="#0969da"/>\
+        <rect x="2" y="6" width="12" height="8" rx="1" fill="#54aeff"/><rect x="6" y="8" width="4" height="1.5" fill="#fff"/></svg>
+        """
 
     static let css = """
         :root { color-scheme: light dark; --fg: #1b1f24; --bg: #ffffff; --muted: #59636e; --line: #d1d9e0; --card: #f6f8fa;

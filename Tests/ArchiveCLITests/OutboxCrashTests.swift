@@ -37,8 +37,10 @@ import TestSupport
 
             let second = try await Emulator.start(config, port: port)
             // A request whose sender was killed may still be handled 30 ms later (the emulator's slow
-            // first byte), so an interrupted item is looked for only after 0.3 s here (60 s by default).
-            let send = ["outbox", "send", "--in-flight", "0.3"]
+            // first byte) — much later on a loaded machine: with 0.3 s, two suites at once on 2 cores saw
+            // a killed create handled after its item was looked for, and sent twice. So an interrupted
+            // item is looked for only after 1 s here (the request timeout, 60 s, by default).
+            let send = ["outbox", "send", "--in-flight", "1"]
             for _ in 0..<40 {
                 let delay = Double.random(in: 0...0.35, using: &random)
                 if try await CommandRunner.killAfter(delay, send, environment: env) { killed += 1 } else { break }
