@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
     ],
     targets: [
         // The archive: the only module that speaks SQL. Migrations/*.sql are compiled in by the plugin.
@@ -76,10 +77,19 @@ let package = Package(
             ],
             swiftSettings: strictness
         ),
+        // `mcp`: the archive as a Model Context Protocol server over stdio, read-only.
+        .target(
+            name: "ArchiveMCP",
+            dependencies: [
+                "ArchiveStore", "ArchiveExport",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            swiftSettings: strictness
+        ),
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore", "ArchiveSync", "ArchiveExport", "ArchiveWeb", "SigmicAPI",
+                "ArchiveStore", "ArchiveSync", "ArchiveExport", "ArchiveWeb", "ArchiveMCP", "SigmicAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -49,42 +49,7 @@ public enum MarkdownRenderer {
 
         for message in transcript.messages {
             out.append("")
-            out.append("## " + MarkdownText.escapedInline(message.stored.role.capitalized) + " · " + utc(message.stored.createdAt))
-            for thought in message.thoughts {
-                out.append("")
-                out.append("<details>")
-                out.append("<summary>Thought: " + htmlEscaped(thought.subject.isEmpty ? "(untitled)" : thought.subject) + "</summary>")
-                out.append("")
-                out.append(MarkdownText.embeddable(thought.description))
-                out.append("")
-                out.append("</details>")
-            }
-            for call in message.toolCalls {
-                out.append("")
-                out.append("**Tool call** `" + inlineCode(call.toolName) + "`" + (call.status.map { " (\(MarkdownText.escapedInline($0)))" } ?? ""))
-                if let args = call.args {
-                    out.append("")
-                    out.append(MarkdownText.fenced(args.pretty, info: "json"))
-                }
-                if let output = call.output {
-                    out.append("")
-                    out.append("Output:")
-                    out.append("")
-                    out.append(MarkdownText.fenced(output, info: "text"))
-                }
-            }
-            if !message.stored.content.isEmpty {
-                out.append("")
-                out.append(MarkdownText.embeddable(message.stored.content))
-            }
-            if !message.attachedFiles.isEmpty {
-                out.append("")
-                let names = message.attachedFiles.map { file -> String in
-                    let path = file.path ?? file.name
-                    return reference(name: file.name, path: path, link: links[Data(path.utf8)])
-                }
-                out.append("Attached: " + names.joined(separator: ", "))
-            }
+            out.append(self.message(message, links: links))
         }
 
         if !transcript.artifacts.isEmpty {
@@ -102,6 +67,48 @@ public enum MarkdownRenderer {
             }
         }
         return out.joined(separator: "\n") + "\n"
+    }
+
+    /// One message's section: `## Role · time`, its thoughts, tool calls, text and attached files.
+    public static func message(_ message: Transcript.Message, links: [Data: String] = [:]) -> String {
+        var out: [String] = []
+        out.append("## " + MarkdownText.escapedInline(message.stored.role.capitalized) + " · " + utc(message.stored.createdAt))
+        for thought in message.thoughts {
+            out.append("")
+            out.append("<details>")
+            out.append("<summary>Thought: " + htmlEscaped(thought.subject.isEmpty ? "(untitled)" : thought.subject) + "</summary>")
+            out.append("")
+            out.append(MarkdownText.embeddable(thought.description))
+            out.append("")
+            out.append("</details>")
+        }
+        for call in message.toolCalls {
+            out.append("")
+            out.append("**Tool call** `" + inlineCode(call.toolName) + "`" + (call.status.map { " (\(MarkdownText.escapedInline($0)))" } ?? ""))
+            if let args = call.args {
+                out.append("")
+                out.append(MarkdownText.fenced(args.pretty, info: "json"))
+            }
+            if let output = call.output {
+                out.append("")
+                out.append("Output:")
+                out.append("")
+                out.append(MarkdownText.fenced(output, info: "text"))
+            }
+        }
+        if !message.stored.content.isEmpty {
+            out.append("")
+            out.append(MarkdownText.embeddable(message.stored.content))
+        }
+        if !message.attachedFiles.isEmpty {
+            out.append("")
+            let names = message.attachedFiles.map { file -> String in
+                let path = file.path ?? file.name
+                return reference(name: file.name, path: path, link: links[Data(path.utf8)])
+            }
+            out.append("Attached: " + names.joined(separator: ", "))
+        }
+        return out.joined(separator: "\n")
     }
 
     /// `name` as a link to its exported copy, or as literal text when there is none.
