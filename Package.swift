@@ -211,6 +211,11 @@ let package = Package(
             swiftSettings: strictness
         ),
         .testTarget(
+            name: "ArchiveMCPTests",
+            dependencies: ["ArchiveMCP"],
+            swiftSettings: strictness
+        ),
+        .testTarget(
             name: "ArchiveCLITests",
             dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive"],
             exclude: ["Golden", "Helpers"],

@@ -98,6 +98,13 @@ public indirect enum JSONTree: Sendable, Equatable {
     /// also a valid YAML double-quoted scalar (front matter uses it).
     static func writeString(_ text: String, to out: inout String) {
         out += "\""
+        // Most strings need no escape at all and are copied whole (`serve`'s search JSON spent a fifth of
+        // a request escaping scalar by scalar; BENCHMARKS.md, serve).
+        if !needsEscaping(text) {
+            out += text
+            out += "\""
+            return
+        }
         for scalar in text.unicodeScalars {
             switch scalar {
             case "\"": out += "\\\""
@@ -119,6 +126,21 @@ public indirect enum JSONTree: Sendable, Equatable {
             }
         }
         out += "\""
+    }
+
+    /// Whether `text` has a scalar `writeString` escapes, read from its UTF-8 bytes: the ASCII controls,
+    /// `"`, `\\` and DEL, and the encodings of C1 controls (C2 80–9F), U+2028/2029 (E2 80 A8/A9) and
+    /// U+FEFF/FFFE/FFFF (EF BB BF, EF BF BE/BF).
+    static func needsEscaping(_ text: String) -> Bool {
+        var (twoBack, oneBack): (UInt8, UInt8) = (0, 0)
+        for byte in text.utf8 {
+            if byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x7F { return true }
+            if oneBack == 0xC2 && (0x80...0x9F).contains(byte) { return true }
+            if twoBack == 0xE2 && oneBack == 0x80 && (byte == 0xA8 || byte == 0xA9) { return true }
+            if twoBack == 0xEF && ((oneBack == 0xBB && byte == 0xBF) || (oneBack == 0xBF && byte >= 0xBE)) { return true }
+            (twoBack, oneBack) = (oneBack, byte)
+        }
+        return false
     }
 
     // MARK: Reading

@@ -23,6 +23,12 @@ struct TranscriptPages {
     let messages: [String]
     let artifacts: String
 
+    init(header: String, messages: [String], artifacts: String) {
+        self.header = header
+        self.messages = messages
+        self.artifacts = artifacts
+    }
+
     init(_ transcript: Transcript) {
         let task = transcript.task
         var facts = ["# " + transcript.title, "", "- Task: \(task.remoteID)", "- Status: \(task.status.rawValue)",

@@ -4,6 +4,11 @@
 enum HTML {
     /// Text for element content and quoted attribute values.
     static func escape(_ text: String) -> String {
+        // Most text has nothing to escape (checked on UTF-8: the five ASCII characters, and 0xE2, the
+        // lead byte of every reordering control): it is returned as it is.
+        if !text.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0xE2 }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

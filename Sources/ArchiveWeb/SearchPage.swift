@@ -56,13 +56,16 @@ enum SearchPage {
     /// The snippet escaped, with the store's match markers turned into `<mark>`.
     static func snippet(_ text: String) -> String {
         var out = ""
+        var run = ""
         for character in text {
             switch character {
-            case SearchHit.matchStart: out += "<mark>"
-            case SearchHit.matchEnd: out += "</mark>"
-            default: out += HTML.escape(String(character))
+            case SearchHit.matchStart, SearchHit.matchEnd:
+                out += HTML.escape(run) + (character == SearchHit.matchStart ? "<mark>" : "</mark>")
+                run = ""
+            default:
+                run.append(character)
             }
         }
-        return out
+        return out + HTML.escape(run)
     }
 }

@@ -1,4 +1,4 @@
-import ArchiveExport
+@testable import ArchiveExport
 import Foundation
 import Testing
 
@@ -35,5 +35,20 @@ import Testing
                       String(repeating: "[", count: 600) + String(repeating: "]", count: 600)])
     func badJSONIsAnErrorNotACrash(text: String) {
         #expect(throws: JSONTree.ParseError.self) { try JSONTree.parse(text) }
+    }
+
+    /// Strings without anything to escape are copied whole; each kind of escaped scalar is still caught.
+    @Test(arguments: [
+        ("plain … – “quoted” é 数据", "plain … – “quoted” é 数据"),
+        ("a\u{2028}b\u{2029}", "a\\u2028b\\u2029"),
+        ("c1\u{85}\u{9F}", "c1\\u0085\\u009f"),
+        ("bom\u{FEFF} \u{FFFE}\u{FFFF}", "bom\\ufeff \\ufffe\\uffff"),
+        ("q\"\\\n\u{7F}\u{1}", "q\\\"\\\\\\n\\u007f\\u0001"),
+        ("\u{A0}\u{2027}\u{202A}\u{FEFE}", "\u{A0}\u{2027}\u{202A}\u{FEFE}"),
+    ])
+    func stringsAreEscapedExactlyWhereJSONNeedsIt(text: String, escaped: String) {
+        var out = ""
+        JSONTree.writeString(text, to: &out)
+        #expect(out == "\"" + escaped + "\"")
     }
 }
