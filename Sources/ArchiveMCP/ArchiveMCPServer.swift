@@ -53,7 +53,7 @@ public enum ArchiveMCPServer {
                 throw MCPError.invalidParams(error.description)
             }
         }
-        let transport = StdioTransport()
+        let transport = LineTransport()
         try await server.start(transport: transport)
         await server.waitUntilCompleted()
     }
