@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "sigmic-archive", targets: ["sigmic-archive"]),
         .executable(name: "sigmic-emulator", targets: ["sigmic-emulator"]),
+        .executable(name: "sigmic-archive-mcp", targets: ["sigmic-archive-mcp"]),
     ],
     dependencies: [
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -89,10 +90,17 @@ let package = Package(
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore", "ArchiveSync", "ArchiveExport", "ArchiveWeb", "ArchiveMCP", "SigmicAPI",
+                "ArchiveStore", "ArchiveSync", "ArchiveExport", "ArchiveWeb", "SigmicAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            swiftSettings: strictness
+        ),
+        // `sigmic-archive mcp` becomes this program: the MCP SDK brings FoundationNetworking (libcurl and
+        // some twenty shared libraries), which no other command should load at start-up.
+        .executableTarget(
+            name: "sigmic-archive-mcp",
+            dependencies: ["ArchiveMCP", "ArchiveStore"],
             swiftSettings: strictness
         ),
         // `demo` starts the `sigmic-emulator` program built beside it rather than linking the emulator
@@ -217,7 +225,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveCLITests",
-            dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive"],
+            dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive", "sigmic-archive-mcp"],
             exclude: ["Golden", "Helpers"],
             swiftSettings: strictness
         ),

@@ -28,7 +28,7 @@ struct Demo: AsyncParsableCommand {
             ?? URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sigmic-archive-demo-\(UUID().uuidString.prefix(8).lowercased())")
         let emulator = try EmulatorProcess(arguments: ["--seed", String(seed), "--tasks", String(tasks),
                                                        "--step-interval", "0.15", "--start-delay", "0.3"],
-                                           at: try EmulatorProcess.locateOrBuild())
+                                           at: try SiblingProgram.emulator.locateOrBuild())
         defer { emulator.stop() }
         try await show(emulator: emulator, folder: folder)
     }

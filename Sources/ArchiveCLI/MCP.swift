@@ -1,22 +1,28 @@
-import ArchiveMCP
 import ArchiveStore
 import ArgumentParser
 import Foundation
 
-struct MCP: AsyncParsableCommand {
+struct MCP: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
         abstract: "Serve the archive to AI agents as a Model Context Protocol server over stdio (read-only).",
         discussion: """
             Tools: search, list_tasks, get_task (paged) and get_artifact; resources: sigmic://tasks/{id}. Add it to \
             an MCP client as the command `sigmic-archive mcp` (with --archive DIR if not the default). The archive \
-            is opened read-only and may be synced meanwhile; nothing but protocol is written to stdout.
+            is opened read-only and may be synced meanwhile; nothing but protocol is written to stdout. The server \
+            is the sigmic-archive-mcp program beside this one, which this command becomes.
             """)
 
     @OptionGroup var archiveOptions: ArchiveOptions
 
-    func run() async throws {
-        let archive = try Archive.openReadOnly(at: archiveOptions.folder)
-        try await ArchiveMCPServer.run(archive: archive, version: SigmicArchive.configuration.version)
+    func run() throws {
+        let folder = archiveOptions.folder
+        // Checked here, so that a missing archive is the same one-line error as everywhere else.
+        try Archive.openReadOnly(at: folder).close()
+        let program = try SiblingProgram.mcp.locateOrBuild()
+        // The server replaces this process: the client's pipes are its stdin and stdout, with nothing between.
+        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(program.path), strdup(folder.path), nil]
+        execv(program.path, argv)
+        throw CLIError(description: "could not start \(program.path): \(String(cString: strerror(errno)))")
     }
 }
