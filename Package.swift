@@ -15,6 +15,7 @@ let package = Package(
     products: [
         .executable(name: "sigmic-archive", targets: ["sigmic-archive"]),
         .executable(name: "sigmic-emulator", targets: ["sigmic-emulator"]),
+        .executable(name: "sigmic-archive-web", targets: ["sigmic-archive-web"]),
         .executable(name: "sigmic-archive-mcp", targets: ["sigmic-archive-mcp"]),
     ],
     dependencies: [
@@ -90,10 +91,17 @@ let package = Package(
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore", "ArchiveSync", "ArchiveExport", "ArchiveWeb", "SigmicAPI",
+                "ArchiveStore", "ArchiveSync", "ArchiveExport", "SigmicAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
+            swiftSettings: strictness
+        ),
+        // `sigmic-archive serve` becomes this program, so that Hummingbird and cmark-gfm weigh on no
+        // other command's size and start-up.
+        .executableTarget(
+            name: "sigmic-archive-web",
+            dependencies: ["ArchiveWeb", "ArchiveStore"],
             swiftSettings: strictness
         ),
         // `sigmic-archive mcp` becomes this program: the MCP SDK brings FoundationNetworking (libcurl and
@@ -225,7 +233,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveCLITests",
-            dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive", "sigmic-archive-mcp"],
+            dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive", "sigmic-archive-web", "sigmic-archive-mcp"],
             exclude: ["Golden", "Helpers"],
             swiftSettings: strictness
         ),

@@ -19,10 +19,7 @@ struct MCP: ParsableCommand {
         let folder = archiveOptions.folder
         // Checked here, so that a missing archive is the same one-line error as everywhere else.
         try Archive.openReadOnly(at: folder).close()
-        let program = try SiblingProgram.mcp.locateOrBuild()
-        // The server replaces this process: the client's pipes are its stdin and stdout, with nothing between.
-        let argv: [UnsafeMutablePointer<CChar>?] = [strdup(program.path), strdup(folder.path), nil]
-        execv(program.path, argv)
-        throw CLIError(description: "could not start \(program.path): \(String(cString: strerror(errno)))")
+        // The server replaces this process: the client's pipes are its stdin and stdout.
+        try SiblingProgram.mcp.exec([folder.path])
     }
 }

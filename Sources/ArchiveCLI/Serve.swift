@@ -1,9 +1,9 @@
 import ArchiveStore
-import ArchiveWeb
+import SigmicAPI
 import ArgumentParser
 import Foundation
 
-struct Serve: AsyncParsableCommand {
+struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Read the archive in a browser: task list, search as you type, conversations, artifacts (read-only).",
         discussion: """
@@ -11,7 +11,8 @@ struct Serve: AsyncParsableCommand {
             is opened read-only and may be synced meanwhile. The pages work offline and without JavaScript; \
             /api/tasks, /api/tasks/ID and /api/search?q= answer what `tasks --json`, `show --json` and \
             `search --json` print. Off loopback a --token is required: open the printed link with ?token= once, \
-            and a cookie keeps you in. Stop with Ctrl-C.
+            and a cookie keeps you in. Stop with Ctrl-C. The server is the sigmic-archive-web program beside \
+            this one, which this command becomes.
             """)
 
     @Option(help: "Address to listen on (loopback by default; any other address needs --token).")
@@ -27,19 +28,18 @@ struct Serve: AsyncParsableCommand {
         if let token, token.count < 16 || !token.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) {
             throw ValidationError("--token must be at least 16 letters, digits, - or _")
         }
-        guard token != nil || WebServer.isLoopback(host) else {
+        guard token != nil || SigmicClient.isLoopback(host) else {
             throw ValidationError("--host \(host) is reachable from other machines: give --token (for example --token \(Self.suggestedToken()))")
         }
     }
 
-    func run() async throws {
-        let archive = try Archive.openReadOnly(at: archiveOptions.folder)
-        let token = self.token
-        let folder = archive.folder.path
-        try await WebServer.run(archive: archive, options: .init(host: host, port: port, token: token)) { url in
-            Terminal.print("{\"url\": \"\(url)\"}")
-            Terminal.note("serving \(folder) read-only at \(url)" + (token.map { "; open \(url)/?token=\($0)" } ?? "") + " (Ctrl-C stops)")
-        }
+    func run() throws {
+        let folder = archiveOptions.folder
+        // Checked here, so that a missing archive is the same one-line error as everywhere else.
+        try Archive.openReadOnly(at: folder).close()
+        // The server is the sigmic-archive-web program, which this process becomes. The token goes in
+        // its environment, not its arguments, which any local user can read in `ps`.
+        try SiblingProgram.web.exec([folder.path, host, String(port)], environment: token.map { ["SIGMIC_SERVE_TOKEN": $0] } ?? [:])
     }
 
     static func suggestedToken() -> String {

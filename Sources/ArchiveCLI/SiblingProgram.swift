@@ -1,9 +1,10 @@
 import Foundation
 
 /// A program shipped beside `sigmic-archive` and run by one of its commands: `sigmic-emulator` for
-/// `demo`, `sigmic-archive-mcp` for `mcp`. Each is a program of its own so that no other command
-/// carries it in its size and start-up (the MCP SDK alone brings libcurl and some twenty shared
-/// libraries through FoundationNetworking, which doubled every command's start; BENCHMARKS.md).
+/// `demo`, `sigmic-archive-web` for `serve`, `sigmic-archive-mcp` for `mcp`. Each is a program of its own
+/// so that no other command carries it in its size and start-up (the MCP SDK alone brings libcurl and
+/// some twenty shared libraries through FoundationNetworking, which doubled every command's start;
+/// Hummingbird and cmark-gfm added a third; BENCHMARKS.md, start-up).
 struct SiblingProgram {
     /// The product name, as `swift build --product` knows it.
     let name: String
@@ -14,6 +15,7 @@ struct SiblingProgram {
 
     static let emulator = SiblingProgram(name: "sigmic-emulator", environmentVariable: "SIGMIC_EMULATOR", neededBy: "demo")
     static let mcp = SiblingProgram(name: "sigmic-archive-mcp", environmentVariable: "SIGMIC_ARCHIVE_MCP", neededBy: "mcp")
+    static let web = SiblingProgram(name: "sigmic-archive-web", environmentVariable: "SIGMIC_ARCHIVE_WEB", neededBy: "serve")
 
     /// The variable's path, else beside this executable (where `swift build` puts every product).
     func location(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
@@ -67,6 +69,17 @@ struct SiblingProgram {
         }
         guard FileManager.default.isExecutableFile(atPath: found.path) else { throw missing(found.path) }
         return found
+    }
+
+    /// Becomes the program (found or built as `locateOrBuild` does), with `arguments` after its path and
+    /// `environment` added: its stdin, stdout and stderr are this process's, with nothing between.
+    /// Returns only by throwing.
+    func exec(_ arguments: [String], environment: [String: String] = [:]) throws -> Never {
+        let program = try locateOrBuild()
+        for (name, value) in environment { setenv(name, value, 1) }
+        let argv: [UnsafeMutablePointer<CChar>?] = ([program.path] + arguments).map { strdup($0) } + [nil]
+        execv(program.path, argv)
+        throw CLIError(description: "could not start \(program.path): \(String(cString: strerror(errno)))")
     }
 
     func missing(_ path: String) -> CLIError {

@@ -50,9 +50,4 @@ public enum WebServer {
     public static func url(host: String, port: Int) -> String {
         "http://" + (host.contains(":") ? "[\(host)]" : host) + ":\(port)"
     }
-
-    /// Loopback addresses, where `serve` may run without a token.
-    public static func isLoopback(_ host: String) -> Bool {
-        RequestGuard.isLoopback(host)
-    }
 }

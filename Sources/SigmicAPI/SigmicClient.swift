@@ -90,7 +90,8 @@ public final class SigmicClient: Sendable {
         return url
     }
 
-    static func isLoopback(_ host: String) -> Bool {
+    /// A loopback name or address (`localhost`, `127.x.x.x`, `::1`, bracketed or not).
+    public static func isLoopback(_ host: String) -> Bool {
         let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
         return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
     }
