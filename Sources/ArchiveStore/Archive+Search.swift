@@ -124,8 +124,11 @@ extension Archive {
         let highlightTerms = plan.highlightTerms
         do {
             return try pool.read { db in
-                let page = try Row.fetchAll(db, sql: pageSQL, arguments: StatementArguments(arguments))
-                let details = try db.makeStatement(sql: detailSQL)
+                // Cached per connection: a long-running reader (`serve`, `mcp`) asks the same few shapes
+                // of query again and again, and preparing them (with GRDB's read tracking) was a tenth
+                // of a search request's time (BENCHMARKS.md, reading surfaces).
+                let page = try Row.fetchAll(db.cachedStatement(sql: pageSQL), arguments: StatementArguments(arguments))
+                let details = try db.cachedStatement(sql: detailSQL)
                 return try page.compactMap { pageRow -> SearchHit? in
                     let doc: Int64 = pageRow["doc"]
                     let detailArguments: StatementArguments = primaryExpression.map { [$0, doc] } ?? [doc]
