@@ -197,8 +197,9 @@ import TestSupport
         }
     }
 
-    /// The emulator's time moves only once the sync is watching the new task, so the run is followed
-    /// from its start however loaded the machine (a fixed start delay was seen to run out first).
+    /// The emulator's time moves only while the sync is watching the new task, so the run is followed
+    /// live however loaded the machine: a fixed start delay was seen to run out before the sync came,
+    /// and a clock driven regardless ran the run to its end while the sync reconnected after a drop.
     @Test func aRunningTaskIsFollowedLiveAndSettlesToItsFinalHistory() async throws {
         let clock = ManualClock()
         try await withSyncRig({ $0.faults.dropStreamAfterEvents = 5; $0.stepInterval = 0.02; $0.startDelay = 0.3; $0.clock = clock }) { rig in
@@ -207,8 +208,15 @@ import TestSupport
             let client = try rig.client()
             let id = try await client.createTask(CreateTaskRequest(message: "What is 2+2?"))
             async let following = rig.sync(archive) { $0.wait = 20 }
-            _ = await rig.emulator.world.waitForAnySubscriber()
-            let driver = clock.drive(step: 0.02)
+            let world = rig.emulator.world
+            let driver = Task {
+                while !Task.isCancelled {
+                    await clock.waitForSleepers()
+                    if Task.isCancelled { return }
+                    if await world.subscriberCount(id) > 0 { clock.advance(by: 0.02) }
+                    try? await Task.sleep(nanoseconds: 1_000_000)
+                }
+            }
             defer { driver.cancel() }
             let report = try await following
             #expect(report.failures.isEmpty)

@@ -219,6 +219,11 @@ public actor World {
     }
 
     /// Returns once `count` clients are attached to the task's live stream.
+    /// Streams open on the task's run now (0 when it has no run).
+    public func subscriberCount(_ id: String) -> Int {
+        tasks[id]?.run?.subscribers.count ?? 0
+    }
+
     public func waitForSubscribers(_ id: String, count: Int = 1) async {
         while (tasks[id]?.run?.subscribers.count ?? 0) < count, tasks[id]?.run != nil {
             await withCheckedContinuation { continuation in
