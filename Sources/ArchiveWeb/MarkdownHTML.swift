@@ -1,4 +1,5 @@
 import CCmarkGFM
+import Foundation
 import Glibc
 
 /// Markdown to HTML with cmark-gfm, the CommonMark/GFM renderer GitHub uses, in its safe mode:
@@ -17,7 +18,20 @@ enum MarkdownHTML {
         }
     }()
 
+    /// cmark-gfm is not safe to use from two threads at once: attaching an inline extension
+    /// (strikethrough, autolink) adds its trigger characters to a table shared by every parser, and
+    /// freeing a parser takes them out again — so a parser freed on one thread turned `~~x~~` and bare
+    /// URLs back into plain text in another thread's page (seen as a failed test under load). One
+    /// render at a time, then.
+    private static let lock = NSLock()
+
     static func render(_ markdown: String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        return renderAlone(markdown)
+    }
+
+    private static func renderAlone(_ markdown: String) -> String {
         let options = CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8
         guard let parser = cmark_parser_new(options) else { return "<pre>" + HTML.escape(markdown) + "</pre>" }
         defer { cmark_parser_free(parser) }

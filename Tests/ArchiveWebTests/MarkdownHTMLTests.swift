@@ -34,3 +34,21 @@ struct MarkdownHTMLTests {
         #expect(MarkdownHTML.render("file \u{2067}txt.exe\u{2069}").contains("[U+2067]txt.exe[U+2069]"))
     }
 }
+
+/// Pages are rendered on several threads at once (one per request).
+struct MarkdownHTMLConcurrencyTests {
+    @Test func renderingOnManyThreadsAtOnceGivesTheSameHTML() async {
+        let markdown = "~~gone~~ and https://example.com and a <b>tag</b>"
+        let expected = MarkdownHTML.render(markdown)
+        #expect(expected.contains("<del>gone</del>") && expected.contains("<a href=\"https://example.com\">"))
+        let results = await withTaskGroup(of: [String].self) { group in
+            for _ in 0..<8 {
+                group.addTask { (0..<200).map { _ in MarkdownHTML.render(markdown) } }
+            }
+            var all: [String] = []
+            for await batch in group { all += batch }
+            return all
+        }
+        #expect(results.allSatisfy { $0 == expected }, "\(Set(results).count) different renderings")
+    }
+}
