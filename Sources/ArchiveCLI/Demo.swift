@@ -78,6 +78,7 @@ struct Demo: AsyncParsableCommand {
                   sigmic-archive status
                   sigmic-archive verify
                   sigmic-archive outbox
+                Read it in a browser with `sigmic-archive serve`, or give it to an AI agent with `sigmic-archive mcp`.
                 To mirror a real account: export SIGMIC_API_KEY=sigmic_… and run `sigmic-archive sync`; to start work,
                 `sigmic-archive run "…"` and `sigmic-archive reply ID "…"` (offline, they wait in the outbox).
                 """)
