@@ -42,9 +42,7 @@ struct Export: ParsableCommand {
         guard !ids.isEmpty || all || query != nil || since != nil else {
             throw ValidationError("choose tasks: give ids, or --all, --query or --since")
         }
-        if let since, SearchQuery.Filters.dateBound(since) == nil {
-            throw ValidationError("--since \(since) is not a date; use YYYY-MM-DD or an ISO-8601 time")
-        }
+        if let since, let problem = TaskFilter.problem(date: since, option: "--since") { throw ValidationError(problem) }
         if output == "-" && withArtifacts {
             throw ValidationError("--with-artifacts needs a folder (-o DIR), not standard output")
         }

@@ -47,12 +47,7 @@ struct Search: ParsableCommand {
 
     /// The query words plus the option filters, parsed once.
     func parsedQuery() throws -> SearchQuery {
-        var filters = SearchQuery.Filters()
-        for value in status { try filters.add(name: "status", value: value) }
-        for value in kind { try filters.add(name: "kind", value: value) }
-        for value in role { try filters.add(name: "role", value: value) }
-        if let since { try filters.add(name: "after", value: since) }
-        if let until { try filters.add(name: "before", value: until) }
+        let filters = try SearchQuery.Filters(statuses: status, kinds: kind, roles: role, since: since, until: until)
         return try SearchQuery.parse(query.joined(separator: " "), filters: filters)
     }
 

@@ -27,14 +27,11 @@ struct Tasks: ParsableCommand {
     func validate() throws {
         guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") }
         guard !(json && ndjson) else { throw ValidationError("choose one of --json and --ndjson") }
-        let documented = TaskStatus.documented.map(\.rawValue)
-        for value in status where !documented.contains(value) {
-            throw ValidationError("unknown status \(value); use one of \(documented.sorted().joined(separator: ", "))")
+        for value in status {
+            if let problem = TaskFilter.problem(status: value) { throw ValidationError(problem) }
         }
         for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, SearchQuery.Filters.dateBound(value) == nil {
-                throw ValidationError("\(name) \(value) is not a date; use YYYY-MM-DD or an ISO-8601 time")
-            }
+            if let value, let problem = TaskFilter.problem(date: value, option: name) { throw ValidationError(problem) }
         }
     }
 

@@ -102,11 +102,8 @@ struct ArchiveTools: Sendable {
     }
 
     func search(_ arguments: ToolArguments) throws -> String {
-        var filters = SearchQuery.Filters()
-        for value in try arguments.strings("status") { try filters.add(name: "status", value: value) }
-        for value in try arguments.strings("kind") { try filters.add(name: "kind", value: value) }
-        if let since = try arguments.string("since") { try filters.add(name: "after", value: since) }
-        if let until = try arguments.string("until") { try filters.add(name: "before", value: until) }
+        let filters = try SearchQuery.Filters(statuses: try arguments.strings("status"), kinds: try arguments.strings("kind"),
+                                              since: try arguments.string("since"), until: try arguments.string("until"))
         let query = try SearchQuery.parse(try arguments.requiredString("query"), filters: filters)
         let options = SearchOptions(limit: try arguments.int("limit", in: 1...100, default: 20),
                                     offset: try arguments.int("offset", in: 0...1_000_000, default: 0))
@@ -115,9 +112,8 @@ struct ArchiveTools: Sendable {
 
     func listTasks(_ arguments: ToolArguments) throws -> String {
         var filter = TaskFilter()
-        let documented = TaskStatus.documented.map(\.rawValue)
-        for status in try arguments.strings("status") where !documented.contains(status) {
-            throw ToolError("unknown status \(status); use one of \(documented.sorted().joined(separator: ", "))")
+        for status in try arguments.strings("status") {
+            if let problem = TaskFilter.problem(status: status) { throw ToolError(problem) }
         }
         filter.statuses = try arguments.strings("status").map { TaskStatus($0) }
         filter.since = try date(arguments, "since")
@@ -128,8 +124,8 @@ struct ArchiveTools: Sendable {
 
     func date(_ arguments: ToolArguments, _ name: String) throws -> String? {
         guard let text = try arguments.string(name) else { return nil }
-        guard let bound = SearchQuery.Filters.dateBound(text) else { throw ToolError("\(name) \(text) is not a date; use YYYY-MM-DD or ISO-8601") }
-        return bound
+        if let problem = TaskFilter.problem(date: text, option: name) { throw ToolError(problem) }
+        return SearchQuery.Filters.dateBound(text)
     }
 
     func getTask(_ arguments: ToolArguments) throws -> String {

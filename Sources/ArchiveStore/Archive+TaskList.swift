@@ -17,6 +17,21 @@ public struct TaskFilter: Sendable {
     public init() {}
 }
 
+extension TaskFilter {
+    /// Why a status a person typed (an option, a query parameter, a tool argument) is not one, or nil.
+    /// Written once for `tasks`, `serve` and `mcp`, so all three say the same.
+    public static func problem(status text: String) -> String? {
+        let documented = TaskStatus.documented.map(\.rawValue)
+        guard !documented.contains(text) else { return nil }
+        return "unknown status \(text); use one of \(documented.sorted().joined(separator: ", "))"
+    }
+
+    /// Why a date a person typed for `option` (`--since`, `since`, …) is not one, or nil.
+    public static func problem(date text: String, option: String) -> String? {
+        SearchQuery.Filters.dateBound(text) == nil ? "\(option) \(text) is not a date; use YYYY-MM-DD or an ISO-8601 time" : nil
+    }
+}
+
 /// One row of the task list.
 public struct TaskSummary: Sendable, Equatable, Codable {
     public let id: String

@@ -118,6 +118,17 @@ extension SearchQuery {
 }
 
 extension SearchQuery.Filters {
+    /// The filters `search`'s options add to the query's own (`--status`, `--kind`, `--role`, `--since`,
+    /// `--until`), as the CLI, `serve`'s `/api/search` and `mcp`'s `search` tool all take them.
+    public init(statuses: [String] = [], kinds: [String] = [], roles: [String] = [], since: String? = nil, until: String? = nil) throws {
+        self.init()
+        for value in statuses { try add(name: "status", value: value) }
+        for value in kinds { try add(name: "kind", value: value) }
+        for value in roles { try add(name: "role", value: value) }
+        if let since { try add(name: "after", value: since) }
+        if let until { try add(name: "before", value: until) }
+    }
+
     /// Adds a filter as if `name:value` had been typed in the query.
     public mutating func add(name: String, value: String) throws {
         let trimmed = value.trimmingCharacters(in: .whitespaces)

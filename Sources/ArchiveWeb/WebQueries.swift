@@ -10,19 +10,16 @@ enum WebQueries {
     }
 
     static func statuses(_ query: FormQuery) throws -> [String] {
-        let documented = TaskStatus.documented.map(\.rawValue)
         let values = query.all("status")
-        for value in values where !documented.contains(value) {
-            throw WebError.badRequest("unknown status \(value); use one of \(documented.sorted().joined(separator: ", "))")
+        for value in values {
+            if let problem = TaskFilter.problem(status: value) { throw WebError.badRequest(problem) }
         }
         return values
     }
 
     static func date(_ query: FormQuery, _ name: String) throws -> String? {
         guard let value = query[name], !value.isEmpty else { return nil }
-        guard SearchQuery.Filters.dateBound(value) != nil else {
-            throw WebError.badRequest("\(name) \(value) is not a date; use YYYY-MM-DD or an ISO-8601 time")
-        }
+        if let problem = TaskFilter.problem(date: value, option: name) { throw WebError.badRequest(problem) }
         return value
     }
 
@@ -57,12 +54,9 @@ enum WebQueries {
 
     /// `search`'s arguments: q, and the options sort, limit (20), offset, status, kind, role, since, until.
     static func cliSearch(_ query: FormQuery) throws -> (SearchQuery, SearchOptions) {
-        var filters = SearchQuery.Filters()
-        for value in query.all("status") { try filters.add(name: "status", value: value) }
-        for value in query.all("kind") { try filters.add(name: "kind", value: value) }
-        for value in query.all("role") { try filters.add(name: "role", value: value) }
-        if let since = query["since"], !since.isEmpty { try filters.add(name: "after", value: since) }
-        if let until = query["until"], !until.isEmpty { try filters.add(name: "before", value: until) }
+        let filters = try SearchQuery.Filters(statuses: query.all("status"), kinds: query.all("kind"), roles: query.all("role"),
+                                              since: query["since"].flatMap { $0.isEmpty ? nil : $0 },
+                                              until: query["until"].flatMap { $0.isEmpty ? nil : $0 })
         guard let limit = query.count("limit"), let offset = query.count("offset") else {
             throw WebError.badRequest("limit and offset must be whole numbers ≥ 0")
         }
