@@ -5,14 +5,17 @@ import Foundation
 /// `serve`'s `/api/…` answers are the same bytes. Each is returned without its final newline (the
 /// command prints one; the server adds one).
 public enum Documents {
-    /// The task list: runs waiting in the outbox first, then archived tasks.
-    public static func taskList(_ tasks: [TaskSummary], queued: [QueuedTask] = []) throws -> String {
-        try pretty(queued.map(ListedTask.queued) + tasks.map(ListedTask.task))
+    /// The task list: runs waiting in the outbox first, then archived tasks. `compact` leaves out the
+    /// indentation, for readers that are programs (an agent pays for every character of its context).
+    public static func taskList(_ tasks: [TaskSummary], queued: [QueuedTask] = [], compact: Bool = false) throws -> String {
+        let list = queued.map(ListedTask.queued) + tasks.map(ListedTask.task)
+        return compact ? try encoded(list, formatting: [.sortedKeys, .withoutEscapingSlashes]) : try pretty(list)
     }
 
     /// Search hits, each with its snippet's matches in [brackets].
-    public static func searchHits(_ hits: [SearchHit]) -> String {
-        JSONTree.array(hits.map(searchHit)).pretty
+    public static func searchHits(_ hits: [SearchHit], compact: Bool = false) -> String {
+        let tree = JSONTree.array(hits.map(searchHit))
+        return compact ? tree.compact : tree.pretty
     }
 
     /// A task's whole transcript.
@@ -62,8 +65,12 @@ public enum Documents {
 
     /// Sorted keys and unescaped slashes, so output is stable for scripts and tests.
     public static func pretty<T: Encodable>(_ value: T) throws -> String {
+        try encoded(value, formatting: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    }
+
+    private static func encoded<T: Encodable>(_ value: T, formatting: JSONEncoder.OutputFormatting) throws -> String {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        encoder.outputFormatting = formatting
         return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 

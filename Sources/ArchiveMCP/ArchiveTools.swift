@@ -4,7 +4,8 @@ import Foundation
 import MCP
 
 /// The tools the archive offers an agent, and their answers. Each answer is text (JSON where the CLI's
-/// `--json` has a document for it); every failure — unknown id, ambiguous prefix, invalid query, bad
+/// `--json` has a document for it, without its indentation: an agent pays for every character of its
+/// context, and the SDK encodes and decodes each answer several times); every failure — unknown id, ambiguous prefix, invalid query, bad
 /// argument — is a result with `isError: true` and one clear sentence.
 struct ArchiveTools: Sendable {
     let archive: Archive
@@ -107,7 +108,7 @@ struct ArchiveTools: Sendable {
         let query = try SearchQuery.parse(try arguments.requiredString("query"), filters: filters)
         let options = SearchOptions(limit: try arguments.int("limit", in: 1...100, default: 20),
                                     offset: try arguments.int("offset", in: 0...1_000_000, default: 0))
-        return Documents.searchHits(try archive.search(query, options: options))
+        return Documents.searchHits(try archive.search(query, options: options), compact: true)
     }
 
     func listTasks(_ arguments: ToolArguments) throws -> String {
@@ -119,7 +120,7 @@ struct ArchiveTools: Sendable {
         filter.since = try date(arguments, "since")
         filter.until = try date(arguments, "until")
         filter.limit = try arguments.int("limit", in: 1...500, default: 50)
-        return try Documents.taskList(try archive.tasks(filter))
+        return try Documents.taskList(try archive.tasks(filter), compact: true)
     }
 
     func date(_ arguments: ToolArguments, _ name: String) throws -> String? {

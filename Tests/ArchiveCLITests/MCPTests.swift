@@ -21,12 +21,13 @@ import TestSupport
         #expect(seen["tools"] as? [String] == ["get_artifact", "get_task", "list_tasks", "search"])
         #expect(seen["schemasHaveProperties"] as? Bool == true)
 
-        // search answers what `search --json` prints.
+        // search answers what `search --json` prints, without the indentation.
         let cli = try CommandRunner.run(["search", "canary", "--limit", "5", "--json", "--archive", archive.path])
         let hits = try #require(seen["searchHits"] as? [[String: Any]])
         let cliHits = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [[String: Any]])
         #expect(seen["searchError"] as? Bool == false)
-        #expect(hits.map { $0["taskId"] as? String } == cliHits.map { $0["taskId"] as? String } && hits.count == 3, "\(hits)")
+        #expect(NSArray(array: hits).isEqual(to: cliHits) && hits.count == 3, "\(hits)")
+        #expect(seen["searchHitsCompact"] as? Bool == true)
         #expect((seen["thoughtHits"] as? [[String: Any]])?.allSatisfy { $0["kind"] as? String == "thought" } == true)
         #expect((seen["failedTasks"] as? [[String: Any]])?.map { $0["id"] as? String } == [GoldenArchive.taskB])
 

@@ -36,6 +36,7 @@ async def main():
             hits = await session.call_tool("search", {"query": "canary", "limit": 5})
             seen["searchError"] = hits.is_error
             seen["searchHits"] = json.loads(texts(hits)[0])
+            seen["searchHitsCompact"] = "\n" not in texts(hits)[0]
             filtered = await session.call_tool("search", {"query": "canary", "kind": "thought"})
             seen["thoughtHits"] = json.loads(texts(filtered)[0])
             listed = await session.call_tool("list_tasks", {"status": "failed"})
