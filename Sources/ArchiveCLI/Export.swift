@@ -99,7 +99,7 @@ struct Export: ParsableCommand {
         if all || query != nil || since != nil {
             var filter = TaskFilter()
             filter.since = since.flatMap(SearchQuery.Filters.dateBound)
-            filter.limit = Int(Int32.max)
+            filter.limit = 0   // all
             var tasks = try archive.storedTasks(filter)
             if let query {
                 let matching = Set(try archive.storedTasks(matching: SearchQuery.parse(query)).map(\.rowID.rawValue))

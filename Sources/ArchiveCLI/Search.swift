@@ -20,8 +20,8 @@ struct Search: ParsableCommand {
     var query: [String]
     @Option(help: ArgumentHelp("Order: relevance (bm25), newest or oldest.", valueName: "order"))
     var sort: SortOrder = .relevance
-    @Option(help: "At most this many results.")
-    var limit = 20
+    @Option(help: "At most this many results (default 20; 0 for all).")
+    var limit: Int?
     @Option(help: "Skip this many results first (for paging).")
     var offset = 0
     @Option(help: ArgumentHelp("Only tasks with this status (repeatable).", valueName: "status"))
@@ -40,7 +40,7 @@ struct Search: ParsableCommand {
     var ndjson = false
 
     func validate() throws {
-        guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") }
+        guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must be ≥ 0 (0 for all)") }
         guard offset >= 0 else { throw ValidationError("--offset must be ≥ 0") }
         guard !(json && ndjson) else { throw ValidationError("choose one of --json and --ndjson") }
     }
@@ -54,7 +54,12 @@ struct Search: ParsableCommand {
     func run() throws {
         let parsed = try parsedQuery()
         let archive = try options.open()
-        let hits = try archive.search(parsed, options: SearchOptions(sort: sort.store, limit: limit, offset: offset))
+        let limit = ListLimit(requested: limit, defaultRows: 20)
+        let hits = try archive.search(parsed, options: SearchOptions(sort: sort.store, limit: limit.rows, offset: offset))
+        if let match = hits.first?.match,
+           let note = try limit.note(shown: hits.count, offset: offset, total: { try archive.searchCount(parsed, match: match) }) {
+            Terminal.note(note)
+        }
         if json {
             Terminal.print(Documents.searchHits(hits))
         } else if ndjson {

@@ -17,15 +17,15 @@ struct Tasks: ParsableCommand {
     var until: String?
     @Option(help: ArgumentHelp("Only this account (part of its base URL, or its key fingerprint).", valueName: "account"))
     var account: String?
-    @Option(help: "At most this many tasks.")
-    var limit = 50
+    @Option(help: "At most this many tasks (default 50; 0 for all).")
+    var limit: Int?
     @Flag(help: "Print a JSON array.")
     var json = false
     @Flag(help: "Print one JSON object per line.")
     var ndjson = false
 
     func validate() throws {
-        guard limit >= 0 else { throw ValidationError("--limit must be ≥ 0") }
+        guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must be ≥ 0 (0 for all)") }
         guard !(json && ndjson) else { throw ValidationError("choose one of --json and --ndjson") }
         for value in status {
             if let problem = TaskFilter.problem(status: value) { throw ValidationError(problem) }
@@ -42,8 +42,10 @@ struct Tasks: ParsableCommand {
         filter.since = since.flatMap(SearchQuery.Filters.dateBound)
         filter.until = until.flatMap(SearchQuery.Filters.dateBound)
         filter.account = account
-        filter.limit = limit
+        let limit = ListLimit(requested: limit, defaultRows: 50)
+        filter.limit = limit.rows
         let tasks = try archive.tasks(filter)
+        if let note = try limit.note(shown: tasks.count, total: { try archive.taskCount(filter) }) { Terminal.note(note) }
         // A `run` waiting in the outbox is listed first, as a local task, unless a filter is given.
         let unfiltered = status.isEmpty && since == nil && until == nil && account == nil
         let queued = unfiltered ? try QueuedTask.all(in: archive) : []

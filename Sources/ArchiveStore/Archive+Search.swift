@@ -27,6 +27,7 @@ public struct SearchHit: Sendable, Equatable {
 public struct SearchOptions: Sendable {
     public enum Sort: String, Sendable, CaseIterable { case relevance, newest, oldest }
     public var sort: Sort
+    /// At most this many hits; 0 for all of them.
     public var limit: Int
     public var offset: Int
 
@@ -52,6 +53,20 @@ extension Archive {
             guard first.isEmpty else { return hits }
         }
         return try search(query, options: options, mode: .substrings)
+    }
+
+    /// How many entries match a query in the way its hits did (`match`), whatever the page: the
+    /// "20 of 812" of a cut list, counted with the same FROM and conditions as the search itself.
+    public func searchCount(_ query: SearchQuery, match: SearchHit.Match) throws -> Int {
+        let (_, from, conditions, arguments, needsTask) = Self.matching(query, mode: match == .substring ? .substrings : .words)
+        let sql = """
+            SELECT count(*) FROM \(from)
+            \(needsTask ? "JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id" : "")
+            WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+            """
+        return try read("counting matches") { db in
+            try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
+        }
     }
 
     /// Every task with at least one entry matching the query (words, else substrings), newest activity
@@ -120,7 +135,7 @@ extension Archive {
                 LIMIT ? OFFSET ?
                 """
         }
-        arguments.append(max(0, options.limit))
+        arguments.append(Self.sqlLimit(options.limit))
         arguments.append(max(0, options.offset))
 
         // The snippet needs the index's MATCH again, unless the page query cut it already.

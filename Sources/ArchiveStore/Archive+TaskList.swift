@@ -10,6 +10,7 @@ public struct TaskFilter: Sendable {
     public var until: String?
     /// A substring of the account's base URL, or its key fingerprint.
     public var account: String?
+    /// At most this many tasks; 0 for all of them.
     public var limit = 50
     /// Tasks skipped first (for paging).
     public var offset = 0
@@ -48,7 +49,7 @@ extension Archive {
     /// Tasks, newest activity first.
     public func tasks(_ filter: TaskFilter) throws -> [TaskSummary] {
         var (conditions, arguments) = Self.conditions(filter)
-        arguments += [max(0, filter.limit), max(0, filter.offset)]
+        arguments += [Self.sqlLimit(filter.limit), max(0, filter.offset)]
         let sql = """
             SELECT t.remote_id, t.status, t.created_at, t.last_activity_at, t.message_count, t.message, t.remote_state,
                    a.base_url,
@@ -70,10 +71,21 @@ extension Archive {
         }
     }
 
+    /// How many tasks a filter selects, whatever its limit and offset: the "50 of 812" of a cut list.
+    public func taskCount(_ filter: TaskFilter) throws -> Int {
+        let (conditions, arguments) = Self.conditions(filter)
+        return try read("counting tasks") { db in
+            try Int.fetchOne(db, sql: """
+                SELECT count(*) FROM task t JOIN account a ON a.id = t.account_id
+                WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+                """, arguments: StatementArguments(arguments)) ?? 0
+        }
+    }
+
     /// Whole task rows for a filter, newest activity first (for export).
     public func storedTasks(_ filter: TaskFilter) throws -> [StoredTask] {
         var (conditions, arguments) = Self.conditions(filter)
-        arguments.append(max(0, filter.limit))
+        arguments.append(Self.sqlLimit(filter.limit))
         return try read("listing tasks") { db in
             try Row.fetchAll(db, sql: """
                 SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id
@@ -93,6 +105,9 @@ extension Archive {
                 """))
         }
     }
+
+    /// A list's limit as SQL's LIMIT: 0 (all) is -1 there.
+    static func sqlLimit(_ limit: Int) -> Int { limit == 0 ? -1 : max(0, limit) }
 
     static func conditions(_ filter: TaskFilter) -> ([String], [any DatabaseValueConvertible]) {
         var conditions: [String] = []
