@@ -27,6 +27,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The archive: the only module that speaks SQL. Migrations/*.sql are compiled in by the plugin.
@@ -35,6 +37,18 @@ let package = Package(
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strictness,
+            plugins: [.plugin(name: "EmbedMigrations")]
+        ),
+        // The team archive on PostgreSQL: the store's second engine. Migrations/postgres/*.sql are
+        // compiled in by the same plugin.
+        .target(
+            name: "ArchivePostgres",
+            dependencies: [
+                "ArchiveStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strictness,
             plugins: [.plugin(name: "EmbedMigrations")]
@@ -194,6 +208,17 @@ let package = Package(
         .testTarget(
             name: "ArchiveStoreTests",
             dependencies: ["ArchiveStore", "TestSupport", "fuzz-parsers"],
+            swiftSettings: strictness
+        ),
+        // Against a real PostgreSQL server: `.ci/run` starts a throwaway cluster and names it in
+        // SIGMIC_TEST_POSTGRES_URL (tools/postgres/throwaway-cluster).
+        .testTarget(
+            name: "ArchivePostgresTests",
+            dependencies: [
+                "ArchivePostgres", "ArchiveStore", "TestSupport",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strictness
         ),
         .testTarget(

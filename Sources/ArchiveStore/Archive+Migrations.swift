@@ -2,17 +2,24 @@ import Foundation
 internal import GRDB
 
 /// A migration as recorded in the archive's `schema_migration` table.
-struct AppliedMigration: Equatable {
-    let version: Int
-    let fileName: String
-    let checksum: String
+package struct AppliedMigration: Equatable {
+    package let version: Int
+    package let fileName: String
+    package let checksum: String
+
+    package init(version: Int, fileName: String, checksum: String) {
+        self.version = version
+        self.fileName = fileName
+        self.checksum = checksum
+    }
 }
 
 /// The pure part of migrating: which migrations to apply to an archive, given what it has applied.
-struct MigrationPlan {
-    let migrations: [EmbeddedMigration]
+/// Both engines' stores decide with it.
+package struct MigrationPlan {
+    package let migrations: [EmbeddedMigration]
 
-    enum Decision: Equatable {
+    package enum Decision: Equatable {
         case upToDate
         case apply([EmbeddedMigration])
         /// The archive has migrations this build does not know: open it read-only, never downgrade.
@@ -20,7 +27,7 @@ struct MigrationPlan {
     }
 
     /// Checks that the migrations are numbered 1, 2, 3 … with no gap or repeat.
-    static func validated(_ migrations: [EmbeddedMigration]) throws -> MigrationPlan {
+    package static func validated(_ migrations: [EmbeddedMigration]) throws -> MigrationPlan {
         for (index, migration) in migrations.enumerated() {
             guard let version = migration.version else {
                 throw ArchiveError.migrationNumbering(detail: "\(migration.fileName) does not start with a 4-digit number")
@@ -32,7 +39,7 @@ struct MigrationPlan {
         return MigrationPlan(migrations: migrations)
     }
 
-    func decide(applied: [AppliedMigration]) throws -> Decision {
+    package func decide(applied: [AppliedMigration]) throws -> Decision {
         for (index, record) in applied.enumerated() where record.version != index + 1 {
             throw ArchiveError.migrationNumbering(detail: "the archive records migration \(record.fileName) where \(String(format: "%04d", index + 1)) was expected")
         }

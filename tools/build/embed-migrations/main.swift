@@ -1,14 +1,20 @@
 import Foundation
 
-// embed-migrations OUTPUT.swift MIGRATION.sql...
+// embed-migrations [--import MODULE] OUTPUT.swift MIGRATION.sql...
 //
 // Writes one Swift file declaring `embeddedMigrations`, the SQL of each file as a raw string
-// literal. Numbering and checksums are checked at run time by the store's migrator (so tests can
-// feed it synthetic lists); here we only refuse names the migrator could never accept.
+// literal (importing MODULE, where `EmbeddedMigration` lives, for a target other than its own).
+// Numbering and checksums are checked at run time by the store's migrator (so tests can feed it
+// synthetic lists); here we only refuse names the migrator could never accept.
 
-let arguments = Array(CommandLine.arguments.dropFirst())
+var arguments = Array(CommandLine.arguments.dropFirst())
+var imports = ""
+if arguments.first == "--import", arguments.count > 1 {
+    imports = "import \(arguments[1])\n\n"
+    arguments.removeFirst(2)
+}
 guard let outputPath = arguments.first else {
-    FileHandle.standardError.write(Data("usage: embed-migrations OUTPUT.swift FILE.sql...\n".utf8))
+    FileHandle.standardError.write(Data("usage: embed-migrations [--import MODULE] OUTPUT.swift FILE.sql...\n".utf8))
     exit(64)
 }
 
@@ -26,9 +32,9 @@ for path in arguments.dropFirst().sorted() {
 }
 
 let source = """
-    // Generated at build time by tools/build/embed-migrations from Migrations/*.sql. Do not edit.
+    // Generated at build time by tools/build/embed-migrations from a Migrations folder. Do not edit.
 
-    let embeddedMigrations: [EmbeddedMigration] = [
+    \(imports)let embeddedMigrations: [EmbeddedMigration] = [
     \(entries.joined(separator: "\n"))
     ]
 

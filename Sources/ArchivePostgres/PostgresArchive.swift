@@ -1,0 +1,93 @@
+public import ArchiveStore
+import Foundation
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// A team archive on PostgreSQL (`--archive postgres://…`). Opening connects with the password libpq
+/// would find, and migrates the database to this build's schema — once, however many processes start
+/// together. A database with migrations newer than this build is opened read-only, as a newer SQLite
+/// archive is.
+public final class PostgresArchive: Sendable {
+    public let location: PostgresLocation
+    public let schemaVersion: Int
+    /// Whether this build may write (false: the database has a newer schema).
+    public let writable: Bool
+    /// The files this opening applied (empty if the schema was current, or another process migrated).
+    public let appliedMigrations: [String]
+    let connection: PostgresConnection
+    static let logger = Logger(label: "sigmic-archive.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// The PostgreSQL migrations this build carries (`Migrations/postgres`), in order.
+    public static let bundledMigrations: [EmbeddedMigration] = embeddedMigrations
+
+    private init(location: PostgresLocation, connection: PostgresConnection, outcome: PostgresMigrator.Outcome) {
+        self.location = location
+        self.connection = connection
+        self.schemaVersion = outcome.schemaVersion
+        self.writable = !outcome.newer
+        self.appliedMigrations = outcome.applied
+    }
+
+    public static func open(_ location: PostgresLocation, environment: [String: String],
+                            migrations: [EmbeddedMigration] = bundledMigrations) async throws -> PostgresArchive {
+        let credentials = PostgresCredentials.find(for: location, environment: environment)
+        let tls: PostgresConnection.Configuration.TLS
+        switch location.tls {
+        case .disable: tls = .disable
+        case .require: tls = .require(try .init(configuration: .makeClientConfiguration()))
+        }
+        let configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user, password: credentials.password,
+            database: location.database, tls: tls)
+        let connection: PostgresConnection
+        do {
+            connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        } catch {
+            throw failure(error, location: location, credentials: credentials, operation: "connecting")
+        }
+        do {
+            let outcome = try await PostgresMigrator.migrate(connection, migrations: migrations, logger: logger)
+            return PostgresArchive(location: location, connection: connection, outcome: outcome)
+        } catch {
+            try? await connection.close()
+            throw failure(error, location: location, credentials: credentials, operation: "migrating")
+        }
+    }
+
+    public func close() async {
+        try? await connection.close()
+    }
+
+    /// One line a person can act on, for what PostgreSQL or the network said. Never the password.
+    static func failure(_ error: any Error, location: PostgresLocation, credentials: PostgresCredentials,
+                        operation: String) -> any Error {
+        if let error = error as? ArchiveError { return error }
+        if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.commitError ?? error.beginError {
+            return failure(inner, location: location, credentials: credentials, operation: operation)
+        }
+        let path = location.display
+        guard let error = error as? PSQLError else {
+            return ArchiveError.cannotOpen(path: path, reason: "\(operation): \(error)")
+        }
+        let message = error.serverInfo?[.message] ?? ""
+        switch error.serverInfo?[.sqlState] {
+        case "28P01", "28000":
+            let hint = credentials.warning.map { " (\($0))" }
+                ?? (credentials.password == nil ? "; set PGPASSWORD or add a line to ~/.pgpass" : "")
+            return ArchiveError.cannotOpen(path: path, reason: "\(message)\(hint)")
+        case "3D000":
+            return ArchiveError.cannotOpen(path: path, reason: "\(message); create it first (createdb \(location.database))")
+        case "42501":
+            return ArchiveError.cannotOpen(path: path, reason: "\(message); the user needs to own the database to migrate it")
+        case .some(let state):
+            return ArchiveError.cannotOpen(path: path, reason: "\(operation): \(message) (SQLSTATE \(state))")
+        case nil:
+            if error.code == .connectionError || error.code == .serverClosedConnection || error.code == .sslUnsupported {
+                let cause = error.underlying.map { "\($0)" } ?? "\(error.code)"
+                return ArchiveError.cannotOpen(path: path, reason: "cannot connect to \(location.host):\(location.port) (\(cause))")
+            }
+            return ArchiveError.cannotOpen(path: path, reason: "\(operation): \(error.code)")
+        }
+    }
+}

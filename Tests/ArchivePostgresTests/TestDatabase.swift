@@ -1,0 +1,47 @@
+import ArchivePostgres
+import Foundation
+import Logging
+import PostgresNIO
+import Testing
+
+/// A fresh, empty database on the test server for each test, dropped afterwards. The server is the one
+/// `SIGMIC_TEST_POSTGRES_URL` names (`.ci/run` starts a throwaway cluster; its password is in the file
+/// `PGPASSFILE` names). Without it, these tests are skipped and say why.
+enum TestDatabase {
+    static let serverURL = ProcessInfo.processInfo.environment["SIGMIC_TEST_POSTGRES_URL"]
+    static var available: Bool { serverURL != nil }
+    static let environment = ProcessInfo.processInfo.environment
+    static let logger = Logger(label: "tests", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    static func server() throws -> PostgresLocation {
+        try PostgresLocation(parsing: try #require(serverURL, "set SIGMIC_TEST_POSTGRES_URL"), defaultUser: "sigmic")
+    }
+
+    /// Runs one statement on the server's own database (to create or drop test databases).
+    static func administer(_ sql: String) async throws {
+        let server = try server()
+        let configuration = PostgresConnection.Configuration(
+            host: server.host, port: server.port, username: server.user,
+            password: PostgresCredentials.find(for: server, environment: environment).password,
+            database: server.database, tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 1, logger: logger)
+        defer { Task { try? await connection.close() } }
+        _ = try await connection.simpleQuery(sql).get()
+    }
+
+    /// A new database; `body` gets its location. Dropped afterwards, whatever `body` throws.
+    static func with<T>(_ body: (PostgresLocation) async throws -> T) async throws -> T {
+        let server = try server()
+        let name = "test_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(16)
+        try await administer("CREATE DATABASE \(name)")
+        let location = try PostgresLocation(parsing: "postgres://\(server.user)@\(server.host):\(server.port)/\(name)", defaultUser: server.user)
+        do {
+            let result = try await body(location)
+            try await administer("DROP DATABASE \(name) WITH (FORCE)")
+            return result
+        } catch {
+            try? await administer("DROP DATABASE \(name) WITH (FORCE)")
+            throw error
+        }
+    }
+}
