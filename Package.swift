@@ -105,7 +105,7 @@ let package = Package(
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore", "ArchiveSync", "ArchiveExport", "SigmicAPI",
+                "ArchiveStore", "ArchivePostgres", "ArchiveSync", "ArchiveExport", "SigmicAPI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -215,7 +215,7 @@ let package = Package(
         .testTarget(
             name: "ArchivePostgresTests",
             dependencies: [
-                "ArchivePostgres", "ArchiveStore", "TestSupport",
+                "ArchivePostgres", "ArchiveStore", "TestSupport", "SigmicEmulator", "sigmic-archive",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

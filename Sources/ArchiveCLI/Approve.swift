@@ -24,6 +24,7 @@ struct Approve: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
+        try archiveOptions.refusePostgres()
         let archive = try archiveOptions.open()
         let task = try archive.task(matching: id)
         let outcome: ApprovalOutcome = deny ? .cancel : .proceedOnce

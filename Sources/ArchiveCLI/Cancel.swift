@@ -17,6 +17,7 @@ struct Cancel: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
+        try archiveOptions.refusePostgres()
         let archive = try archiveOptions.open()
         let task = try archive.task(matching: id)
         try await HTTPClientBox.with { http in

@@ -26,6 +26,7 @@ struct Download: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
+        try archiveOptions.refusePostgres()
         let target = try outputTarget()
         let archive = try archiveOptions.open()
         let task = try archive.task(matching: id)

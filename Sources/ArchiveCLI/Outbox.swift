@@ -70,6 +70,7 @@ struct Outbox: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
+            try archiveOptions.refusePostgres()
             let archive = try archiveOptions.open()
             let lock = try ArchiveLock.acquire(archive, purpose: "outbox send")
             defer { withExtendedLifetime(lock) {} }

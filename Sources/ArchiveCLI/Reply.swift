@@ -23,6 +23,7 @@ struct Reply: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
+        try archiveOptions.refusePostgres()
         let uploads = try options.uploads(for: message)
         let (json, detach) = (options.json, options.detach)
         let archive = try archiveOptions.open()

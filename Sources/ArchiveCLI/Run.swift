@@ -28,6 +28,7 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
+        try archiveOptions.refusePostgres()
         let uploads = try options.uploads(for: message)
         let (json, detach) = (options.json, options.detach)
         let request = CreateTaskRequest(message: message, systemPrompt: systemPrompt, autoExecute: noAutoExecute ? false : nil,

@@ -23,9 +23,9 @@ struct Show: ParsableCommand {
     var json = false
 
     func run() throws {
-        let archive = try options.open()
-        if let outboxID = QueuedTask.outboxID(in: id) {
-            try showQueued(outboxID, in: archive)
+        let archive = try options.openReader()
+        if let outboxID = QueuedTask.outboxID(in: id), let folder = archive as? Archive {
+            try showQueued(outboxID, in: folder)
             return
         }
         let task = try archive.task(matching: id)

@@ -13,7 +13,7 @@ public struct SigmicArchive: AsyncParsableCommand {
             """,
         version: "0.1.0",
         subcommands: [Demo.self, Sync.self, Watch.self, Run.self, Reply.self, Approve.self, Cancel.self, Download.self, Outbox.self, Tasks.self, Show.self,
-                      Search.self, Export.self, Status.self, Verify.self, Serve.self, MCP.self, DatasetteMetadata.self, Completions.self]
+                      Search.self, Export.self, Status.self, Verify.self, Serve.self, MCP.self, Copy.self, DatasetteMetadata.self, Completions.self]
     )
 
     public init() {}

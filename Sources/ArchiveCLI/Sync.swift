@@ -35,6 +35,7 @@ struct Sync: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try archiveOptions.refusePostgres()
         try await HTTPClientBox.with(connectionsPerHost: fetching.connectionsPerHost) { http in
             let client = try connection.makeClient(http: http)
             // Check the key before touching the archive: a wrong key writes nothing.

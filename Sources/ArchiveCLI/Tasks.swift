@@ -36,7 +36,7 @@ struct Tasks: ParsableCommand {
     }
 
     func run() throws {
-        let archive = try options.open()
+        let archive = try options.openReader()
         var filter = TaskFilter()
         filter.statuses = status.map { TaskStatus($0) }
         filter.since = since.flatMap(SearchQuery.Filters.dateBound)
@@ -48,7 +48,7 @@ struct Tasks: ParsableCommand {
         if let note = try limit.note(shown: tasks.count, total: { try archive.taskCount(filter) }) { Terminal.note(note) }
         // A `run` waiting in the outbox is listed first, as a local task, unless a filter is given.
         let unfiltered = status.isEmpty && since == nil && until == nil && account == nil
-        let queued = unfiltered ? try QueuedTask.all(in: archive) : []
+        let queued = unfiltered ? try (archive as? Archive).map(QueuedTask.all) ?? [] : []
         if json {
             Terminal.print(try Documents.taskList(tasks, queued: queued))
         } else if ndjson {

@@ -24,6 +24,7 @@ struct Watch: AsyncParsableCommand {
     }
 
     func run() async throws {
+        try archiveOptions.refusePostgres()
         try await HTTPClientBox.with(connectionsPerHost: fetching.connectionsPerHost) { http in
             let client = try connection.makeClient(http: http)
             do {

@@ -51,7 +51,7 @@ public struct Transcript: Sendable {
     }
 
     /// Reads a task's transcript from the archive.
-    public static func load(_ task: StoredTask, from archive: Archive, events: Bool = false) throws -> Transcript {
+    public static func load(_ task: StoredTask, from archive: some ArchiveReader, events: Bool = false) throws -> Transcript {
         let messages = try archive.messages(of: task.rowID).map { stored in
             Message(stored: stored,
                     thoughts: parseArray(stored.thoughtsJSON).map { item in

@@ -59,6 +59,13 @@ public final class PostgresArchive: Sendable {
         try? await connection.close()
     }
 
+    /// An archive let go without `close()` (a command returning) still closes its connection: the
+    /// future keeps the connection alive until it has, as postgres-nio requires.
+    deinit {
+        let connection = connection
+        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+    }
+
     /// One line a person can act on, for what PostgreSQL or the network said. Never the password.
     static func failure(_ error: any Error, location: PostgresLocation, credentials: PostgresCredentials,
                         operation: String) -> any Error {

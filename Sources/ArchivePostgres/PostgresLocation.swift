@@ -58,7 +58,7 @@ public struct PostgresLocation: Sendable, Equatable {
     }
 
     /// A URL for an error message, its password (if someone put one there) replaced.
-    static func redacted(_ text: String) -> String {
+    public static func redacted(_ text: String) -> String {
         guard var components = URLComponents(string: text), components.password != nil else { return text }
         components.password = "…"
         return components.string ?? "postgres://…"

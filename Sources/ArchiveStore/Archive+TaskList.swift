@@ -43,6 +43,12 @@ public struct TaskSummary: Sendable, Equatable, Codable {
     public let title: String
     public let account: String
     public let remoteState: RemoteState
+
+    package init(id: String, status: TaskStatus, createdAt: String, lastActivityAt: String, messageCount: Int?,
+                 title: String, account: String, remoteState: RemoteState) {
+        self.id = id; self.status = status; self.createdAt = createdAt; self.lastActivityAt = lastActivityAt
+        self.messageCount = messageCount; self.title = title; self.account = account; self.remoteState = remoteState
+    }
 }
 
 extension Archive {

@@ -28,6 +28,22 @@ public struct StoredTask: Sendable, Equatable {
     public let remoteState: RemoteState
     public let syncState: TaskSyncState
     public let lastSyncedAt: String?
+
+    package init(rowID: TaskRowID, accountID: AccountID, accountBaseURL: String, remoteID: String, status: TaskStatus,
+                 apiKeyID: String?, username: String?, sessionID: String?, conversationID: String?, message: String?,
+                 systemPrompt: String?, showInHistory: Bool?, autoExecute: Bool?, envJSON: String?, error: String?,
+                 createdAt: String, startedAt: String?, completedAt: String?, lastActivityAt: String, messageCount: Int?,
+                 outputJSON: String?, pendingApprovalsJSON: String?, rawListJSON: String?, rawGetJSON: String?,
+                 remoteState: RemoteState, syncState: TaskSyncState, lastSyncedAt: String?) {
+        self.rowID = rowID; self.accountID = accountID; self.accountBaseURL = accountBaseURL; self.remoteID = remoteID
+        self.status = status; self.apiKeyID = apiKeyID; self.username = username; self.sessionID = sessionID
+        self.conversationID = conversationID; self.message = message; self.systemPrompt = systemPrompt
+        self.showInHistory = showInHistory; self.autoExecute = autoExecute; self.envJSON = envJSON; self.error = error
+        self.createdAt = createdAt; self.startedAt = startedAt; self.completedAt = completedAt
+        self.lastActivityAt = lastActivityAt; self.messageCount = messageCount; self.outputJSON = outputJSON
+        self.pendingApprovalsJSON = pendingApprovalsJSON; self.rawListJSON = rawListJSON; self.rawGetJSON = rawGetJSON
+        self.remoteState = remoteState; self.syncState = syncState; self.lastSyncedAt = lastSyncedAt
+    }
 }
 
 public struct StoredMessage: Sendable, Equatable {
@@ -40,6 +56,13 @@ public struct StoredMessage: Sendable, Equatable {
     public let toolCallsJSON: String?
     public let attachedFilesJSON: String?
     public let rawJSON: String
+
+    package init(remoteID: String, position: Int, role: String, content: String, createdAt: String, thoughtsJSON: String?,
+                 toolCallsJSON: String?, attachedFilesJSON: String?, rawJSON: String) {
+        self.remoteID = remoteID; self.position = position; self.role = role; self.content = content
+        self.createdAt = createdAt; self.thoughtsJSON = thoughtsJSON; self.toolCallsJSON = toolCallsJSON
+        self.attachedFilesJSON = attachedFilesJSON; self.rawJSON = rawJSON
+    }
 }
 
 public struct StoredArtifact: Sendable, Equatable {
@@ -59,6 +82,14 @@ public struct StoredArtifact: Sendable, Equatable {
 
     /// True when the bytes of the listed version are in the blob store.
     public var isStored: Bool { fetchState == .stored && blobHash != nil }
+
+    package init(rowID: ArtifactRowID, path: String, name: String, size: Int64?, mimeType: String?, category: String?,
+                 modifiedAt: String?, blobHash: BlobHash?, fetchState: ArtifactFetchState, fetchError: String?,
+                 fetchFailures: Int, remoteState: RemoteState) {
+        self.rowID = rowID; self.path = path; self.name = name; self.size = size; self.mimeType = mimeType
+        self.category = category; self.modifiedAt = modifiedAt; self.blobHash = blobHash; self.fetchState = fetchState
+        self.fetchError = fetchError; self.fetchFailures = fetchFailures; self.remoteState = remoteState
+    }
 }
 
 public struct StoredEvent: Sendable, Equatable {
@@ -67,4 +98,8 @@ public struct StoredEvent: Sendable, Equatable {
     public let type: String
     public let data: String
     public let receivedAt: String
+
+    package init(session: AttachSessionID, seq: Int, type: String, data: String, receivedAt: String) {
+        self.session = session; self.seq = seq; self.type = type; self.data = data; self.receivedAt = receivedAt
+    }
 }

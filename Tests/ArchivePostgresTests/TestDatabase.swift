@@ -45,3 +45,26 @@ enum TestDatabase {
         }
     }
 }
+
+extension TestDatabase {
+    /// Rows of one query on a test database, each as its columns' text (for checks the store has no
+    /// API for yet, such as the bytes of stored blobs).
+    static func rows(_ location: PostgresLocation, _ sql: String) async throws -> [[String?]] {
+        let configuration = PostgresConnection.Configuration(
+            host: location.host, port: location.port, username: location.user,
+            password: PostgresCredentials.find(for: location, environment: environment).password,
+            database: location.database, tls: .disable)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+        do {
+            var rows: [[String?]] = []
+            for try await row in try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger) {
+                rows.append(try row.map { cell in try cell.decode(String?.self) })
+            }
+            try await connection.close()
+            return rows
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}

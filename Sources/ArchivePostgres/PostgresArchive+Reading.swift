@@ -1,0 +1,176 @@
+public import ArchiveStore
+import Foundation
+import PostgresNIO
+
+/// The reading half of the store on PostgreSQL: the same answers as the SQLite store's, in the same
+/// order (text compared byte by byte, `COLLATE "C"`, as SQLite compares it).
+extension PostgresArchive: ArchiveReader {
+    public func tasks(_ filter: TaskFilter) throws -> [TaskSummary] {
+        var statement = PostgresStatement()
+        let conditions = Self.conditions(filter, &statement)
+        let limit = statement.bind(filter.limit == 0 ? nil : max(0, filter.limit))
+        let offset = statement.bind(max(0, filter.offset))
+        statement.sql = """
+            SELECT t.remote_id, t.status, t.created_at, t.last_activity_at, t.message_count, t.message, t.remote_state,
+                   a.base_url,
+                   (SELECT m.content FROM message m WHERE m.task_id = t.id AND m.role = 'user' ORDER BY m.position LIMIT 1) AS first_user
+            FROM task t JOIN account a ON a.id = t.account_id
+            WHERE \(conditions)
+            ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id COLLATE "C"
+            LIMIT \(limit) OFFSET \(offset)
+            """
+        return try read("listing tasks") {
+            try connection.rows(statement, logger: Self.logger).map { row in
+                let column = Columns(row)
+                // As in SQLite: the title is the first user message's, else the task's own message's.
+                let source: String = try column("first_user", as: String?.self) ?? column("message", as: String?.self) ?? ""
+                return TaskSummary(id: try column("remote_id"), status: TaskStatus(try column("status")),
+                                   createdAt: try column("created_at"), lastActivityAt: try column("last_activity_at"),
+                                   messageCount: try column("message_count", as: Int?.self), title: Archive.title(source),
+                                   account: try column("base_url"), remoteState: Self.state(try column("remote_state")))
+            }
+        }
+    }
+
+    public func taskCount(_ filter: TaskFilter) throws -> Int {
+        var statement = PostgresStatement()
+        let conditions = Self.conditions(filter, &statement)
+        statement.sql = "SELECT count(*) FROM task t JOIN account a ON a.id = t.account_id WHERE \(conditions)"
+        return try read("counting tasks") {
+            try connection.rows(statement, logger: Self.logger).first.map { try Columns($0)("count", as: Int.self) } ?? 0
+        }
+    }
+
+    public func task(matching idOrPrefix: String) throws -> StoredTask {
+        let needle = idOrPrefix.lowercased()
+        guard !needle.isEmpty else { throw ArchiveError.taskNotFound(idOrPrefix) }
+        var statement = PostgresStatement()
+        let pattern = statement.bind(Self.likePrefix(needle))
+        statement.sql = Self.taskSelect + " WHERE t.remote_id LIKE \(pattern) ESCAPE '\\' ORDER BY t.remote_id COLLATE \"C\" LIMIT 11"
+        let tasks = try read("looking up a task") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
+        if let exact = tasks.first(where: { $0.remoteID == needle }) { return exact }
+        switch tasks.count {
+        case 0: throw ArchiveError.taskNotFound(idOrPrefix)
+        case 1: return tasks[0]
+        default:
+            let names = tasks.prefix(10).map { "\($0.remoteID) (\($0.status.rawValue))" }
+            throw ArchiveError.ambiguousTaskPrefix(idOrPrefix, candidates: names + (tasks.count > 10 ? ["…"] : []))
+        }
+    }
+
+    public func messages(of task: TaskRowID) throws -> [StoredMessage] {
+        var statement = PostgresStatement()
+        let id = statement.bind(task.rawValue)
+        statement.sql = """
+            SELECT remote_id, position, role, content, created_at, thoughts_json, tool_calls_json, attached_files_json, raw_json
+            FROM message WHERE task_id = \(id) ORDER BY position, id
+            """
+        return try read("reading messages") {
+            try connection.rows(statement, logger: Self.logger).map { row in
+                let column = Columns(row)
+                return StoredMessage(remoteID: try column("remote_id"), position: try column("position"), role: try column("role"),
+                                     content: try column("content"), createdAt: try column("created_at"),
+                                     thoughtsJSON: try column("thoughts_json"), toolCallsJSON: try column("tool_calls_json"),
+                                     attachedFilesJSON: try column("attached_files_json"), rawJSON: try column("raw_json"))
+            }
+        }
+    }
+
+    public func artifacts(of task: TaskRowID) throws -> [StoredArtifact] {
+        var statement = PostgresStatement()
+        let id = statement.bind(task.rawValue)
+        statement.sql = """
+            SELECT id, path, name, size, mime_type, category, modified_at, blob_sha256, fetch_state, fetch_error,
+                   fetch_failures, remote_state
+            FROM artifact WHERE task_id = \(id) ORDER BY path COLLATE "C"
+            """
+        return try read("reading artifacts") {
+            try connection.rows(statement, logger: Self.logger).map { row in
+                let column = Columns(row)
+                return StoredArtifact(rowID: ArtifactRowID(try column("id", as: Int64.self)), path: try column("path"),
+                                      name: try column("name"), size: try column("size"), mimeType: try column("mime_type"),
+                                      category: try column("category"), modifiedAt: try column("modified_at"),
+                                      blobHash: try column("blob_sha256", as: String?.self).flatMap { BlobHash(hex: $0) },
+                                      fetchState: Self.state(try column("fetch_state")), fetchError: try column("fetch_error"),
+                                      fetchFailures: try column("fetch_failures"), remoteState: Self.state(try column("remote_state")))
+            }
+        }
+    }
+
+    public func events(of task: TaskRowID) throws -> [StoredEvent] {
+        var statement = PostgresStatement()
+        let id = statement.bind(task.rawValue)
+        statement.sql = """
+            SELECT e.session_id, e.seq, e.type, e.data, e.received_at
+            FROM stream_event e JOIN attach_session s ON s.id = e.session_id
+            WHERE s.task_id = \(id) ORDER BY e.session_id, e.seq
+            """
+        return try read("reading stream events") {
+            try connection.rows(statement, logger: Self.logger).map { row in
+                let column = Columns(row)
+                return StoredEvent(session: AttachSessionID(try column("session_id", as: Int64.self)), seq: try column("seq"),
+                                   type: try column("type"), data: try column("data"), receivedAt: try column("received_at"))
+            }
+        }
+    }
+
+    static let taskSelect = "SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id"
+
+    static func storedTask(_ row: PostgresRow) throws -> StoredTask {
+        let column = Columns(row)
+        return StoredTask(
+            rowID: TaskRowID(rawValue: try column("id")), accountID: AccountID(try column("account_id", as: Int64.self)),
+            accountBaseURL: try column("account_base_url"), remoteID: try column("remote_id"),
+            status: TaskStatus(try column("status")), apiKeyID: try column("api_key_id"), username: try column("username"),
+            sessionID: try column("session_id"), conversationID: try column("conversation_id"), message: try column("message"),
+            systemPrompt: try column("system_prompt"), showInHistory: try column("show_in_history"),
+            autoExecute: try column("auto_execute"), envJSON: try column("env_json"), error: try column("error"),
+            createdAt: try column("created_at"), startedAt: try column("started_at"), completedAt: try column("completed_at"),
+            lastActivityAt: try column("last_activity_at"), messageCount: try column("message_count"),
+            outputJSON: try column("output_json"), pendingApprovalsJSON: try column("pending_approvals_json"),
+            rawListJSON: try column("raw_list_json"), rawGetJSON: try column("raw_get_json"),
+            remoteState: state(try column("remote_state")), syncState: state(try column("sync_state")),
+            lastSyncedAt: try column("last_synced_at"))
+    }
+
+    /// The WHERE clause of a task filter, its values bound into `statement`.
+    static func conditions(_ filter: TaskFilter, _ statement: inout PostgresStatement) -> String {
+        var conditions = ["TRUE"]
+        if !filter.statuses.isEmpty {
+            conditions.append("t.status = ANY(\(statement.bind(filter.statuses.map(\.rawValue))))")
+        }
+        if let since = filter.since { conditions.append("t.last_activity_at >= \(statement.bind(since))") }
+        if let until = filter.until { conditions.append("t.last_activity_at < \(statement.bind(until))") }
+        if let account = filter.account {
+            let value = statement.bind(account)
+            conditions.append("(strpos(a.base_url, \(value)) > 0 OR a.key_fingerprint = \(value))")
+        }
+        return conditions.joined(separator: " AND ")
+    }
+
+    /// A LIKE pattern for text starting with `prefix`, its own % _ and \ taken literally.
+    static func likePrefix(_ prefix: String) -> String {
+        var escaped = ""
+        for character in prefix {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return escaped + "%"
+    }
+
+    /// A state column's value; the schema's CHECKs admit only the enum's values (as in SQLite).
+    static func state<State: RawRepresentable & CaseIterable>(_ text: String) -> State where State.RawValue == String {
+        State(rawValue: text) ?? State.allCases.first!
+    }
+
+    /// Runs a read, turning what PostgreSQL or the network said into one line.
+    func read<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as ArchiveError {
+            throw error
+        } catch {
+            throw Self.failure(error, location: location, credentials: PostgresCredentials(password: nil, warning: nil), operation: operation)
+        }
+    }
+}

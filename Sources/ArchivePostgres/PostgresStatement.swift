@@ -1,0 +1,45 @@
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// SQL with its values bound as parameters ($1, $2 …), built up clause by clause. Every user string
+/// goes through `bind`, never into the SQL text.
+struct PostgresStatement {
+    var sql = ""
+    var bindings = PostgresBindings()
+
+    init(_ sql: String = "") { self.sql = sql }
+
+    /// Binds a value and returns its placeholder.
+    mutating func bind(_ value: some PostgresDynamicTypeEncodable & Sendable) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
+    mutating func bind(_ value: (some PostgresDynamicTypeEncodable & Sendable)?) -> String {
+        bindings.append(value)
+        return "$\(bindings.count)"
+    }
+
+    var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
+}
+
+/// A row's columns by name: `columns("remote_id")` decodes to the type asked for.
+struct Columns {
+    let row: PostgresRandomAccessRow
+
+    init(_ row: PostgresRow) { self.row = PostgresRandomAccessRow(row) }
+
+    func callAsFunction<T: PostgresDecodable>(_ name: String, as type: T.Type = T.self) throws -> T {
+        try row[name].decode(T.self)
+    }
+}
+
+extension PostgresConnection {
+    /// Runs a statement and waits for its rows: the store's API is synchronous (as GRDB's is), and
+    /// waiting on postgres-nio's future, which completes on its event loop, needs no Swift concurrency
+    /// thread to make progress. Never call it on that event loop.
+    func rows(_ statement: PostgresStatement, logger: Logger) throws -> [PostgresRow] {
+        Array(try query(statement.query, logger: logger).wait().rows)
+    }
+}

@@ -1,0 +1,23 @@
+/// What reading an archive takes, whatever its engine: the task list, one task and its history,
+/// artifacts and stream events. `Archive` (SQLite) and `PostgresArchive` both provide it, so `show`,
+/// `tasks` and transcripts are written once.
+public protocol ArchiveReader: Sendable {
+    /// Tasks, newest activity first.
+    func tasks(_ filter: TaskFilter) throws -> [TaskSummary]
+    /// How many tasks a filter selects, whatever its limit and offset.
+    func taskCount(_ filter: TaskFilter) throws -> Int
+    /// The task whose id is `idOrPrefix` or starts with it; an ambiguous prefix is an error naming them.
+    func task(matching idOrPrefix: String) throws -> StoredTask
+    /// A task's messages in history order.
+    func messages(of task: TaskRowID) throws -> [StoredMessage]
+    /// A task's artifacts, by path.
+    func artifacts(of task: TaskRowID) throws -> [StoredArtifact]
+    /// A task's stream events in arrival order (session by session).
+    func events(of task: TaskRowID) throws -> [StoredEvent]
+}
+
+extension Archive: ArchiveReader {}
+
+extension AccountID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }
+extension ArtifactRowID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }
+extension AttachSessionID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }

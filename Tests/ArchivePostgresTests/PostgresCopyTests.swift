@@ -1,0 +1,92 @@
+import ArchivePostgres
+import ArchiveStore
+import Foundation
+import SigmicEmulator
+import Testing
+import TestSupport
+
+/// `copy --from DIR --to postgres://…` with the real binary: a synced archive (with a followed run's
+/// live events and artifact files) moves to PostgreSQL so that `tasks --json` and every task's
+/// `show --json` read the same from both; the files arrive whole; a second copy changes nothing, and
+/// after more work in the folder a third copies only what changed.
+@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+struct PostgresCopyTests {
+    func json(_ result: CommandResult) throws -> [String: Any] {
+        #expect(result.status == 0, "\(result.stderr)")
+        return try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+    }
+
+    /// `show --events --json` without the attach-session numbers, which each archive gives its own.
+    func withoutSessionNumbers(_ text: String) -> String {
+        text.replacing(/"session" : \d+/, with: "\"session\" : _")
+    }
+
+    @Test func aSyncedArchiveReadsTheSameFromPostgreSQL() async throws {
+        var config = EmulatorConfiguration()
+        config.tasksPerKey = 8
+        config.statusMix = [("completed", 1)]
+        let emulator = try await Emulator.start(config)
+        defer { Task { await emulator.shutdown() } }
+        let folder = try TempFolder("postgres-copy")
+        let archive = folder.path("a").path
+        let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": archive]
+        #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
+        let run = try await CommandRunner.runDetached(["run", "Chart the quarter", "--json"], environment: env)
+        #expect(run.status == 0, "\(run.stderr)")
+
+        try await TestDatabase.with { location in
+            let url = location.display
+            let first = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
+            #expect(first["tasks"] as? Int == 9 && first["copied"] as? Int == 9 && (first["blobBytes"] as? Int ?? 0) > 0, "\(first)")
+
+            let listed = try await CommandRunner.runDetached(["tasks", "--json", "--limit", "0", "--archive", archive])
+            let listedThere = try await CommandRunner.runDetached(["tasks", "--json", "--limit", "0", "--archive", url])
+            #expect(listedThere.status == 0 && listedThere.stdout == listed.stdout, "\(listedThere.stderr)")
+            let ids = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]).compactMap { $0["id"] as? String }
+            #expect(ids.count == 9)
+            var withEvents = 0
+            for id in ids {
+                let here = try await CommandRunner.runDetached(["show", id, "--json", "--events", "--archive", archive])
+                let there = try await CommandRunner.runDetached(["show", id, "--json", "--events", "--archive", url])
+                #expect(there.status == 0 && withoutSessionNumbers(there.stdout) == withoutSessionNumbers(here.stdout), "\(id): \(there.stderr)")
+                let plain = try await CommandRunner.runDetached(["show", id, "--json", "--archive", url])
+                let plainHere = try await CommandRunner.runDetached(["show", id, "--json", "--archive", archive])
+                #expect(plain.stdout == plainHere.stdout)
+                if here.stdout.contains("\"receivedAt\"") { withEvents += 1 }
+            }
+            #expect(withEvents >= 1, "the followed run's events were copied")
+
+            // Every file arrived whole: its chunks, in order, hash to its name.
+            let blobs = try await TestDatabase.rows(location, """
+                SELECT b.sha256, encode(sha256(string_agg(c.data, ''::bytea ORDER BY c.chunk)), 'hex'), b.size::text,
+                       sum(length(c.data))::text
+                FROM blob b JOIN blob_chunk c ON c.sha256 = b.sha256 GROUP BY b.sha256, b.size
+                """)
+            #expect(!blobs.isEmpty && blobs.allSatisfy { $0[0] == $0[1] && $0[2] == $0[3] }, "\(blobs.prefix(3))")
+
+            let again = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
+            #expect(again["copied"] as? Int == 0 && again["unchanged"] as? Int == 9, "\(again)")
+
+            let reply = try await CommandRunner.runDetached(["reply", ids[0], "And per month?"], environment: env)
+            #expect(reply.status == 0, "\(reply.stderr)")
+            let third = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
+            #expect(third["copied"] as? Int == 1 && third["unchanged"] as? Int == 8, "\(third)")
+            let shown = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", url])
+            let shownHere = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", archive])
+            #expect(shown.stdout.contains("And per month?") && shown.stdout == shownHere.stdout)
+        }
+        await emulator.shutdown()
+    }
+
+    @Test func copyRefusesBadInputWithOneLine() async throws {
+        let folder = try TempFolder("postgres-copy-bad")
+        let server = try TestDatabase.server()
+        let missing = try await CommandRunner.runDetached(["copy", "--from", folder.path("none").path, "--to", server.display])
+        #expect(missing.status != 0 && missing.stderr.contains("no archive here"), "\(missing.stderr)")
+        let withPassword = try await CommandRunner.runDetached(["copy", "--from", folder.path("none").path,
+                                                                "--to", "postgres://u:secret99@127.0.0.1:1/db"])
+        #expect(withPassword.status != 0 && !withPassword.stderr.contains("secret99"), "\(withPassword.stderr)")
+        let sync = try await CommandRunner.runDetached(["sync", "--archive", server.display], environment: ["SIGMIC_API_KEY": "sigmic_x"])
+        #expect(sync.status != 0 && sync.stderr.contains("does not work on a PostgreSQL archive yet"), "\(sync.stderr)")
+    }
+}
