@@ -53,7 +53,7 @@ struct Search: ParsableCommand {
 
     func run() throws {
         let parsed = try parsedQuery()
-        let archive = try options.open()
+        let archive = try options.openReader()
         let limit = ListLimit(requested: limit, defaultRows: 20)
         let hits = try archive.search(parsed, options: SearchOptions(sort: sort.store, limit: limit.rows, offset: offset))
         if let match = hits.first?.match,

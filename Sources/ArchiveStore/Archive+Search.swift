@@ -22,6 +22,13 @@ public struct SearchHit: Sendable, Equatable {
 
     public static let matchStart: Character = "\u{2}"
     public static let matchEnd: Character = "\u{3}"
+
+    package init(taskID: String, taskTitle: String?, messageID: String?, kind: SearchQuery.Kind, role: String?, toolName: String?,
+                 artifactPath: String?, createdAt: String?, snippet: String, score: Double, match: Match) {
+        self.taskID = taskID; self.taskTitle = taskTitle; self.messageID = messageID; self.kind = kind; self.role = role
+        self.toolName = toolName; self.artifactPath = artifactPath; self.createdAt = createdAt; self.snippet = snippet
+        self.score = score; self.match = match
+    }
 }
 
 public struct SearchOptions: Sendable {

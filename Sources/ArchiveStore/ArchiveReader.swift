@@ -1,5 +1,5 @@
 /// What reading an archive takes, whatever its engine: the task list, one task and its history,
-/// artifacts and stream events. `Archive` (SQLite) and `PostgresArchive` both provide it, so `show`,
+/// artifacts and stream events, and search (one query language, parsed once by `SearchQuery`). `Archive` (SQLite) and `PostgresArchive` both provide it, so `show`,
 /// `tasks` and transcripts are written once.
 public protocol ArchiveReader: Sendable {
     /// Tasks, newest activity first.
@@ -14,6 +14,10 @@ public protocol ArchiveReader: Sendable {
     func artifacts(of task: TaskRowID) throws -> [StoredArtifact]
     /// A task's stream events in arrival order (session by session).
     func events(of task: TaskRowID) throws -> [StoredEvent]
+    /// Entries matching a parsed query, best first (or by date), with snippets; words, else substrings.
+    func search(_ query: SearchQuery, options: SearchOptions) throws -> [SearchHit]
+    /// How many entries match, the way the hits did (`match`), whatever the page.
+    func searchCount(_ query: SearchQuery, match: SearchHit.Match) throws -> Int
 }
 
 extension Archive: ArchiveReader {}

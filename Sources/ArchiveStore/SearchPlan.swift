@@ -11,7 +11,7 @@ internal import GRDB
 ///
 /// The first index with a whole group of terms drives the query (it ranks with bm25 and cuts the
 /// snippet); every other group becomes a condition. Every user string is bound as a parameter.
-struct SearchPlan {
+package struct SearchPlan {
     enum Mode { case words, substrings }
     enum Index {
         case words, trigram
@@ -97,7 +97,7 @@ struct SearchPlan {
     }
 
     /// Whether a substring retry could help: every term long enough for the trigram index.
-    static func substringRetryMakesSense(_ query: SearchQuery) -> Bool {
+    package static func substringRetryMakesSense(_ query: SearchQuery) -> Bool {
         query.hasTerms && query.groups.joined().allSatisfy { trigramIndexable($0.text) }
             && !query.groups.joined().contains(where: needsTrigram)
     }
@@ -107,9 +107,9 @@ struct SearchPlan {
     }
 
     /// The trigram index can answer a term of three or more characters.
-    static func trigramIndexable(_ text: String) -> Bool { text.unicodeScalars.count >= 3 }
+    package static func trigramIndexable(_ text: String) -> Bool { text.unicodeScalars.count >= 3 }
 
-    static func needsTrigram(_ term: SearchQuery.Term) -> Bool {
+    package static func needsTrigram(_ term: SearchQuery.Term) -> Bool {
         term.text.unicodeScalars.contains(where: isUnspacedScript)
     }
 
@@ -123,7 +123,7 @@ struct SearchPlan {
         }
     }
 
-    static func likePattern(_ text: String) -> String {
+    package static func likePattern(_ text: String) -> String {
         var escaped = ""
         for character in text {
             if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
@@ -135,7 +135,7 @@ struct SearchPlan {
 
 extension SearchQuery.Term {
     /// The text a person typed, without operators.
-    var text: String {
+    package var text: String {
         switch self {
         case .word(let text), .prefix(let text), .phrase(let text): return text
         }
@@ -144,8 +144,8 @@ extension SearchQuery.Term {
 
 /// A snippet cut in Swift, for queries no FTS index drives (short CJK terms): the text around the
 /// first match, each occurrence of a term marked as the FTS snippets are.
-enum SnippetCutter {
-    static func snippet(_ body: String, terms: [String], width: Int = 64) -> String {
+package enum SnippetCutter {
+    package static func snippet(_ body: String, terms: [String], width: Int = 64) -> String {
         let text = Array(body)
         let lowered = text.map { Character($0.lowercased()) }
         let needles = terms.map { Array($0.lowercased()).map { Character(String($0)) } }.filter { !$0.isEmpty }

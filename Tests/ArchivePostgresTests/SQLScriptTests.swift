@@ -26,3 +26,15 @@ import Testing
         #expect(statements[4] == "SELECT $1::text")
     }
 }
+
+@Suite struct HeadlineMarksTests {
+    @Test(arguments: [
+        ("\u{2}Release\u{3} \u{2}notes\u{3} 🚀", "\u{2}Release notes\u{3} 🚀"),
+        ("\u{2}read\u{3}_\u{2}file\u{3} {", "\u{2}read_file\u{3} {"),
+        ("\u{2}a\u{3} and \u{2}b\u{3}", "\u{2}a\u{3} and \u{2}b\u{3}"),
+        ("no marks", "no marks"),
+    ])
+    func marksPartedOnlyByPunctuationJoin(headline: String, joined: String) {
+        #expect(PostgresArchive.joiningMarks(headline) == joined)
+    }
+}

@@ -1,0 +1,157 @@
+public import ArchiveStore
+import Foundation
+import PostgresNIO
+
+/// Search on PostgreSQL, with the SQLite store's query language and intent: words (and phrases and
+/// prefixes) through `search_doc.words`, a tsvector under a GIN index, ranked by `ts_rank` and cut by
+/// `ts_headline`; text written without spaces, and every term of a substring retry, through `ILIKE`,
+/// which the pg_trgm GIN index answers. Every user string is bound as a parameter.
+extension PostgresArchive {
+    public func search(_ query: SearchQuery, options: SearchOptions) throws -> [SearchHit] {
+        let hits = try search(query, options: options, substrings: false)
+        guard hits.isEmpty, SearchPlan.substringRetryMakesSense(query) else { return hits }
+        if options.offset > 0 {
+            // An empty later page: substrings only if no word matched at all (as in SQLite).
+            guard try search(query, options: SearchOptions(sort: options.sort, limit: 1), substrings: false).isEmpty else { return hits }
+        }
+        return try search(query, options: options, substrings: true)
+    }
+
+    public func searchCount(_ query: SearchQuery, match: SearchHit.Match) throws -> Int {
+        var statement = PostgresStatement()
+        let (_, conditions) = Self.matching(query, substrings: match == .substring, &statement)
+        statement.sql = """
+            SELECT count(*) FROM search_doc d JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id
+            WHERE \(conditions)
+            """
+        return try read("counting matches") {
+            try connection.rows(statement, logger: Self.logger).first.map { try Columns($0)("count", as: Int.self) } ?? 0
+        }
+    }
+
+    private func search(_ query: SearchQuery, options: SearchOptions, substrings: Bool) throws -> [SearchHit] {
+        var statement = PostgresStatement()
+        let (tsquery, conditions) = Self.matching(query, substrings: substrings, &statement)
+        let likeTerms = substrings ? query.groups.joined().map(\.text) : query.groups.joined().filter(SearchPlan.needsTrigram).map(\.text)
+        let score = tsquery.map { "ts_rank(d.words, \($0))" } ?? "0.0::real"
+        let snippet = tsquery.map {
+            "ts_headline('sigmic', d.body, \($0), 'StartSel=\"\u{2}\", StopSel=\"\u{3}\", MaxWords=16, MinWords=6, ShortWord=1, FragmentDelimiter=\"…\"')"
+        } ?? "d.body"
+        let order: String
+        switch options.sort {
+        case .relevance: order = tsquery == nil ? "d.created_at DESC, d.id DESC" : "score DESC, d.id"
+        case .newest: order = "d.created_at DESC, d.id DESC"
+        case .oldest: order = "d.created_at ASC, d.id ASC"
+        }
+        let limit = statement.bind(options.limit == 0 ? nil : max(0, options.limit))
+        let offset = statement.bind(max(0, options.offset))
+        // The page first, then snippets for just its rows: ts_headline re-parses the whole text.
+        statement.sql = """
+            WITH page AS (
+                SELECT d.id, \(score) AS score
+                FROM search_doc d JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id
+                WHERE \(conditions)
+                ORDER BY \(order)
+                LIMIT \(limit) OFFSET \(offset)
+            )
+            SELECT d.kind, d.role, d.tool_name, d.created_at, t.remote_id AS task_id, t.message AS task_message,
+                   m.remote_id AS message_id, a.path AS artifact_path, \(snippet) AS snippet, page.score::float8 AS score
+            FROM page JOIN search_doc d ON d.id = page.id JOIN task t ON t.id = d.task_id
+            LEFT JOIN message m ON m.id = d.message_id LEFT JOIN artifact a ON a.id = d.artifact_id
+            ORDER BY \(order.replacingOccurrences(of: "score", with: "page.score"))
+            """
+        let match: SearchHit.Match = substrings ? .substring : .words
+        return try read("searching") {
+            try connection.rows(statement, logger: Self.logger).map { row in
+                let column = Columns(row)
+                let text: String = try column("snippet")
+                return SearchHit(
+                    taskID: try column("task_id"), taskTitle: try column("task_message", as: String?.self).map(Archive.title),
+                    messageID: try column("message_id"), kind: Self.state(try column("kind")), role: try column("role"),
+                    toolName: try column("tool_name"), artifactPath: try column("artifact_path"), createdAt: try column("created_at"),
+                    snippet: tsquery == nil ? SnippetCutter.snippet(text, terms: likeTerms) : Self.joiningMarks(text),
+                    score: try column("score"), match: match)
+            }
+        }
+    }
+
+    /// ts_headline marks each word of a phrase on its own (`[release] [notes]`, `[read]_[file]`); the
+    /// SQLite store marks the run (`[release notes]`). Marks parted only by spaces or punctuation join.
+    static func joiningMarks(_ snippet: String) -> String {
+        let scalars = Array(snippet.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var index = 0
+        while index < scalars.count {
+            if scalars[index] == "\u{3}" {
+                var next = index + 1
+                while next < scalars.count, next - index <= 3, !isWordScalar(scalars[next]), scalars[next] != "\u{2}", scalars[next] != "\u{3}" {
+                    next += 1
+                }
+                if next < scalars.count, next - index <= 4, scalars[next] == "\u{2}" {
+                    out.append(contentsOf: scalars[(index + 1)..<next])   // keep what parted them, drop the marks
+                    index = next + 1
+                    continue
+                }
+            }
+            out.append(scalars[index])
+            index += 1
+        }
+        return String(out)
+    }
+
+    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+    }
+
+    /// The tsquery expression (nil when no term goes to the word index) and the WHERE conditions that
+    /// select the entries matching a query, its values bound into `statement`.
+    static func matching(_ query: SearchQuery, substrings: Bool, _ statement: inout PostgresStatement) -> (tsquery: String?, conditions: String) {
+        var conditions = ["TRUE"]
+        func words(_ term: SearchQuery.Term) -> String {
+            switch term {
+            case .word(let text), .phrase(let text): return "phraseto_tsquery('sigmic', \(statement.bind(text)))"
+            case .prefix(let stem): return "(phraseto_tsquery('sigmic', \(statement.bind(stem)))::text || ':*')::tsquery"
+            }
+        }
+        func like(_ term: SearchQuery.Term) -> String { "d.body ILIKE \(statement.bind(SearchPlan.likePattern(term.text))) ESCAPE '\\'" }
+        func byIndex(_ term: SearchQuery.Term) -> Bool { !substrings && !SearchPlan.needsTrigram(term) }
+
+        // Whole groups of words make the ranked tsquery; a group with text for ILIKE becomes a condition.
+        var tsParts: [String] = []
+        for group in query.groups {
+            if group.allSatisfy(byIndex) {
+                tsParts.append("(" + group.map(words).joined(separator: " || ") + ")")
+            } else {
+                conditions.append("(" + group.map { byIndex($0) ? "d.words @@ \(words($0))" : like($0) }.joined(separator: " OR ") + ")")
+            }
+        }
+        for term in query.excluded {
+            if byIndex(term) { tsParts.append("!!" + words(term)) } else { conditions.append("NOT (\(like(term)))") }
+        }
+        // A query of exclusions alone has no positive words to rank: they become conditions.
+        let hasPositive = query.groups.contains { $0.allSatisfy(byIndex) }
+        let tsquery = hasPositive ? "(" + tsParts.joined(separator: " && ") + ")" : nil
+        if let tsquery { conditions.append("d.words @@ \(tsquery)") } else if !tsParts.isEmpty {
+            conditions.append("d.words @@ (" + tsParts.joined(separator: " && ") + ")")
+        }
+
+        let filters = query.filters
+        func anyOf(_ values: [String], _ clause: (String) -> String) {
+            guard !values.isEmpty else { return }
+            conditions.append("(" + values.map(clause).joined(separator: " OR ") + ")")
+        }
+        anyOf(filters.roles) { "d.role = \(statement.bind($0))" }
+        anyOf(filters.kinds.map(\.rawValue)) { "d.kind = \(statement.bind($0))" }
+        anyOf(filters.statuses) { "t.status = \(statement.bind($0))" }
+        anyOf(filters.tools) { "lower(d.tool_name) = lower(\(statement.bind($0)))" }
+        anyOf(filters.taskPrefixes) { "t.remote_id LIKE \(statement.bind(likePrefix($0))) ESCAPE '\\'" }
+        anyOf(filters.accounts) { value in
+            let bound = statement.bind(value)
+            return "(strpos(acc.base_url, \(bound)) > 0 OR acc.key_fingerprint = \(bound))"
+        }
+        if let after = filters.after { conditions.append("d.created_at >= \(statement.bind(after))") }
+        if let before = filters.before { conditions.append("d.created_at < \(statement.bind(before))") }
+        if filters.hasArtifact { conditions.append("EXISTS (SELECT 1 FROM artifact x WHERE x.task_id = d.task_id)") }
+        return (tsquery, conditions.joined(separator: " AND "))
+    }
+}
