@@ -13,7 +13,7 @@ struct Status: ParsableCommand {
     var json = false
 
     func run() throws {
-        let archive = try options.open()
+        let archive = try options.openReader()
         let status = try archive.status()
         if json {
             try Terminal.printJSON(status)

@@ -8,6 +8,10 @@ public struct ArchiveStatus: Sendable, Codable, Equatable {
         public let keyFingerprint: String
         public let tasks: Int
         public let lastSyncAt: String?
+
+        package init(baseURL: String, keyFingerprint: String, tasks: Int, lastSyncAt: String?) {
+            self.baseURL = baseURL; self.keyFingerprint = keyFingerprint; self.tasks = tasks; self.lastSyncAt = lastSyncAt
+        }
     }
 
     public struct Artifacts: Sendable, Codable, Equatable {
@@ -15,6 +19,10 @@ public struct ArchiveStatus: Sendable, Codable, Equatable {
         public let pending: Int
         public let failed: Int
         public let storedBytes: Int64
+
+        package init(stored: Int, pending: Int, failed: Int, storedBytes: Int64) {
+            self.stored = stored; self.pending = pending; self.failed = failed; self.storedBytes = storedBytes
+        }
     }
 
     public let archive: String
@@ -31,10 +39,20 @@ public struct ArchiveStatus: Sendable, Codable, Equatable {
     public let accounts: [Account]
     /// The process writing to the archive now (a sync, watch or repair), if any.
     public let writer: String?
+
+    package init(archive: String, readOnly: String?, schemaVersion: Int, buildSchemaVersion: Int, databaseBytes: Int64,
+                 blobBytes: Int64, tables: [String: Int], tasksByStatus: [String: Int], liveTasks: Int, artifacts: Artifacts,
+                 accounts: [Account], writer: String?) {
+        self.archive = archive; self.readOnly = readOnly; self.schemaVersion = schemaVersion
+        self.buildSchemaVersion = buildSchemaVersion; self.databaseBytes = databaseBytes; self.blobBytes = blobBytes
+        self.tables = tables; self.tasksByStatus = tasksByStatus; self.liveTasks = liveTasks; self.artifacts = artifacts
+        self.accounts = accounts; self.writer = writer
+    }
 }
 
+
 extension Archive {
-    static let countedTables = [
+    package static let countedTables = [
         "account", "task", "message", "attach_session", "stream_event", "artifact", "blob", "search_doc",
         "sync_cursor", "sync_run",
     ]

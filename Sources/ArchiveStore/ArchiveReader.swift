@@ -18,6 +18,8 @@ public protocol ArchiveReader: Sendable {
     func search(_ query: SearchQuery, options: SearchOptions) throws -> [SearchHit]
     /// How many entries match, the way the hits did (`match`), whatever the page.
     func searchCount(_ query: SearchQuery, match: SearchHit.Match) throws -> Int
+    /// What the archive holds: accounts, tasks by status, rows per table, sizes.
+    func status() throws -> ArchiveStatus
 }
 
 extension Archive: ArchiveReader {}

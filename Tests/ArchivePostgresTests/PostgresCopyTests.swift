@@ -56,6 +56,21 @@ struct PostgresCopyTests {
             }
             #expect(withEvents >= 1, "the followed run's events were copied")
 
+            // `status` counts the same rows, tasks, files and accounts in both (the sync-run log stays
+            // in the folder: it is the folder's history).
+            let statusHere = try json(try await CommandRunner.runDetached(["status", "--json", "--archive", archive]))
+            let statusThere = try json(try await CommandRunner.runDetached(["status", "--json", "--archive", url]))
+            var tablesHere = statusHere["tables"] as? [String: Int] ?? [:]
+            var tablesThere = statusThere["tables"] as? [String: Int] ?? [:]
+            tablesHere["sync_run"] = nil
+            tablesThere["sync_run"] = nil
+            #expect(!tablesHere.isEmpty && tablesHere == tablesThere, "\(tablesHere) vs \(tablesThere)")
+            for key in ["tasksByStatus", "artifacts", "accounts", "liveTasks", "blobBytes"] {
+                let here = NSDictionary(dictionary: statusHere).value(forKey: key) as? NSObject
+                let there = NSDictionary(dictionary: statusThere).value(forKey: key) as? NSObject
+                #expect(here != nil && here == there, "status \(key): \(here.map { "\($0)" } ?? "-") vs \(there.map { "\($0)" } ?? "-")")
+            }
+
             // Every file arrived whole: its chunks, in order, hash to its name.
             let blobs = try await TestDatabase.rows(location, """
                 SELECT b.sha256, encode(sha256(string_agg(c.data, ''::bytea ORDER BY c.chunk)), 'hex'), b.size::text,
