@@ -49,6 +49,7 @@ let package = Package(
                 "ArchiveStore",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictness,
             plugins: [.plugin(name: "EmbedMigrations")]

@@ -1,3 +1,4 @@
+import ArchivePostgres
 import ArchiveStore
 import ArgumentParser
 import Foundation
@@ -21,12 +22,18 @@ struct Verify: ParsableCommand {
     var json = false
 
     func run() throws {
-        let archive = try options.open()
-        let lock = repair ? try ArchiveLock.acquire(archive, purpose: "verify --repair") : nil
-        defer { withExtendedLifetime(lock) {} }
         let progress = ProgressDisplay(enabled: !json && Terminal.stderrIsTerminal)
-        let report = try archive.verify(repair: repair) { bytes in
-            progress.update("verifying blobs: \(Status.bytes(bytes)) hashed")
+        let report: VerifyReport
+        if let url = options.postgresURL {
+            guard !repair else { throw CLIError(description: "--repair does not work on a PostgreSQL archive yet; verify reports only") }
+            report = try ArchiveOptions.openPostgres(url).verify { bytes in progress.update("verifying blobs: \(Status.bytes(bytes)) hashed") }
+        } else {
+            let archive = try options.open()
+            let lock = repair ? try ArchiveLock.acquire(archive, purpose: "verify --repair") : nil
+            defer { withExtendedLifetime(lock) {} }
+            report = try archive.verify(repair: repair) { bytes in
+                progress.update("verifying blobs: \(Status.bytes(bytes)) hashed")
+            }
         }
         progress.finish()
         if json {

@@ -24,6 +24,12 @@ public struct VerifyReport: Sendable, Codable, Equatable {
         public let detail: String
         /// What `verify --repair` does (or did) about it; nil when only a person can fix it.
         public let repair: String?
+
+        package init(kind: Kind, detail: String, repair: String?) {
+            self.kind = kind
+            self.detail = detail
+            self.repair = repair
+        }
     }
 
     public var problems: [Problem] = []
@@ -36,6 +42,8 @@ public struct VerifyReport: Sendable, Codable, Equatable {
     public var writer: String?
 
     public var isClean: Bool { problems.isEmpty }
+
+    package init() {}
 }
 
 extension Archive {

@@ -79,6 +79,9 @@ struct PostgresCopyTests {
                 """)
             #expect(!blobs.isEmpty && blobs.allSatisfy { $0[0] == $0[1] && $0[2] == $0[3] }, "\(blobs.prefix(3))")
 
+            let verified = try await CommandRunner.runDetached(["verify", "--archive", url])
+            #expect(verified.status == 0 && verified.stdout.hasPrefix("OK:"), "\(verified.stdout)\(verified.stderr)")
+
             let again = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
             #expect(again["copied"] as? Int == 0 && again["unchanged"] as? Int == 9, "\(again)")
 
@@ -86,6 +89,11 @@ struct PostgresCopyTests {
             #expect(reply.status == 0, "\(reply.stderr)")
             let third = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
             #expect(third["copied"] as? Int == 1 && third["unchanged"] as? Int == 8, "\(third)")
+            // A damaged chunk is found.
+            _ = try await TestDatabase.rows(location, "UPDATE blob_chunk SET data = data || '\\x00'::bytea WHERE chunk = 0 AND sha256 = (SELECT min(sha256) FROM blob)")
+            let damaged = try await CommandRunner.runDetached(["verify", "--archive", url])
+            #expect(damaged.status == 1 && damaged.stdout.contains("blob-damaged: blob "), "\(damaged.stdout)")
+
             let shown = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", url])
             let shownHere = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", archive])
             #expect(shown.stdout.contains("And per month?") && shown.stdout == shownHere.stdout)
