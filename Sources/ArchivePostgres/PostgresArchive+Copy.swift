@@ -17,6 +17,11 @@ extension PostgresArchive {
             try transaction {
                 let account = try upsertAccount(copied.account)
                 guard case .text(let remoteID)? = copied.task["remote_id"] else { throw ArchiveError.taskNotFound("a task without an id") }
+                // Two copies (or a copy and, later, a sync) replacing the same task take turns; other
+                // tasks and other accounts go on at once.
+                var turn = PostgresStatement()
+                turn.sql = "SELECT pg_advisory_xact_lock(hashtextextended(\(turn.bind(account))::text || ':' || \(turn.bind(remoteID)), 0))"
+                _ = try connection.rows(turn, logger: Self.logger)
                 var lookup = PostgresStatement()
                 lookup.sql = """
                     SELECT concat_ws('|', coalesce(last_synced_at, '-'), coalesce(last_activity_at, '-'), coalesce(sync_state, '-'),
@@ -92,13 +97,20 @@ extension PostgresArchive {
         var chunk = 0
         while let data = try handle.read(upToCount: Self.chunkSize), !data.isEmpty {
             var insert = PostgresStatement()
-            insert.sql = "INSERT INTO blob_chunk (sha256, chunk, data) VALUES (\(insert.bind(hash.hex)), \(insert.bind(chunk)), \(insert.bind(ByteBuffer(bytes: data))))"
+            // A blob two copies store at once: the second waits on the first's rows, then adds nothing.
+            insert.sql = """
+                INSERT INTO blob_chunk (sha256, chunk, data) VALUES (\(insert.bind(hash.hex)), \(insert.bind(chunk)), \(insert.bind(ByteBuffer(bytes: data))))
+                ON CONFLICT DO NOTHING
+                """
             _ = try connection.rows(insert, logger: Self.logger)
             size += Int64(data.count)
             chunk += 1
         }
         var blob = PostgresStatement()
-        blob.sql = "INSERT INTO blob (sha256, size, stored_at) VALUES (\(blob.bind(hash.hex)), \(blob.bind(size)), \(blob.bind(Timestamp.string(from: Date()))))"
+        blob.sql = """
+            INSERT INTO blob (sha256, size, stored_at) VALUES (\(blob.bind(hash.hex)), \(blob.bind(size)), \(blob.bind(Timestamp.string(from: Date()))))
+            ON CONFLICT DO NOTHING
+            """
         _ = try connection.rows(blob, logger: Self.logger)
         return size
     }

@@ -113,3 +113,34 @@ struct PostgresCopyTests {
         #expect(sync.status != 0 && sync.stderr.contains("does not work on a PostgreSQL archive yet"), "\(sync.stderr)")
     }
 }
+
+extension PostgresCopyTests {
+    /// Three copies of one folder into one database at the same time: all finish, every task and file
+    /// is there once, and the database verifies clean.
+    @Test func threeCopiesAtOnceLeaveOneCleanArchive() async throws {
+        var config = EmulatorConfiguration()
+        config.tasksPerKey = 30
+        config.statusMix = [("completed", 1)]
+        let emulator = try await Emulator.start(config)
+        let folder = try TempFolder("postgres-copy-twice")
+        let archive = folder.path("a").path
+        let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": archive]
+        #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
+        await emulator.shutdown()
+        try await TestDatabase.with { location in
+            async let first = CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display, "--json"])
+            async let second = CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display, "--json"])
+            async let third = CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display, "--json"])
+            let results = try await [first, second, third]
+            let summaries = try results.map(json)
+            #expect(summaries.map { ($0["copied"] as? Int ?? 0) + ($0["unchanged"] as? Int ?? 0) } == [30, 30, 30], "\(summaries)")
+            let counts = try await TestDatabase.rows(location, """
+                SELECT (SELECT count(*) FROM task)::text, (SELECT count(DISTINCT remote_id) FROM task)::text,
+                       (SELECT count(*) FROM account)::text
+                """)
+            #expect(counts.first == ["30", "30", "1"], "\(counts)")
+            let verified = try await CommandRunner.runDetached(["verify", "--archive", location.display])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        }
+    }
+}
