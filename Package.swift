@@ -202,7 +202,7 @@ let package = Package(
         // Tests: one target per module; shared scaffolding in TestSupport.
         .target(
             name: "TestSupport",
-            dependencies: ["ArchiveStore"],
+            dependencies: ["ArchiveStore", "SigmicEmulator"],
             path: "Tests/TestSupport",
             swiftSettings: strictness
         ),

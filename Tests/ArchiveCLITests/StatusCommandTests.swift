@@ -64,7 +64,7 @@ import TestSupport
     @Test func theBinaryCopiedAloneStillCreatesAndOpensArchives() throws {
         let lonely = folder.path("bin/sigmic-archive")
         try FileManager.default.createDirectory(at: lonely.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try FileManager.default.copyItem(at: try CommandRunner.binary(), to: lonely)
+        try CommandRunner.copyProgram(try CommandRunner.binary(), to: lonely)
         let archive = folder.path("elsewhere/archive")
         let first = try CommandRunner.run(["status", "--archive", archive.path], executable: lonely)
         #expect(first.status == 0, "\(first.stderr)")

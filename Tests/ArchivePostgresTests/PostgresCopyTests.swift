@@ -22,83 +22,78 @@ struct PostgresCopyTests {
     }
 
     @Test func aSyncedArchiveReadsTheSameFromPostgreSQL() async throws {
-        var config = EmulatorConfiguration()
-        config.tasksPerKey = 8
-        config.statusMix = [("completed", 1)]
-        let emulator = try await Emulator.start(config)
-        defer { Task { await emulator.shutdown() } }
-        let folder = try TempFolder("postgres-copy")
-        let archive = folder.path("a").path
-        let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": archive]
-        #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
-        let run = try await CommandRunner.runDetached(["run", "Chart the quarter", "--json"], environment: env)
-        #expect(run.status == 0, "\(run.stderr)")
+        try await withEmulatorWorld(tasks: 8, label: "postgres-copy") { emulator, folder in
+            let archive = folder.path("a").path
+            let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": archive]
+            #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
+            let run = try await CommandRunner.runDetached(["run", "Chart the quarter", "--json"], environment: env)
+            #expect(run.status == 0, "\(run.stderr)")
 
-        try await TestDatabase.with { location in
-            let url = location.display
-            let first = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
-            #expect(first["tasks"] as? Int == 9 && first["copied"] as? Int == 9 && (first["blobBytes"] as? Int ?? 0) > 0, "\(first)")
+            try await TestDatabase.with { location in
+                let url = location.display
+                let first = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
+                #expect(first["tasks"] as? Int == 9 && first["copied"] as? Int == 9 && (first["blobBytes"] as? Int ?? 0) > 0, "\(first)")
 
-            let listed = try await CommandRunner.runDetached(["tasks", "--json", "--limit", "0", "--archive", archive])
-            let listedThere = try await CommandRunner.runDetached(["tasks", "--json", "--limit", "0", "--archive", url])
-            #expect(listedThere.status == 0 && listedThere.stdout == listed.stdout, "\(listedThere.stderr)")
-            let ids = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]).compactMap { $0["id"] as? String }
-            #expect(ids.count == 9)
-            var withEvents = 0
-            for id in ids {
-                let here = try await CommandRunner.runDetached(["show", id, "--json", "--events", "--archive", archive])
-                let there = try await CommandRunner.runDetached(["show", id, "--json", "--events", "--archive", url])
-                #expect(there.status == 0 && withoutSessionNumbers(there.stdout) == withoutSessionNumbers(here.stdout), "\(id): \(there.stderr)")
-                let plain = try await CommandRunner.runDetached(["show", id, "--json", "--archive", url])
-                let plainHere = try await CommandRunner.runDetached(["show", id, "--json", "--archive", archive])
-                #expect(plain.stdout == plainHere.stdout)
-                if here.stdout.contains("\"receivedAt\"") { withEvents += 1 }
+                let listed = try await CommandRunner.runDetached(["tasks", "--json", "--limit", "0", "--archive", archive])
+                let listedThere = try await CommandRunner.runDetached(["tasks", "--json", "--limit", "0", "--archive", url])
+                #expect(listedThere.status == 0 && listedThere.stdout == listed.stdout, "\(listedThere.stderr)")
+                let ids = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]).compactMap { $0["id"] as? String }
+                #expect(ids.count == 9)
+                var withEvents = 0
+                for id in ids {
+                    let here = try await CommandRunner.runDetached(["show", id, "--json", "--events", "--archive", archive])
+                    let there = try await CommandRunner.runDetached(["show", id, "--json", "--events", "--archive", url])
+                    #expect(there.status == 0 && withoutSessionNumbers(there.stdout) == withoutSessionNumbers(here.stdout), "\(id): \(there.stderr)")
+                    let plain = try await CommandRunner.runDetached(["show", id, "--json", "--archive", url])
+                    let plainHere = try await CommandRunner.runDetached(["show", id, "--json", "--archive", archive])
+                    #expect(plain.stdout == plainHere.stdout)
+                    if here.stdout.contains("\"receivedAt\"") { withEvents += 1 }
+                }
+                #expect(withEvents >= 1, "the followed run's events were copied")
+
+                // `status` counts the same rows, tasks, files and accounts in both (the sync-run log stays
+                // in the folder: it is the folder's history).
+                let statusHere = try json(try await CommandRunner.runDetached(["status", "--json", "--archive", archive]))
+                let statusThere = try json(try await CommandRunner.runDetached(["status", "--json", "--archive", url]))
+                var tablesHere = statusHere["tables"] as? [String: Int] ?? [:]
+                var tablesThere = statusThere["tables"] as? [String: Int] ?? [:]
+                tablesHere["sync_run"] = nil
+                tablesThere["sync_run"] = nil
+                #expect(!tablesHere.isEmpty && tablesHere == tablesThere, "\(tablesHere) vs \(tablesThere)")
+                for key in ["tasksByStatus", "artifacts", "accounts", "liveTasks", "blobBytes"] {
+                    let here = NSDictionary(dictionary: statusHere).value(forKey: key) as? NSObject
+                    let there = NSDictionary(dictionary: statusThere).value(forKey: key) as? NSObject
+                    #expect(here != nil && here == there, "status \(key): \(here.map { "\($0)" } ?? "-") vs \(there.map { "\($0)" } ?? "-")")
+                }
+
+                // Every file arrived whole: its chunks, in order, hash to its name.
+                let blobs = try await TestDatabase.rows(location, """
+                    SELECT b.sha256, encode(sha256(string_agg(c.data, ''::bytea ORDER BY c.chunk)), 'hex'), b.size::text,
+                           sum(length(c.data))::text
+                    FROM blob b JOIN blob_chunk c ON c.sha256 = b.sha256 GROUP BY b.sha256, b.size
+                    """)
+                #expect(!blobs.isEmpty && blobs.allSatisfy { $0[0] == $0[1] && $0[2] == $0[3] }, "\(blobs.prefix(3))")
+
+                let verified = try await CommandRunner.runDetached(["verify", "--archive", url])
+                #expect(verified.status == 0 && verified.stdout.hasPrefix("OK:"), "\(verified.stdout)\(verified.stderr)")
+
+                let again = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
+                #expect(again["copied"] as? Int == 0 && again["unchanged"] as? Int == 9, "\(again)")
+
+                let reply = try await CommandRunner.runDetached(["reply", ids[0], "And per month?"], environment: env)
+                #expect(reply.status == 0, "\(reply.stderr)")
+                let third = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
+                #expect(third["copied"] as? Int == 1 && third["unchanged"] as? Int == 8, "\(third)")
+                // A damaged chunk is found.
+                _ = try await TestDatabase.rows(location, "UPDATE blob_chunk SET data = data || '\\x00'::bytea WHERE chunk = 0 AND sha256 = (SELECT min(sha256) FROM blob)")
+                let damaged = try await CommandRunner.runDetached(["verify", "--archive", url])
+                #expect(damaged.status == 1 && damaged.stdout.contains("blob-damaged: blob "), "\(damaged.stdout)")
+
+                let shown = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", url])
+                let shownHere = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", archive])
+                #expect(shown.stdout.contains("And per month?") && shown.stdout == shownHere.stdout)
             }
-            #expect(withEvents >= 1, "the followed run's events were copied")
-
-            // `status` counts the same rows, tasks, files and accounts in both (the sync-run log stays
-            // in the folder: it is the folder's history).
-            let statusHere = try json(try await CommandRunner.runDetached(["status", "--json", "--archive", archive]))
-            let statusThere = try json(try await CommandRunner.runDetached(["status", "--json", "--archive", url]))
-            var tablesHere = statusHere["tables"] as? [String: Int] ?? [:]
-            var tablesThere = statusThere["tables"] as? [String: Int] ?? [:]
-            tablesHere["sync_run"] = nil
-            tablesThere["sync_run"] = nil
-            #expect(!tablesHere.isEmpty && tablesHere == tablesThere, "\(tablesHere) vs \(tablesThere)")
-            for key in ["tasksByStatus", "artifacts", "accounts", "liveTasks", "blobBytes"] {
-                let here = NSDictionary(dictionary: statusHere).value(forKey: key) as? NSObject
-                let there = NSDictionary(dictionary: statusThere).value(forKey: key) as? NSObject
-                #expect(here != nil && here == there, "status \(key): \(here.map { "\($0)" } ?? "-") vs \(there.map { "\($0)" } ?? "-")")
-            }
-
-            // Every file arrived whole: its chunks, in order, hash to its name.
-            let blobs = try await TestDatabase.rows(location, """
-                SELECT b.sha256, encode(sha256(string_agg(c.data, ''::bytea ORDER BY c.chunk)), 'hex'), b.size::text,
-                       sum(length(c.data))::text
-                FROM blob b JOIN blob_chunk c ON c.sha256 = b.sha256 GROUP BY b.sha256, b.size
-                """)
-            #expect(!blobs.isEmpty && blobs.allSatisfy { $0[0] == $0[1] && $0[2] == $0[3] }, "\(blobs.prefix(3))")
-
-            let verified = try await CommandRunner.runDetached(["verify", "--archive", url])
-            #expect(verified.status == 0 && verified.stdout.hasPrefix("OK:"), "\(verified.stdout)\(verified.stderr)")
-
-            let again = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
-            #expect(again["copied"] as? Int == 0 && again["unchanged"] as? Int == 9, "\(again)")
-
-            let reply = try await CommandRunner.runDetached(["reply", ids[0], "And per month?"], environment: env)
-            #expect(reply.status == 0, "\(reply.stderr)")
-            let third = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
-            #expect(third["copied"] as? Int == 1 && third["unchanged"] as? Int == 8, "\(third)")
-            // A damaged chunk is found.
-            _ = try await TestDatabase.rows(location, "UPDATE blob_chunk SET data = data || '\\x00'::bytea WHERE chunk = 0 AND sha256 = (SELECT min(sha256) FROM blob)")
-            let damaged = try await CommandRunner.runDetached(["verify", "--archive", url])
-            #expect(damaged.status == 1 && damaged.stdout.contains("blob-damaged: blob "), "\(damaged.stdout)")
-
-            let shown = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", url])
-            let shownHere = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", archive])
-            #expect(shown.stdout.contains("And per month?") && shown.stdout == shownHere.stdout)
         }
-        await emulator.shutdown()
     }
 
     @Test func copyRefusesBadInputWithOneLine() async throws {
@@ -118,29 +113,25 @@ extension PostgresCopyTests {
     /// Three copies of one folder into one database at the same time: all finish, every task and file
     /// is there once, and the database verifies clean.
     @Test func threeCopiesAtOnceLeaveOneCleanArchive() async throws {
-        var config = EmulatorConfiguration()
-        config.tasksPerKey = 30
-        config.statusMix = [("completed", 1)]
-        let emulator = try await Emulator.start(config)
-        let folder = try TempFolder("postgres-copy-twice")
-        let archive = folder.path("a").path
-        let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": archive]
-        #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
-        await emulator.shutdown()
-        try await TestDatabase.with { location in
-            async let first = CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display, "--json"])
-            async let second = CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display, "--json"])
-            async let third = CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display, "--json"])
-            let results = try await [first, second, third]
-            let summaries = try results.map(json)
-            #expect(summaries.map { ($0["copied"] as? Int ?? 0) + ($0["unchanged"] as? Int ?? 0) } == [30, 30, 30], "\(summaries)")
-            let counts = try await TestDatabase.rows(location, """
-                SELECT (SELECT count(*) FROM task)::text, (SELECT count(DISTINCT remote_id) FROM task)::text,
-                       (SELECT count(*) FROM account)::text
-                """)
-            #expect(counts.first == ["30", "30", "1"], "\(counts)")
-            let verified = try await CommandRunner.runDetached(["verify", "--archive", location.display])
-            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        try await withEmulatorWorld(tasks: 30, label: "postgres-copy-thrice") { emulator, folder in
+            let archive = folder.path("a").path
+            let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": archive]
+            #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
+            try await TestDatabase.with { location in
+                async let first = CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display, "--json"])
+                async let second = CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display, "--json"])
+                async let third = CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display, "--json"])
+                let results = try await [first, second, third]
+                let summaries = try results.map(json)
+                #expect(summaries.map { ($0["copied"] as? Int ?? 0) + ($0["unchanged"] as? Int ?? 0) } == [30, 30, 30], "\(summaries)")
+                let counts = try await TestDatabase.rows(location, """
+                    SELECT (SELECT count(*) FROM task)::text, (SELECT count(DISTINCT remote_id) FROM task)::text,
+                           (SELECT count(*) FROM account)::text
+                    """)
+                #expect(counts.first == ["30", "30", "1"], "\(counts)")
+                let verified = try await CommandRunner.runDetached(["verify", "--archive", location.display])
+                #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+            }
         }
     }
 }

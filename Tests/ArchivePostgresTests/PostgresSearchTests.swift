@@ -19,40 +19,36 @@ struct PostgresSearchTests {
     }
 
     @Test func theSameQueriesFindTheSameEntries() async throws {
-        var config = EmulatorConfiguration()
-        config.tasksPerKey = 12
-        config.statusMix = [("completed", 1)]
-        let emulator = try await Emulator.start(config)
-        let folder = try TempFolder("postgres-search")
-        let archive = folder.path("a").path
-        let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": archive]
-        #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
-        for prompt in ["Find the zqxjplanted budget line", "请做数据分析并总结季度收入"] {
-            #expect(try await CommandRunner.runDetached(["run", prompt], environment: env).status == 0)
-        }
-        await emulator.shutdown()
-
-        try await TestDatabase.with { location in
-            let copy = try await CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display])
-            #expect(copy.status == 0, "\(copy.stderr)")
-            let queries = [
-                "zqxjplanted", "revenue", "revenue -month", "\"release notes\"", "rev*", "revenue OR ledger",
-                "数据分析", "季度", "evenu", "kind:tool read_file", "role:user", "revenue has:artifact", "budget status:completed",
-            ]
-            var found = 0
-            for query in queries {
-                let arguments = ["search", query, "--json", "--limit", "0"]
-                let here = try entries(try await CommandRunner.runDetached(arguments + ["--archive", archive]))
-                let there = try entries(try await CommandRunner.runDetached(arguments + ["--archive", location.display]))
-                #expect(here == there, "\(query): only in the folder \(here.subtracting(there).sorted().prefix(3)), only in PostgreSQL \(there.subtracting(here).sorted().prefix(3))")
-                if !here.isEmpty { found += 1 }
+        try await withEmulatorWorld(tasks: 12, label: "postgres-search") { emulator, folder in
+            let archive = folder.path("a").path
+            let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": archive]
+            #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
+            for prompt in ["Find the zqxjplanted budget line", "请做数据分析并总结季度收入"] {
+                #expect(try await CommandRunner.runDetached(["run", prompt], environment: env).status == 0)
             }
-            #expect(found >= queries.count - 2, "most queries find something")
-            let sorted = try await CommandRunner.runDetached(["search", "revenue", "--sort", "newest", "--json", "--archive", location.display])
-            let times = try #require(try JSONSerialization.jsonObject(with: Data(sorted.stdout.utf8)) as? [[String: Any]]).compactMap { $0["createdAt"] as? String }
-            #expect(!times.isEmpty && times == times.sorted(by: >))
-            let invalid = try await CommandRunner.runDetached(["search", "OR", "--archive", location.display])
-            #expect(invalid.status != 0 && invalid.stderr.contains("invalid search query"), "\(invalid.stderr)")
+
+            try await TestDatabase.with { location in
+                let copy = try await CommandRunner.runDetached(["copy", "--from", archive, "--to", location.display])
+                #expect(copy.status == 0, "\(copy.stderr)")
+                let queries = [
+                    "zqxjplanted", "revenue", "revenue -month", "\"release notes\"", "rev*", "revenue OR ledger",
+                    "数据分析", "季度", "evenu", "kind:tool read_file", "role:user", "revenue has:artifact", "budget status:completed",
+                ]
+                var found = 0
+                for query in queries {
+                    let arguments = ["search", query, "--json", "--limit", "0"]
+                    let here = try entries(try await CommandRunner.runDetached(arguments + ["--archive", archive]))
+                    let there = try entries(try await CommandRunner.runDetached(arguments + ["--archive", location.display]))
+                    #expect(here == there, "\(query): only in the folder \(here.subtracting(there).sorted().prefix(3)), only in PostgreSQL \(there.subtracting(here).sorted().prefix(3))")
+                    if !here.isEmpty { found += 1 }
+                }
+                #expect(found >= queries.count - 2, "most queries find something")
+                let sorted = try await CommandRunner.runDetached(["search", "revenue", "--sort", "newest", "--json", "--archive", location.display])
+                let times = try #require(try JSONSerialization.jsonObject(with: Data(sorted.stdout.utf8)) as? [[String: Any]]).compactMap { $0["createdAt"] as? String }
+                #expect(!times.isEmpty && times == times.sorted(by: >))
+                let invalid = try await CommandRunner.runDetached(["search", "OR", "--archive", location.display])
+                #expect(invalid.status != 0 && invalid.stderr.contains("invalid search query"), "\(invalid.stderr)")
+            }
         }
     }
 }

@@ -71,6 +71,25 @@ public enum CommandRunner {
 
     /// Runs `executable` with `arguments`; the environment is the test's, minus anything that would point
     /// at a real archive or key, plus `environment`.
+    /// Copies a program to run it from elsewhere. The copy is written through a close-on-exec
+    /// descriptor: FileManager's copy is not, so a process another test started meanwhile inherited it
+    /// open for writing, and running the copy failed with ETXTBSY ("Text file busy") while that
+    /// process lived.
+    public static func copyProgram(_ source: URL, to destination: URL) throws {
+        let bytes = try Data(contentsOf: source)
+        let fd = open(destination.path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path]) }
+        defer { close(fd) }
+        try bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset < buffer.count {
+                let written = write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+                guard written > 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: destination.path]) }
+                offset += written
+            }
+        }
+    }
+
     public static func run(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:],
                            stdin: Data? = nil) throws -> CommandResult {
         let process = Process()

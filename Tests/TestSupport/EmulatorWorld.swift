@@ -1,10 +1,9 @@
-import Foundation
-import SigmicEmulator
-import TestSupport
+public import Foundation
+public import SigmicEmulator
 
 /// An emulator with `tasks` settled (completed) tasks per key and a temp folder, both torn down after
 /// `body`, whatever it throws.
-func withEmulatorWorld<T>(tasks: Int, label: String, _ body: (Emulator, TempFolder) async throws -> T) async throws -> T {
+public func withEmulatorWorld<T>(tasks: Int, label: String, _ body: (Emulator, TempFolder) async throws -> T) async throws -> T {
     var config = EmulatorConfiguration()
     config.tasksPerKey = tasks
     config.statusMix = [("completed", 1)]
