@@ -44,7 +44,6 @@ struct Copy: ParsableCommand {
             throw CLIError(description: "\(from) has \(unsent) outbox item(s) not sent; `sigmic-archive outbox send` or `outbox drop` them first")
         }
         let target = try ArchiveOptions.openPostgres(to)
-        defer { try? waitFor { await target.close() } }
         var summary = Summary(target: target.location.display)
         let tasks = try source.taskRowIDsForCopy()
         summary.tasks = tasks.count

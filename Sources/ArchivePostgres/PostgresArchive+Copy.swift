@@ -24,11 +24,11 @@ extension PostgresArchive {
                 _ = try connection.rows(turn, logger: Self.logger)
                 var lookup = PostgresStatement()
                 lookup.sql = """
-                    SELECT concat_ws('|', coalesce(last_synced_at, '-'), coalesce(last_activity_at, '-'), coalesce(sync_state, '-'),
-                                     coalesce(status, '-'), coalesce(remote_state, '-')) AS mark
+                    SELECT \(CopiedTask.markColumns.joined(separator: ", "))
                     FROM task WHERE account_id = \(lookup.bind(account)) AND remote_id = \(lookup.bind(remoteID))
                     """
-                if let row = try connection.rows(lookup, logger: Self.logger).first, try Columns(row)("mark", as: String.self) == copied.mark {
+                if let row = try connection.rows(lookup, logger: Self.logger).first,
+                   try CopiedTask.mark({ try Columns(row)($0, as: String?.self) }) == copied.mark {
                     return .unchanged
                 }
                 var remove = PostgresStatement()

@@ -27,7 +27,7 @@ extension PostgresArchive: ArchiveReader {
                 return TaskSummary(id: try column("remote_id"), status: TaskStatus(try column("status")),
                                    createdAt: try column("created_at"), lastActivityAt: try column("last_activity_at"),
                                    messageCount: try column("message_count", as: Int?.self), title: Archive.title(source),
-                                   account: try column("base_url"), remoteState: Self.state(try column("remote_state")))
+                                   account: try column("base_url"), remoteState: Archive.state(try column("remote_state")))
             }
         }
     }
@@ -45,7 +45,7 @@ extension PostgresArchive: ArchiveReader {
         let needle = idOrPrefix.lowercased()
         guard !needle.isEmpty else { throw ArchiveError.taskNotFound(idOrPrefix) }
         var statement = PostgresStatement()
-        let pattern = statement.bind(Self.likePrefix(needle))
+        let pattern = statement.bind(SearchPlan.likePrefix(needle))
         statement.sql = Self.taskSelect + " WHERE t.remote_id LIKE \(pattern) ESCAPE '\\' ORDER BY t.remote_id COLLATE \"C\" LIMIT 11"
         let tasks = try read("looking up a task") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
         if let exact = tasks.first(where: { $0.remoteID == needle }) { return exact }
@@ -91,8 +91,8 @@ extension PostgresArchive: ArchiveReader {
                                       name: try column("name"), size: try column("size"), mimeType: try column("mime_type"),
                                       category: try column("category"), modifiedAt: try column("modified_at"),
                                       blobHash: try column("blob_sha256", as: String?.self).flatMap { BlobHash(hex: $0) },
-                                      fetchState: Self.state(try column("fetch_state")), fetchError: try column("fetch_error"),
-                                      fetchFailures: try column("fetch_failures"), remoteState: Self.state(try column("remote_state")))
+                                      fetchState: Archive.state(try column("fetch_state")), fetchError: try column("fetch_error"),
+                                      fetchFailures: try column("fetch_failures"), remoteState: Archive.state(try column("remote_state")))
             }
         }
     }
@@ -129,7 +129,7 @@ extension PostgresArchive: ArchiveReader {
             lastActivityAt: try column("last_activity_at"), messageCount: try column("message_count"),
             outputJSON: try column("output_json"), pendingApprovalsJSON: try column("pending_approvals_json"),
             rawListJSON: try column("raw_list_json"), rawGetJSON: try column("raw_get_json"),
-            remoteState: state(try column("remote_state")), syncState: state(try column("sync_state")),
+            remoteState: Archive.state(try column("remote_state")), syncState: Archive.state(try column("sync_state")),
             lastSyncedAt: try column("last_synced_at"))
     }
 
@@ -148,21 +148,6 @@ extension PostgresArchive: ArchiveReader {
         return conditions.joined(separator: " AND ")
     }
 
-    /// A LIKE pattern for text starting with `prefix`, its own % _ and \ taken literally.
-    static func likePrefix(_ prefix: String) -> String {
-        var escaped = ""
-        for character in prefix {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return escaped + "%"
-    }
-
-    /// A state column's value; the schema's CHECKs admit only the enum's values (as in SQLite).
-    static func state<State: RawRepresentable & CaseIterable>(_ text: String) -> State where State.RawValue == String {
-        State(rawValue: text) ?? State.allCases.first!
-    }
-
     /// Runs a read, turning what PostgreSQL or the network said into one line.
     func read<T>(_ operation: String, _ body: () throws -> T) throws -> T {
         do {
@@ -170,7 +155,7 @@ extension PostgresArchive: ArchiveReader {
         } catch let error as ArchiveError {
             throw error
         } catch {
-            throw Self.failure(error, location: location, credentials: PostgresCredentials(password: nil, warning: nil), operation: operation)
+            throw Self.failure(error, location: location, operation: operation)
         }
     }
 }

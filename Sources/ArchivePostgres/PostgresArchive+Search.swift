@@ -67,7 +67,7 @@ extension PostgresArchive {
                 let text: String = try column("snippet")
                 return SearchHit(
                     taskID: try column("task_id"), taskTitle: try column("task_message", as: String?.self).map(Archive.title),
-                    messageID: try column("message_id"), kind: Self.state(try column("kind")), role: try column("role"),
+                    messageID: try column("message_id"), kind: Archive.state(try column("kind")), role: try column("role"),
                     toolName: try column("tool_name"), artifactPath: try column("artifact_path"), createdAt: try column("created_at"),
                     snippet: tsquery == nil ? SnippetCutter.snippet(text, terms: likeTerms) : Self.joiningMarks(text),
                     score: try column("score"), match: match)
@@ -84,7 +84,7 @@ extension PostgresArchive {
         while index < scalars.count {
             if scalars[index] == "\u{3}" {
                 var next = index + 1
-                while next < scalars.count, next - index <= 3, !isWordScalar(scalars[next]), scalars[next] != "\u{2}", scalars[next] != "\u{3}" {
+                while next < scalars.count, next - index <= 3, !SearchQuery.isWordScalar(scalars[next]), scalars[next] != "\u{2}", scalars[next] != "\u{3}" {
                     next += 1
                 }
                 if next < scalars.count, next - index <= 4, scalars[next] == "\u{2}" {
@@ -97,10 +97,6 @@ extension PostgresArchive {
             index += 1
         }
         return String(out)
-    }
-
-    private static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
-        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 
     /// The tsquery expression (nil when no term goes to the word index) and the WHERE conditions that
@@ -144,7 +140,7 @@ extension PostgresArchive {
         anyOf(filters.kinds.map(\.rawValue)) { "d.kind = \(statement.bind($0))" }
         anyOf(filters.statuses) { "t.status = \(statement.bind($0))" }
         anyOf(filters.tools) { "lower(d.tool_name) = lower(\(statement.bind($0)))" }
-        anyOf(filters.taskPrefixes) { "t.remote_id LIKE \(statement.bind(likePrefix($0))) ESCAPE '\\'" }
+        anyOf(filters.taskPrefixes) { "t.remote_id LIKE \(statement.bind(SearchPlan.likePrefix($0))) ESCAPE '\\'" }
         anyOf(filters.accounts) { value in
             let bound = statement.bind(value)
             return "(strpos(acc.base_url, \(bound)) > 0 OR acc.key_fingerprint = \(bound))"

@@ -67,7 +67,8 @@ public final class PostgresArchive: Sendable {
     }
 
     /// One line a person can act on, for what PostgreSQL or the network said. Never the password.
-    static func failure(_ error: any Error, location: PostgresLocation, credentials: PostgresCredentials,
+    /// `credentials`, when the failure was while connecting, adds a hint about the password.
+    static func failure(_ error: any Error, location: PostgresLocation, credentials: PostgresCredentials? = nil,
                         operation: String) -> any Error {
         if let error = error as? ArchiveError { return error }
         if let error = error as? PostgresTransactionError, let inner = error.closureError ?? error.commitError ?? error.beginError {
@@ -80,8 +81,8 @@ public final class PostgresArchive: Sendable {
         let message = error.serverInfo?[.message] ?? ""
         switch error.serverInfo?[.sqlState] {
         case "28P01", "28000":
-            let hint = credentials.warning.map { " (\($0))" }
-                ?? (credentials.password == nil ? "; set PGPASSWORD or add a line to ~/.pgpass" : "")
+            let hint = credentials?.warning.map { " (\($0))" }
+                ?? (credentials?.password == nil ? "; set PGPASSWORD or add a line to ~/.pgpass" : "")
             return ArchiveError.cannotOpen(path: path, reason: "\(message)\(hint)")
         case "3D000":
             return ArchiveError.cannotOpen(path: path, reason: "\(message); create it first (createdb \(location.database))")

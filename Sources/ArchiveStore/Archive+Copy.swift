@@ -28,10 +28,17 @@ package struct CopiedTask: Sendable {
     package let messages: [CopiedRow]
     package let sessions: [(session: CopiedRow, events: [CopiedRow])]
     package let artifacts: [CopiedRow]
-    /// What tells an unchanged copy: the task's sync mark and activity, as text.
+    /// The task columns that tell an unchanged copy: its sync mark and activity.
+    package static let markColumns = ["last_synced_at", "last_activity_at", "sync_state", "status", "remote_state"]
+
+    /// Those columns' values as one text, from any engine's row (`value` gives a column's text or nil).
+    package static func mark(_ value: (String) throws -> String?) rethrows -> String {
+        try markColumns.map { try value($0) ?? "-" }.joined(separator: "|")
+    }
+
+    /// This task's mark.
     package var mark: String {
-        ["last_synced_at", "last_activity_at", "sync_state", "status", "remote_state"]
-            .map { column -> String in if case .text(let text)? = task[column] { text } else { "-" } }.joined(separator: "|")
+        Self.mark { column in if case .text(let text)? = task[column] { text } else { nil } }
     }
 }
 

@@ -101,7 +101,7 @@ extension Archive {
 
     /// A state column's value. The schema's CHECK constraints admit only the enum's values, so
     /// anything else means a damaged row: it reads as the enum's first case rather than stopping a reader.
-    static func state<State: RawRepresentable & CaseIterable>(_ text: String) -> State where State.RawValue == String {
+    package static func state<State: RawRepresentable & CaseIterable>(_ text: String) -> State where State.RawValue == String {
         State(rawValue: text) ?? State.allCases.first!
     }
 }

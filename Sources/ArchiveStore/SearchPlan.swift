@@ -123,13 +123,19 @@ package struct SearchPlan {
         }
     }
 
-    package static func likePattern(_ text: String) -> String {
+    /// A LIKE pattern (ESCAPE '\\') for text containing `text`, its own % _ and \\ taken literally.
+    package static func likePattern(_ text: String) -> String { "%" + likeEscaped(text) + "%" }
+
+    /// A LIKE pattern for text starting with `prefix` (task-id prefixes on PostgreSQL).
+    package static func likePrefix(_ prefix: String) -> String { likeEscaped(prefix) + "%" }
+
+    private static func likeEscaped(_ text: String) -> String {
         var escaped = ""
         for character in text {
             if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
             escaped.append(character)
         }
-        return "%" + escaped + "%"
+        return escaped
     }
 }
 

@@ -113,7 +113,12 @@ extension SearchQuery {
 
     /// Whether the text has anything the word tokenizer indexes (a letter or digit in any script).
     static func hasWordCharacter(_ text: some StringProtocol) -> Bool {
-        text.unicodeScalars.contains { $0.properties.isAlphabetic || $0.properties.numericType != nil }
+        text.unicodeScalars.contains(where: isWordScalar)
+    }
+
+    /// A letter or digit in any script: what the word tokenizers index.
+    package static func isWordScalar(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.properties.isAlphabetic || scalar.properties.numericType != nil
     }
 }
 
