@@ -37,11 +37,12 @@ extension PostgresArchive {
         let snippet = tsquery.map {
             "ts_headline('sigmic', d.body, \($0), 'StartSel=\"\u{2}\", StopSel=\"\u{3}\", MaxWords=16, MinWords=6, ShortWord=1, FragmentDelimiter=\"…\"')"
         } ?? "d.body"
-        let order: String
+        // The page's order, and the same order for the rows joined back to it.
+        let (order, pageOrder): (String, String)
         switch options.sort {
-        case .relevance: order = tsquery == nil ? "d.created_at DESC, d.id DESC" : "score DESC, d.id"
-        case .newest: order = "d.created_at DESC, d.id DESC"
-        case .oldest: order = "d.created_at ASC, d.id ASC"
+        case .relevance where tsquery != nil: (order, pageOrder) = ("score DESC, d.id", "page.score DESC, d.id")
+        case .relevance, .newest: (order, pageOrder) = ("d.created_at DESC, d.id DESC", "d.created_at DESC, d.id DESC")
+        case .oldest: (order, pageOrder) = ("d.created_at ASC, d.id ASC", "d.created_at ASC, d.id ASC")
         }
         let limit = statement.bind(options.limit == 0 ? nil : max(0, options.limit))
         let offset = statement.bind(max(0, options.offset))
@@ -58,7 +59,7 @@ extension PostgresArchive {
                    m.remote_id AS message_id, a.path AS artifact_path, \(snippet) AS snippet, page.score::float8 AS score
             FROM page JOIN search_doc d ON d.id = page.id JOIN task t ON t.id = d.task_id
             LEFT JOIN message m ON m.id = d.message_id LEFT JOIN artifact a ON a.id = d.artifact_id
-            ORDER BY \(order.replacingOccurrences(of: "score", with: "page.score"))
+            ORDER BY \(pageOrder)
             """
         let match: SearchHit.Match = substrings ? .substring : .words
         return try read("searching") {
