@@ -21,12 +21,25 @@ struct PostgresCopyTests {
         text.replacing(/"session" : \d+/, with: "\"session\" : _")
     }
 
+    /// Runs a command that follows a run (`run`, `reply`) with the emulator's time standing still until
+    /// the command is watching, so the run's live events are archived however loaded the machine.
+    func followed(_ arguments: [String], environment: [String: String], emulator: Emulator, clock: ManualClock) async throws -> CommandResult {
+        async let result = CommandRunner.runDetached(arguments, environment: environment)
+        let watched = await emulator.world.waitForAnySubscriber()
+        let driver = clock.drive(step: 0.01)
+        await emulator.world.waitForStatus(watched, ["completed", "failed", "cancelled", "awaiting_approval"])
+        driver.cancel()
+        await driver.value
+        return try await result
+    }
+
     @Test func aSyncedArchiveReadsTheSameFromPostgreSQL() async throws {
-        try await withEmulatorWorld(tasks: 8, label: "postgres-copy") { emulator, folder in
+        let clock = ManualClock()
+        try await withEmulatorWorld(tasks: 8, label: "postgres-copy", clock: clock) { emulator, folder in
             let archive = folder.path("a").path
             let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "SIGMIC_ARCHIVE": archive]
             #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
-            let run = try await CommandRunner.runDetached(["run", "Chart the quarter", "--json"], environment: env)
+            let run = try await followed(["run", "Chart the quarter", "--json"], environment: env, emulator: emulator, clock: clock)
             #expect(run.status == 0, "\(run.stderr)")
 
             try await TestDatabase.with { location in
@@ -80,7 +93,7 @@ struct PostgresCopyTests {
                 let again = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
                 #expect(again["copied"] as? Int == 0 && again["unchanged"] as? Int == 9, "\(again)")
 
-                let reply = try await CommandRunner.runDetached(["reply", ids[0], "And per month?"], environment: env)
+                let reply = try await followed(["reply", ids[0], "And per month?"], environment: env, emulator: emulator, clock: clock)
                 #expect(reply.status == 0, "\(reply.stderr)")
                 let third = try json(try await CommandRunner.runDetached(["copy", "--from", archive, "--to", url, "--json"]))
                 #expect(third["copied"] as? Int == 1 && third["unchanged"] as? Int == 8, "\(third)")
