@@ -1,7 +1,7 @@
 import Foundation
 internal import GRDB
 
-extension ArchiveWriter {
+extension SQLiteArchiveWriter {
     /// Puts an item in the outbox, with its files' blob rows. `sending`: the request may already have
     /// reached the server (it timed out), so the item is reconciled before it is sent again.
     @discardableResult

@@ -98,7 +98,7 @@ extension Archive {
     }
 }
 
-extension ArchiveWriter {
+extension SQLiteArchiveWriter {
     /// Records that a task is fully synced as of these listing values: the planner's "unchanged" test.
     public func markSynced(_ task: TaskRowID, status: TaskStatus, activityAt: String?, messageCount: Int?, completedAt: String?) throws {
         try db.cachedStatement(sql: """

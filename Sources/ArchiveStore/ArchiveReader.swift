@@ -22,7 +22,7 @@ public protocol ArchiveReader: Sendable {
     func status() throws -> ArchiveStatus
 }
 
-extension Archive: ArchiveReader {}
+extension Archive: WritableArchive {}
 
 extension AccountID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }
 extension ArtifactRowID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }

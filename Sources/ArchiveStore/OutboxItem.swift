@@ -71,7 +71,7 @@ public struct OutboxItem: Sendable, Equatable {
     }
 }
 
-/// What is put into the outbox (see `ArchiveWriter.enqueue`).
+/// What is put into the outbox (see `SQLiteArchiveWriter.enqueue`).
 public struct NewOutboxItem: Sendable {
     public var kind: OutboxItem.Kind
     public var taskID: String?

@@ -1,7 +1,7 @@
 import ArchiveStore
 
 /// Group commit: finished tasks wait briefly and go into one transaction together, each still all or
-/// nothing (`Archive.writeEach`). Every commit rewrites each page it touched (the B-tree pages of
+/// nothing (`WritableArchive.writeEach`). Every commit rewrites each page it touched (the B-tree pages of
 /// messages, search entries and their indexes), so a few large commits cost much less than many small
 /// ones: a group starts at most every `gathering` (unless `maxGroup` units are already waiting), and
 /// while a commit runs the next group gathers.
@@ -9,9 +9,9 @@ import ArchiveStore
 /// `commit` returns only after the unit's transaction has committed, so a caller that counts a task
 /// done after `commit` never counts work that a crash could still lose.
 actor CommitQueue {
-    typealias Unit = @Sendable (ArchiveWriter) throws -> Void
+    typealias Unit = @Sendable (any ArchiveWriter) throws -> Void
 
-    private let archive: Archive
+    private let archive: any WritableArchive
     private let maxGroup: Int
     private let gathering: Duration
     private let indexInterval: Duration
@@ -26,9 +26,9 @@ actor CommitQueue {
     ///     for others to join it.
     ///   - indexInterval: how long search indexing may lag behind commits. A group indexes the search
     ///     entries of every group before it when this much time has passed since the last one did; the
-    ///     engine's closing write (any `Archive.write`) indexes the rest. Fewer, larger index updates
+    ///     engine's closing write (any `write`) indexes the rest. Fewer, larger index updates
     ///     cost less than one per commit.
-    init(archive: Archive, maxGroup: Int = 256, gathering: Duration = .milliseconds(50),
+    init(archive: any WritableArchive, maxGroup: Int = 256, gathering: Duration = .milliseconds(50),
          indexInterval: Duration = .seconds(1)) {
         self.archive = archive
         self.maxGroup = maxGroup

@@ -9,7 +9,7 @@ import SigmicAPI
 /// (and at the session's end), not with each event: rewriting a long answer per token made recording a
 /// long stream quadratic.
 actor SessionRecorder {
-    let archive: Archive
+    let archive: any WritableArchive
     let task: TaskRowID
     let session: AttachSessionID
     let now: @Sendable () -> Date
@@ -24,7 +24,7 @@ actor SessionRecorder {
     private var lastProvisional: ContinuousClock.Instant?
     private(set) var count = 0
 
-    init(archive: Archive, task: TaskRowID, session: AttachSessionID, now: @escaping @Sendable () -> Date) {
+    init(archive: any WritableArchive, task: TaskRowID, session: AttachSessionID, now: @escaping @Sendable () -> Date) {
         self.archive = archive
         self.task = task
         self.session = session

@@ -170,7 +170,7 @@ struct FetchedFiles: Sendable {
     var stored: [Data: StoredBlob] = [:]
     var unavailable: [FetchPlan.Unavailable] = []
 
-    func record(_ writer: ArchiveWriter, task: TaskRowID) throws {
+    func record(_ writer: any ArchiveWriter, task: TaskRowID) throws {
         let rows = try writer.upsertArtifacts(listed, task: task)
         let rowByPath = Dictionary(zip(listed.map { Data($0.path.utf8) }, rows), uniquingKeysWith: { _, last in last })
         try writer.recordArtifactBlobs(zip(listed, rows).compactMap { file, row in

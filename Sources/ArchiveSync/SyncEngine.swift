@@ -28,7 +28,7 @@ public final class SyncEngine: Sendable {
         public init() {}
     }
 
-    let archive: Archive
+    let archive: any WritableArchive
     let client: SigmicClient
     let baseURL: String
     let fingerprint: String
@@ -45,7 +45,7 @@ public final class SyncEngine: Sendable {
     ///   - onEvent: called with each live event after it is committed (task id, event), for `watch`.
     ///   - now: the wall clock, for the times recorded with live events. Waits between retries and
     ///     reconnects are the client's (`SigmicClient.retrier`).
-    public init(archive: Archive, client: SigmicClient, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in },
+    public init(archive: any WritableArchive, client: SigmicClient, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in },
                 onEvent: @escaping @Sendable (String, TaskStreamEvent) -> Void = { _, _ in },
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.archive = archive

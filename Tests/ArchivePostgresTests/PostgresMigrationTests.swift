@@ -45,7 +45,7 @@ struct PostgresMigrationTests {
     @Test func anEditedMigrationIsRefusedAndANewerSchemaOpensReadOnly() async throws {
         try await TestDatabase.with { location in
             let original = PostgresArchive.bundledMigrations
-            await try PostgresArchive.open(location, environment: environment).close()
+            try await PostgresArchive.open(location, environment: environment).close()
 
             var edited = original
             edited[0] = EmbeddedMigration(fileName: original[0].fileName, sql: original[0].sql + "\n-- edited\n")
