@@ -47,7 +47,8 @@ struct ArchiveOptions: ParsableArguments {
     func refusePostgres() throws {
         guard let postgresURL else { return }
         throw CLIError(description: "this command does not work on a PostgreSQL archive yet (\(PostgresLocation.redacted(postgresURL))); "
-                       + "`tasks`, `show`, `search`, `status` and `verify` read one, and `copy --from DIR --to URL` fills it from an archive folder")
+                       + "`sync` and `watch` fill one, `tasks`, `show`, `search`, `status` and `verify` read one, "
+                       + "and `copy --from DIR --to URL` fills it from an archive folder")
     }
 
     /// Opens the archive for reading, a folder or PostgreSQL.
@@ -59,10 +60,15 @@ struct ArchiveOptions: ParsableArguments {
     /// Connects to a PostgreSQL archive (migrating it if this build is newer), waiting for it: the
     /// commands are synchronous, as the store's API is. A password-file warning is a note.
     static func openPostgres(_ url: String) throws -> PostgresArchive {
+        try waitFor { try await openPostgres(url, forWriting: false) }
+    }
+
+    /// The same from async code; `forWriting` also connects the writer (see `PostgresArchive.open`).
+    static func openPostgres(_ url: String, forWriting: Bool) async throws -> PostgresArchive {
         let environment = ProcessInfo.processInfo.environment
         let location = try PostgresLocation(parsing: url, defaultUser: environment["USER"] ?? NSUserName())
         if let warning = PostgresCredentials.find(for: location, environment: environment).warning { Terminal.note(warning) }
-        let archive = try waitFor { try await PostgresArchive.open(location, environment: environment) }
+        let archive = try await PostgresArchive.open(location, environment: environment, forWriting: forWriting)
         if !archive.writable { Terminal.note("opened read-only: the database has a newer schema (\(archive.schemaVersion))") }
         return archive
     }

@@ -35,7 +35,6 @@ struct Sync: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try archiveOptions.refusePostgres()
         try await HTTPClientBox.with(connectionsPerHost: fetching.connectionsPerHost) { http in
             let client = try connection.makeClient(http: http)
             // Check the key before touching the archive: a wrong key writes nothing.
@@ -46,13 +45,17 @@ struct Sync: AsyncParsableCommand {
             } catch {
                 throw CLIError(description: Self.explain(error, baseURL: connection.resolvedBaseURL))
             }
-            let (archive, lock) = try archiveOptions.openForWriting(purpose: "sync")
-            defer { withExtendedLifetime(lock) {} }
+            let target = try await archiveOptions.openForSync(purpose: "sync")
+            defer { withExtendedLifetime(target) {} }
             // What was done offline goes first, in order; this sync then archives what it did.
-            let outbox = try await Self.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: json,
-                                                   expiryDays: outboxExpiry)
+            var sentOffline = false
+            if let archive = target.outbox {
+                let outbox = try await Self.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: json,
+                                                       expiryDays: outboxExpiry)
+                sentOffline = !outbox.sent.isEmpty
+            }
             let display = ProgressDisplay(enabled: Terminal.stderrIsTerminal && !json)
-            let engine = SyncEngine(archive: archive, client: client) { display.update($0) }
+            let engine = SyncEngine(archive: target.archive, client: client) { display.update($0) }
             var options = SyncEngine.Options()
             options.full = full
             options.taskIDs = tasks
@@ -60,7 +63,7 @@ struct Sync: AsyncParsableCommand {
             options.wait = wait
             var report: SyncReport
             do {
-                report = try await engine.run(options, firstPage: outbox.sent.isEmpty ? first : nil)
+                report = try await engine.run(options, firstPage: sentOffline ? nil : first)
                 report.requests = client.requestCount - requestsBefore
             } catch let error as SigmicAPIError {
                 display.finish()

@@ -24,7 +24,6 @@ struct Watch: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try archiveOptions.refusePostgres()
         try await HTTPClientBox.with(connectionsPerHost: fetching.connectionsPerHost) { http in
             let client = try connection.makeClient(http: http)
             do {
@@ -32,10 +31,10 @@ struct Watch: AsyncParsableCommand {
             } catch {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
             }
-            let (archive, lock) = try archiveOptions.openForWriting(purpose: "watch")
-            defer { withExtendedLifetime(lock) {} }
+            let target = try await archiveOptions.openForSync(purpose: "watch")
+            defer { withExtendedLifetime(target) {} }
             let display = LiveDisplay(enabled: Terminal.stderrIsTerminal || Terminal.stdoutIsTerminal)
-            let engine = SyncEngine(archive: archive, client: client, onEvent: { id, event in display.show(id, event) })
+            let engine = SyncEngine(archive: target.archive, client: client, onEvent: { id, event in display.show(id, event) })
             var options = SyncEngine.Options()
             fetching.apply(to: &options)
             options.wait = interval
@@ -43,7 +42,9 @@ struct Watch: AsyncParsableCommand {
                 while !Task.isCancelled {
                     let started = Date()
                     do {
-                        _ = try await Sync.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: false)
+                        if let archive = target.outbox {
+                            _ = try await Sync.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: false)
+                        }
                         let report = try await engine.run(options)
                         Terminal.note(Sync.summary(report))
                         for failure in report.failures { Terminal.note("task \(failure.taskId) not synced: \(failure.error)") }
@@ -66,7 +67,7 @@ struct Watch: AsyncParsableCommand {
             }
             defer { stopper.cancel() }
             try await loop.value
-            Terminal.note("stopped; everything received is saved in \(archive.folder.path)")
+            Terminal.note("stopped; everything received is saved in \(target.display)")
         }
     }
 

@@ -15,22 +15,28 @@ public final class PostgresArchive: Sendable {
     public let writable: Bool
     /// The files this opening applied (empty if the schema was current, or another process migrated).
     public let appliedMigrations: [String]
+    /// Reads; autocommit statements only, so reads never wait behind this process's transactions.
     let connection: PostgresConnection
+    /// The writer's own connection, queue and download spool; nil when opened for reading.
+    let writing: PostgresWriting?
     static let logger = Logger(label: "sigmic-archive.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The PostgreSQL migrations this build carries (`Migrations/postgres`), in order.
     public static let bundledMigrations: [EmbeddedMigration] = embeddedMigrations
 
-    private init(location: PostgresLocation, connection: PostgresConnection, outcome: PostgresMigrator.Outcome) {
+    private init(location: PostgresLocation, connection: PostgresConnection, writing: PostgresWriting?,
+                 outcome: PostgresMigrator.Outcome) {
         self.location = location
         self.connection = connection
+        self.writing = writing
         self.schemaVersion = outcome.schemaVersion
         self.writable = !outcome.newer
         self.appliedMigrations = outcome.applied
     }
 
+    /// `forWriting`: also connect the writer (`write`, `writeEach`) and claim a download spool.
     public static func open(_ location: PostgresLocation, environment: [String: String],
-                            migrations: [EmbeddedMigration] = bundledMigrations) async throws -> PostgresArchive {
+                            migrations: [EmbeddedMigration] = bundledMigrations, forWriting: Bool = false) async throws -> PostgresArchive {
         let credentials = PostgresCredentials.find(for: location, environment: environment)
         let tls: PostgresConnection.Configuration.TLS
         switch location.tls {
@@ -46,24 +52,38 @@ public final class PostgresArchive: Sendable {
         } catch {
             throw failure(error, location: location, credentials: credentials, operation: "connecting")
         }
+        let outcome: PostgresMigrator.Outcome
         do {
-            let outcome = try await PostgresMigrator.migrate(connection, migrations: migrations, logger: logger)
-            return PostgresArchive(location: location, connection: connection, outcome: outcome)
+            outcome = try await PostgresMigrator.migrate(connection, migrations: migrations, logger: logger)
         } catch {
             try? await connection.close()
             throw failure(error, location: location, credentials: credentials, operation: "migrating")
+        }
+        guard forWriting && !outcome.newer else {
+            return PostgresArchive(location: location, connection: connection, writing: nil, outcome: outcome)
+        }
+        do {
+            let spool = try Spool.claim(for: location, environment: environment)
+            let writer = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
+            return PostgresArchive(location: location, connection: connection,
+                                   writing: PostgresWriting(connection: writer, spool: spool), outcome: outcome)
+        } catch {
+            try? await connection.close()
+            throw failure(error, location: location, credentials: credentials, operation: "connecting the writer")
         }
     }
 
     public func close() async {
         try? await connection.close()
+        try? await writing?.connection.close()
     }
 
     /// An archive let go without `close()` (a command returning) still closes its connection: the
     /// future keeps the connection alive until it has, as postgres-nio requires.
     deinit {
-        let connection = connection
-        connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+        for connection in [connection] + (writing.map { [$0.connection] } ?? []) {
+            connection.close().whenComplete { _ in withExtendedLifetime(connection) {} }
+        }
     }
 
     /// One line a person can act on, for what PostgreSQL or the network said. Never the password.

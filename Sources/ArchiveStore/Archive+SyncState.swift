@@ -31,6 +31,14 @@ public struct SyncCursor: Sendable, Equatable {
     public var highWaterActivity: String?
     public var lastSyncAt: String?
     public var lastFullSyncAt: String?
+
+    public init() {}
+
+    package init(highWaterActivity: String?, lastSyncAt: String?, lastFullSyncAt: String?) {
+        self.highWaterActivity = highWaterActivity
+        self.lastSyncAt = lastSyncAt
+        self.lastFullSyncAt = lastFullSyncAt
+    }
 }
 
 /// The counts a sync run reports, kept in `sync_run`.

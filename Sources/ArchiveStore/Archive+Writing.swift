@@ -23,11 +23,11 @@ extension Archive {
     /// one of the few threads Swift's concurrency runtime has (with many tasks syncing at once, blocked
     /// threads would starve the network I/O).
     @discardableResult
-    public func write<T: Sendable>(_ body: @Sendable (SQLiteArchiveWriter) throws -> T) async throws -> T {
+    public func write<T: Sendable>(_ body: @escaping @Sendable (SQLiteArchiveWriter) throws -> T) async throws -> T {
         try await write(indexSearch: true, body)
     }
 
-    private func write<T: Sendable>(indexSearch: Bool, _ body: @Sendable (SQLiteArchiveWriter) throws -> T) async throws -> T {
+    private func write<T: Sendable>(indexSearch: Bool, _ body: @escaping @Sendable (SQLiteArchiveWriter) throws -> T) async throws -> T {
         if case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
         let stamp = Timestamp.string(from: now())
         do {

@@ -27,3 +27,4 @@ extension Archive: WritableArchive {}
 extension AccountID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }
 extension ArtifactRowID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }
 extension AttachSessionID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }
+extension SyncRunID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }

@@ -81,7 +81,7 @@ public protocol WritableArchive: ArchiveReader {
 
     /// Runs `body` in one write transaction: all of it commits, or none of it. Waiting for the writer
     /// suspends the task; it never blocks one of the concurrency runtime's few threads.
-    func write<T: Sendable>(_ body: @Sendable (Writer) throws -> T) async throws -> T
+    func write<T: Sendable>(_ body: @escaping @Sendable (Writer) throws -> T) async throws -> T
 
     /// Runs several independent units of work in one transaction, each all-or-nothing: a unit that
     /// throws is rolled back alone and its error returned in its place; the others commit together.

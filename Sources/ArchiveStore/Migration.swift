@@ -27,7 +27,7 @@ public struct EmbeddedMigration: Sendable, Equatable {
 }
 
 extension Sequence where Element == UInt8 {
-    var hexString: String {
+    package var hexString: String {
         var out = ""
         out.reserveCapacity(64)
         for byte in self {

@@ -37,7 +37,7 @@ public struct TaskSnapshot: Sendable, Equatable {
         self.rawJSON = rawJSON
     }
 
-    var effectiveLastActivityAt: String {
+    package var effectiveLastActivityAt: String {
         lastActivityAt ?? [completedAt, startedAt, createdAt].compactMap { $0 }.max() ?? createdAt
     }
 }

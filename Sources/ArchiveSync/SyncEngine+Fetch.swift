@@ -130,7 +130,7 @@ extension SyncEngine {
     /// listing, as a sync would: for `download` when the archive does not have the bytes yet. The task
     /// must be in the archive already (sync it first).
     public func storeArtifact(taskID: String, path: String) async throws -> StoredBlob {
-        let account = try await archive.write { try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
+        let account = try await archive.write { [baseURL, fingerprint] in try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
         guard let row = try archive.taskRow(remoteID: taskID, account: account) else { throw SyncError.notInArchive(taskID: taskID) }
         var byPath: [Data: APIArtifact] = [:]
         let listing = try await client.artifacts(taskID)

@@ -69,7 +69,7 @@ public final class SyncEngine: Sendable {
         let started = ContinuousClock.now
         let requestsBefore = client.requestCount
         await tally.reset()
-        let account = try await archive.write { try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
+        let account = try await archive.write { [baseURL, fingerprint] in try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
         let mode: SyncRunMode = !options.taskIDs.isEmpty ? .tasks : options.full ? .full : .incremental
         let run = try await archive.write { try $0.beginSyncRun(account: account, mode: mode) }
         let local = try archive.localTaskStates(account: account)

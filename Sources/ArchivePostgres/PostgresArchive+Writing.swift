@@ -1,0 +1,104 @@
+public import ArchiveStore
+import Foundation
+import PostgresNIO
+
+/// The writing side of one opening: its own connection, a serial queue that runs one transaction at
+/// a time off the concurrency runtime's threads (the store waits on postgres-nio synchronously, as it
+/// does on GRDB), and the spool downloads wait in.
+final class PostgresWriting: Sendable {
+    let connection: PostgresConnection
+    let queue = DispatchQueue(label: "sigmic-archive.postgres.writer")
+    let spool: Spool
+
+    init(connection: PostgresConnection, spool: Spool) {
+        self.connection = connection
+        self.spool = spool
+    }
+}
+
+extension PostgresArchive: WritableArchive {
+    /// Where downloads wait until their commit streams them into the database (`Spool`).
+    public var blobs: BlobStore {
+        writing?.spool.blobs ?? BlobStore(root: URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sigmic-archive-unused-spool"))
+    }
+
+    public func write<T: Sendable>(_ body: @escaping @Sendable (PostgresArchiveWriter) throws -> T) async throws -> T {
+        try await onWriter { writing in try self.transaction(writing, body) }
+    }
+
+    /// All units in one transaction; if one throws, the transaction is run again with each unit in its
+    /// own savepoint, so only that unit is rolled back (as `Archive.writeEach` does). A conflict with
+    /// another syncer (a deadlock) is not a unit's failure: the whole transaction is tried again.
+    public func writeEach(_ units: [@Sendable (any ArchiveWriter) throws -> Void], indexSearch: Bool = true) async throws -> [(any Error)?] {
+        if units.count > 1 {
+            do {
+                try await write { writer in for unit in units { try unit(writer) } }
+                return Array(repeating: nil, count: units.count)
+            } catch {
+                // Fall through: the savepoints find which unit failed, and why.
+            }
+        }
+        let location = self.location
+        return try await write { writer in
+            var outcomes: [(any Error)?] = []
+            for unit in units {
+                try writer.run(PostgresStatement("SAVEPOINT unit"))
+                do {
+                    try unit(writer)
+                    outcomes.append(nil)
+                } catch {
+                    if Self.isConflict(error) { throw error }
+                    try writer.run(PostgresStatement("ROLLBACK TO SAVEPOINT unit"))
+                    outcomes.append(Self.failure(error, location: location, operation: "writing to the archive"))
+                }
+                try writer.run(PostgresStatement("RELEASE SAVEPOINT unit"))
+            }
+            return outcomes
+        }
+    }
+
+    /// Runs `work` on the writer's queue and suspends until it is done.
+    private func onWriter<T: Sendable>(_ work: @escaping @Sendable (PostgresWriting) throws -> T) async throws -> T {
+        guard writable else {
+            throw ArchiveError.readOnly(reason: "the database has a newer schema (\(schemaVersion)); update sigmic-archive to write to it")
+        }
+        guard let writing else { throw ArchiveError.readOnly(reason: "opened for reading") }
+        return try await withCheckedThrowingContinuation { continuation in
+            writing.queue.async { continuation.resume(with: Result { try work(writing) }) }
+        }
+    }
+
+    /// One transaction: committed if `body` returns, rolled back if it throws. When PostgreSQL breaks a
+    /// deadlock between two syncers by failing one of them, the loser runs again (a few times, after
+    /// a short random wait): every write is an idempotent upsert, so running a body twice is safe.
+    private func transaction<T>(_ writing: PostgresWriting, _ body: (PostgresArchiveWriter) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let writer = PostgresArchiveWriter(connection: writing.connection, now: Timestamp.string(from: Date()),
+                                               spool: writing.spool.blobs, streamed: StreamedBlobs())
+            do {
+                try writer.run(PostgresStatement("BEGIN"))
+                let value = try body(writer)
+                try writer.run(PostgresStatement("COMMIT"))
+                writing.spool.remove(writer.streamed.take())
+                return value
+            } catch {
+                _ = try? writer.run(PostgresStatement("ROLLBACK"))
+                guard Self.isConflict(error) && attempt < Self.conflictAttempts else {
+                    throw Self.failure(error, location: location, operation: "writing to the archive")
+                }
+                Thread.sleep(forTimeInterval: Double.random(in: 0.005...0.03) * Double(attempt))
+            }
+        }
+    }
+
+    static let conflictAttempts = 10
+
+    /// Deadlock detected, or a serialization failure: another transaction won, and this one may simply
+    /// run again.
+    static func isConflict(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return state == "40P01" || state == "40001"
+    }
+}
