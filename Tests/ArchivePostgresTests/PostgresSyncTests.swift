@@ -168,4 +168,41 @@ struct PostgresSyncTests {
             }
         }
     }
+
+    /// A running task followed live by a sync into PostgreSQL: its events are recorded as they come,
+    /// and once it settles it reads as a folder synced afterwards reads it. Time stands still until the
+    /// sync is watching, so the whole run is seen however loaded the machine.
+    @Test func aRunningTaskIsFollowedLiveIntoPostgreSQL() async throws {
+        let clock = ManualClock()
+        try await withEmulatorWorld(tasks: 2, label: "postgres-live", clock: clock) { emulator, folder in
+            let archive = folder.path("a").path
+            let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "XDG_CACHE_HOME": folder.path("cache").path]
+            let started = try await CommandRunner.runDetached(["run", "What is 2+2?", "--detach", "--json", "--archive", archive], environment: env)
+            let id = try #require((try? JSONSerialization.jsonObject(with: Data(started.stdout.utf8)) as? [String: Any])?["id"] as? String,
+                                  "\(started.stdout)\(started.stderr)")
+            try await TestDatabase.with { location in
+                let url = location.display
+                async let synced = CommandRunner.runDetached(["sync", "--task", id, "--wait", "120", "--archive", url], environment: env)
+                let watched = await emulator.world.waitForAnySubscriber()
+                let driver = clock.drive(step: 0.01)
+                await emulator.world.waitForStatus(watched, ["completed", "failed", "cancelled"])
+                driver.cancel()
+                await driver.value
+                let result = try await synced
+                #expect(result.status == 0, "\(result.stderr)")
+
+                let shown = try await CommandRunner.runDetached(["show", id, "--json", "--events", "--archive", url])
+                let document = try #require(try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any], "\(shown.stderr)")
+                let types = (document["events"] as? [[String: Any]] ?? []).compactMap { $0["type"] as? String }
+                #expect(types.contains("content") && types.last == "done", "\(types)")
+                let messages = document["messages"] as? [[String: Any]] ?? []
+                #expect((messages.last?["content"] as? String)?.contains("4") == true, "\(messages)")
+
+                #expect(try await CommandRunner.runDetached(["sync", "--archive", archive], environment: env).status == 0)
+                let here = try await CommandRunner.runDetached(["show", id, "--json", "--archive", archive])
+                let there = try await CommandRunner.runDetached(["show", id, "--json", "--archive", url])
+                #expect(withoutSyncTimes(there) == withoutSyncTimes(here))
+            }
+        }
+    }
 }
