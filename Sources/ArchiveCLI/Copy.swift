@@ -5,32 +5,32 @@ import Foundation
 
 struct Copy: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Copy an archive folder into a PostgreSQL archive (a team archive).",
+        abstract: "Copy an archive folder into a PostgreSQL archive (a team archive), or back.",
         discussion: """
-            Every task with its messages, live-event log and artifacts (the files too, in the database), \
-            and each account's sync cursor. Each task is copied in one transaction, so an interrupted \
-            copy leaves every task whole or untouched; run it again to finish: tasks already copied \
-            unchanged are skipped, changed ones replaced. The source is only read (a sync may run \
-            meanwhile) and must have no unsent outbox items (send or drop them first). The password \
-            comes from PGPASSWORD or ~/.pgpass, never from the URL.
+            Every task with its messages, live-event log and artifacts (the files too), and each \
+            account's sync cursor. Each task is copied in one transaction, so an interrupted copy \
+            leaves every task whole or untouched; run it again to finish: tasks already copied \
+            unchanged are skipped, changed ones replaced. The source is only read (syncs may run \
+            meanwhile); a folder source must have no unsent outbox items (send or drop them first). \
+            The password comes from PGPASSWORD or ~/.pgpass, never from the URL.
             """)
 
-    @Option(help: ArgumentHelp("The archive folder to copy.", valueName: "dir"))
+    @Option(help: ArgumentHelp("The archive to copy: a folder, or postgres://USER@HOST:PORT/DATABASE.", valueName: "dir|url"))
     var from: String
-    @Option(help: ArgumentHelp("The PostgreSQL archive: postgres://USER@HOST:PORT/DATABASE.", valueName: "url"))
+    @Option(help: ArgumentHelp("Where to copy it: a PostgreSQL archive for a folder, a folder for a PostgreSQL archive.",
+                               valueName: "url|dir"))
     var to: String
     @Flag(help: "Print a JSON summary.")
     var json = false
 
     func validate() throws {
-        guard !PostgresLocation.isPostgresURL(from) else {
-            throw ValidationError("--from must be an archive folder (copying out of PostgreSQL is not built yet)")
+        guard PostgresLocation.isPostgresURL(from) != PostgresLocation.isPostgresURL(to) else {
+            throw ValidationError("copy goes between a folder and postgres://USER@HOST:PORT/DATABASE, one each way")
         }
-        guard PostgresLocation.isPostgresURL(to) else { throw ValidationError("--to must be postgres://USER@HOST:PORT/DATABASE") }
     }
 
     struct Summary: Encodable {
-        let target: String
+        var target: String
         var tasks = 0
         var copied = 0
         var unchanged = 0
@@ -38,6 +38,18 @@ struct Copy: ParsableCommand {
     }
 
     func run() throws {
+        var summary = PostgresLocation.isPostgresURL(from) ? try copyOut() : try copyIn()
+        summary.target = PostgresLocation.isPostgresURL(to) ? summary.target : to
+        if json {
+            try Terminal.printJSON(summary)
+        } else {
+            Terminal.print("Copied \(summary.copied) of \(summary.tasks) tasks (\(summary.unchanged) already there unchanged), "
+                           + "\(Status.bytes(summary.blobBytes)) of files, to \(summary.target)")
+        }
+    }
+
+    /// Folder → PostgreSQL.
+    func copyIn() throws -> Summary {
         let source = try Archive.openReadOnly(at: URL(fileURLWithPath: from))
         let unsent = try source.unsentOutboxCount()
         guard unsent == 0 else {
@@ -60,11 +72,39 @@ struct Copy: ParsableCommand {
         }
         for (account, cursor) in try source.syncCursorsForCopy() { try target.replaceCursor(account: account, cursor: cursor) }
         progress.finish()
-        if json {
-            try Terminal.printJSON(summary)
-        } else {
-            Terminal.print("Copied \(summary.copied) of \(summary.tasks) tasks (\(summary.unchanged) already there unchanged), "
-                           + "\(Status.bytes(summary.blobBytes)) of files, to \(summary.target)")
+        return summary
+    }
+
+    /// PostgreSQL → folder (created if missing), holding the folder's writer lock. Files are streamed
+    /// out of the database a chunk at a time and hash-checked as they are stored.
+    func copyOut() throws -> Summary {
+        let source = try ArchiveOptions.openPostgres(from)
+        let target = try Archive.open(at: URL(fileURLWithPath: to))
+        if case .readOnly(let reason) = target.access { throw CLIError(description: reason) }
+        let lock = try ArchiveLock.acquire(target, purpose: "copy")
+        defer { withExtendedLifetime(lock) {} }
+        var summary = Summary(target: to)
+        let tasks = try source.taskRowIDsForCopy()
+        summary.tasks = tasks.count
+        let progress = ProgressDisplay(enabled: !json && Terminal.stderrIsTerminal)
+        for (index, id) in tasks.enumerated() {
+            let copied = try target.replace(try source.copiedTask(id)) { hash in
+                let writer = try target.blobs.makeWriter()
+                do {
+                    try source.readBlob(hash.hex) { try writer.append($0) }
+                    let blob = try writer.finish(expectedHash: hash)
+                    summary.blobBytes += blob.isNew ? blob.size : 0
+                    return blob
+                } catch {
+                    writer.discard()
+                    throw error
+                }
+            }
+            if copied { summary.copied += 1 } else { summary.unchanged += 1 }
+            progress.update("copying \(index + 1)/\(tasks.count) tasks, \(Status.bytes(summary.blobBytes)) of files")
         }
+        for (account, cursor) in try source.syncCursorsForCopy() { try target.replaceCursor(account: account, cursor: cursor) }
+        progress.finish()
+        return summary
     }
 }

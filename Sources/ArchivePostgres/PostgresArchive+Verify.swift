@@ -18,15 +18,9 @@ extension PostgresArchive {
                 let size: Int64 = try column("size")
                 var hasher = SHA256()
                 var bytes: Int64 = 0
-                var chunk = 0
-                while true {
-                    var statement = PostgresStatement()
-                    statement.sql = "SELECT data FROM blob_chunk WHERE sha256 = \(statement.bind(hex)) AND chunk = \(statement.bind(chunk))"
-                    guard let data = try connection.rows(statement, logger: Self.logger).first else { break }
-                    let buffer: ByteBuffer = try Columns(data)("data")
-                    buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-                    bytes += Int64(buffer.readableBytes)
-                    chunk += 1
+                let chunk = try readBlob(hex) { data in
+                    hasher.update(bufferPointer: data)
+                    bytes += Int64(data.count)
                 }
                 let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
                 if digest != hex || bytes != size {

@@ -8,6 +8,11 @@ package struct CopiedRow: Sendable, Equatable {
     package var columns: [String]
     package var values: [CopiedValue]
 
+    package init(columns: [String], values: [CopiedValue]) {
+        self.columns = columns
+        self.values = values
+    }
+
     package subscript(column: String) -> CopiedValue? {
         columns.firstIndex(of: column).map { values[$0] }
     }
@@ -28,6 +33,12 @@ package struct CopiedTask: Sendable {
     package let messages: [CopiedRow]
     package let sessions: [(session: CopiedRow, events: [CopiedRow])]
     package let artifacts: [CopiedRow]
+
+    package init(account: CopiedRow, task: CopiedRow, messages: [CopiedRow], sessions: [(session: CopiedRow, events: [CopiedRow])],
+                 artifacts: [CopiedRow]) {
+        (self.account, self.task, self.messages, self.sessions, self.artifacts) = (account, task, messages, sessions, artifacts)
+    }
+
     /// The task columns that tell an unchanged copy: its sync mark and activity.
     package static let markColumns = ["last_synced_at", "last_activity_at", "sync_state", "status", "remote_state"]
 
@@ -107,5 +118,92 @@ extension Archive {
                                   values: [text("high_water_activity"), text("last_sync_at"), text("last_full_sync_at")]))
             }
         }
+    }
+}
+
+/// The writing half of `copy --from postgres://… --to DIR`: a task and everything hanging from it
+/// replaced in one transaction, its files stored first.
+extension Archive {
+    /// Replaces the task `copied` describes, unless the archive has it unchanged (false then). Files
+    /// the archive lacks are stored first, by `storeBlob` (which streams them from the source), so
+    /// they are on disk before any row names them.
+    package func replace(_ copied: CopiedTask, storeBlob: (BlobHash) throws -> StoredBlob) throws -> Bool {
+        guard case .text(let remoteID)? = copied.task["remote_id"] else { throw ArchiveError.taskNotFound("a task without an id") }
+        let current = try read("reading a task to copy") { db in
+            try Row.fetchOne(db, sql: """
+                SELECT \(CopiedTask.markColumns.map { "t.\($0)" }.joined(separator: ", "))
+                FROM task t JOIN account a ON a.id = t.account_id
+                WHERE a.base_url = ? AND a.key_fingerprint = ? AND t.remote_id = ?
+                """, arguments: [Self.text(copied.account["base_url"]), Self.text(copied.account["key_fingerprint"]), remoteID])
+        }
+        if let current, CopiedTask.mark({ current[$0] as String? }) == copied.mark { return false }
+        var blobs: [StoredBlob] = []
+        for artifact in copied.artifacts {
+            guard case .text(let hex)? = artifact["blob_sha256"] else { continue }
+            guard let hash = BlobHash(hex: hex) else { throw ArchiveError.invalidBlobHash(hex) }
+            // A file a committed row names is on disk already (it was flushed before that commit).
+            let stored = try read("looking up a file") { db in
+                try Int64.fetchOne(db, sql: "SELECT size FROM blob WHERE sha256 = ?", arguments: [hex])
+            }
+            blobs.append(try stored.map { StoredBlob(hash: hash, size: $0, isNew: false) } ?? storeBlob(hash))
+        }
+        try write { writer in
+            let db = writer.db
+            try db.execute(sql: "INSERT INTO account (base_url, key_fingerprint, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           arguments: StatementArguments(copied.account.values.map(Self.databaseValue)))
+            let account = try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?",
+                                             arguments: [Self.text(copied.account["base_url"]), Self.text(copied.account["key_fingerprint"])])!
+            try db.execute(sql: "DELETE FROM task WHERE account_id = ? AND remote_id = ?", arguments: [account, remoteID])
+            for blob in blobs {
+                try db.execute(sql: "INSERT INTO blob (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                               arguments: [blob.hash.hex, blob.size, writer.now])
+            }
+            let task = try Self.insert(db, "task", copied.task, links: [("account_id", account)])
+            for message in copied.messages { _ = try Self.insert(db, "message", message, links: [("task_id", task)]) }
+            for (session, events) in copied.sessions {
+                let id = try Self.insert(db, "attach_session", session, links: [("task_id", task)])
+                for event in events { _ = try Self.insert(db, "stream_event", event, links: [("session_id", id)]) }
+            }
+            for artifact in copied.artifacts { _ = try Self.insert(db, "artifact", artifact, links: [("task_id", task)]) }
+        }
+        return true
+    }
+
+    /// Sets an account's sync cursor (creating the account if it has no task yet).
+    package func replaceCursor(account: CopiedRow, cursor: CopiedRow) throws {
+        try write { writer in
+            let db = writer.db
+            try db.execute(sql: "INSERT INTO account (base_url, key_fingerprint, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                           arguments: StatementArguments(account.values.map(Self.databaseValue)))
+            let id = try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?",
+                                        arguments: [Self.text(account["base_url"]), Self.text(account["key_fingerprint"])])!
+            try db.execute(sql: """
+                INSERT INTO sync_cursor (account_id, \(cursor.columns.joined(separator: ", ")))
+                VALUES (?, \(cursor.columns.map { _ in "?" }.joined(separator: ", ")))
+                ON CONFLICT (account_id) DO UPDATE SET \(cursor.columns.map { "\($0) = excluded.\($0)" }.joined(separator: ", "))
+                """, arguments: StatementArguments([id.databaseValue] + cursor.values.map(Self.databaseValue)))
+        }
+    }
+
+    /// Inserts a copied row with its links to new parents; returns its id. Column names come from the
+    /// source archive's own schema, never from a server.
+    private static func insert(_ db: Database, _ table: String, _ row: CopiedRow, links: [(String, Int64)]) throws -> Int64 {
+        let columns = links.map(\.0) + row.columns
+        try db.execute(sql: "INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))",
+                       arguments: StatementArguments(links.map { $0.1.databaseValue } + row.values.map(databaseValue)))
+        return db.lastInsertedRowID
+    }
+
+    private static func databaseValue(_ value: CopiedValue) -> DatabaseValue {
+        switch value {
+        case .null: .null
+        case .integer(let number): number.databaseValue
+        case .real(let number): number.databaseValue
+        case .text(let text): text.databaseValue
+        }
+    }
+
+    private static func text(_ value: CopiedValue?) -> String? {
+        if case .text(let text)? = value { text } else { nil }
     }
 }

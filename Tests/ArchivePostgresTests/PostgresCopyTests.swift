@@ -105,6 +105,35 @@ struct PostgresCopyTests {
                 let shown = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", url])
                 let shownHere = try await CommandRunner.runDetached(["show", ids[0], "--json", "--archive", archive])
                 #expect(shown.stdout.contains("And per month?") && shown.stdout == shownHere.stdout)
+
+                // And back. The damaged file stops the copy with one line, before any row names it.
+                let back = folder.path("back").path
+                let refused = try await CommandRunner.runDetached(["copy", "--from", url, "--to", back])
+                #expect(refused.status != 0 && refused.stderr.contains("sha256") && refused.stderr.split(separator: "\n").count == 1,
+                        "\(refused.stderr)")
+                // Mended, the copy resumes; the new folder reads as the original folder, verifies clean
+                // (its files re-hashed), searches alike, and a second copy changes nothing.
+                _ = try await TestDatabase.rows(location, "UPDATE blob_chunk SET data = substring(data FROM 1 FOR length(data) - 1) WHERE chunk = 0 AND sha256 = (SELECT min(sha256) FROM blob)")
+                let out = try json(try await CommandRunner.runDetached(["copy", "--from", url, "--to", back, "--json"]))
+                #expect(out["tasks"] as? Int == 9 && (out["copied"] as? Int ?? 0) + (out["unchanged"] as? Int ?? 0) == 9
+                        && (out["blobBytes"] as? Int ?? 0) > 0, "\(out)")
+                for id in ids {
+                    let original = try await CommandRunner.runDetached(["show", id, "--json", "--events", "--archive", archive])
+                    let returned = try await CommandRunner.runDetached(["show", id, "--json", "--events", "--archive", back])
+                    #expect(returned.status == 0 && withoutSessionNumbers(returned.stdout) == withoutSessionNumbers(original.stdout), "\(id): \(returned.stderr)")
+                }
+                let verifiedBack = try await CommandRunner.runDetached(["verify", "--archive", back])
+                #expect(verifiedBack.status == 0, "\(verifiedBack.stdout)\(verifiedBack.stderr)")
+                // The same entries with the same scores (equal scores may come in either order).
+                func hits(_ archive: String) async throws -> Set<String> {
+                    let found = try await CommandRunner.runDetached(["search", "month", "--json", "--limit", "0", "--archive", archive])
+                    let hits = try #require(try JSONSerialization.jsonObject(with: Data(found.stdout.utf8)) as? [[String: Any]], "\(found.stderr)")
+                    return Set(hits.map { hit in ["taskId", "messageId", "kind", "snippet", "score"].map { "\(hit[$0] ?? "-")" }.joined(separator: "|") })
+                }
+                let (foundBack, foundHere) = (try await hits(back), try await hits(archive))
+                #expect(foundBack.count > 1 && foundBack == foundHere && foundBack.contains { $0.contains("And per") })
+                let outAgain = try json(try await CommandRunner.runDetached(["copy", "--from", url, "--to", back, "--json"]))
+                #expect(outAgain["copied"] as? Int == 0 && outAgain["unchanged"] as? Int == 9, "\(outAgain)")
             }
         }
     }
@@ -117,6 +146,8 @@ struct PostgresCopyTests {
         let withPassword = try await CommandRunner.runDetached(["copy", "--from", folder.path("none").path,
                                                                 "--to", "postgres://u:secret99@127.0.0.1:1/db"])
         #expect(withPassword.status != 0 && !withPassword.stderr.contains("secret99"), "\(withPassword.stderr)")
+        let twoFolders = try await CommandRunner.runDetached(["copy", "--from", folder.path("a").path, "--to", folder.path("b").path])
+        #expect(twoFolders.status != 0 && twoFolders.stderr.contains("between a folder and postgres://"), "\(twoFolders.stderr)")
         let reply = try await CommandRunner.runDetached(["reply", "t1", "hi", "--archive", server.display], environment: ["SIGMIC_API_KEY": "sigmic_x"])
         #expect(reply.status != 0 && reply.stderr.contains("does not work on a PostgreSQL archive yet"), "\(reply.stderr)")
     }
