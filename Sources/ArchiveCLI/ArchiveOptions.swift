@@ -47,7 +47,7 @@ struct ArchiveOptions: ParsableArguments {
     func refusePostgres() throws {
         guard let postgresURL else { return }
         throw CLIError(description: "this command does not work on a PostgreSQL archive yet (\(PostgresLocation.redacted(postgresURL))); "
-                       + "`sync` and `watch` fill one, `tasks`, `show`, `search`, `status` and `verify` read one, "
+                       + "`sync` and `watch` fill one, `tasks`, `show`, `search`, `export`, `status` and `verify` read one, "
                        + "and `copy --from DIR --to URL` fills it from an archive folder")
     }
 

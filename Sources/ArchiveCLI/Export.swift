@@ -49,7 +49,7 @@ struct Export: ParsableCommand {
     }
 
     func run() throws {
-        let archive = try options.open()
+        let archive = try options.openReader()
         let tasks = try selectedTasks(archive)
         let exporter = try Exporter(archive: archive, format: format.exporter, withArtifacts: withArtifacts)
         if output == "-" {
@@ -89,7 +89,7 @@ struct Export: ParsableCommand {
     }
 
     /// Ids (resolved like git prefixes), then the filtered set; each task once, in that order.
-    func selectedTasks(_ archive: Archive) throws -> [StoredTask] {
+    func selectedTasks(_ archive: any ArchiveReader) throws -> [StoredTask] {
         var chosen: [StoredTask] = []
         var seen = Set<Int64>()
         func add(_ task: StoredTask) {

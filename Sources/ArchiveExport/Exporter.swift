@@ -27,12 +27,12 @@ public struct Exporter: Sendable {
         public let description: String
     }
 
-    let archive: Archive
+    let archive: any ArchiveReader
     let format: Format
     let withArtifacts: Bool
     let sharedPrefixes: Set<String>
 
-    public init(archive: Archive, format: Format, withArtifacts: Bool) throws {
+    public init(archive: any ArchiveReader, format: Format, withArtifacts: Bool) throws {
         self.archive = archive
         self.format = format
         self.withArtifacts = withArtifacts
@@ -83,7 +83,7 @@ public struct Exporter: Sendable {
                 summary.artifactsMissing += transcript.artifacts.count - placement.count
                 for (artifact, relative) in placement {
                     guard let hash = artifact.blobHash else { continue }
-                    if try Self.copyIfChanged(from: archive.blobs.url(for: hash), hash: hash, to: folder, relative: base + "/" + relative) {
+                    if try copyIfChanged(hash, size: artifact.size, to: folder, relative: base + "/" + relative) {
                         summary.artifactsCopied += 1
                     } else {
                         summary.artifactsUnchanged += 1
@@ -137,20 +137,33 @@ public struct Exporter: Sendable {
         return true
     }
 
-    /// Copies a blob to `relative` under `folder` unless a file with the same bytes is there.
-    static func copyIfChanged(from source: URL, hash: BlobHash, to folder: URL, relative: String) throws -> Bool {
-        let target = try safeTarget(folder, relative)
+    /// Writes a stored file to `relative` under `folder` unless a file with the same bytes is there.
+    /// The bytes come from the archive a piece at a time (a folder's blob file, or PostgreSQL's chunks).
+    func copyIfChanged(_ hash: BlobHash, size: Int64?, to folder: URL, relative: String) throws -> Bool {
+        let target = try Self.safeTarget(folder, relative)
         // Hash the existing copy only when its size could match (a different size means different bytes).
         let existingSize = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? NSNumber)?.int64Value
-        let sourceSize = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? NSNumber)?.int64Value
-        if let existingSize, existingSize == sourceSize, (try? BlobStore.sha256(ofFileAt: target)) == hash {
+        if let existingSize, size == nil || existingSize == size, (try? BlobStore.sha256(ofFileAt: target)) == hash {
             return false
         }
         let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).tmp-\(getpid())")
         do {
             try? FileManager.default.removeItem(at: temp)
-            try FileManager.default.copyItem(at: source, to: temp)
-            try replace(target, with: temp)
+            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
+                throw Failure(description: "cannot create \(temp.path)")
+            }
+            let handle = try FileHandle(forWritingTo: temp)
+            do {
+                try archive.readBlob(hash) { try handle.write(contentsOf: Data($0)) }
+                try handle.close()
+            } catch {
+                try? handle.close()
+                throw error
+            }
+            try Self.replace(target, with: temp)
+        } catch let error as ArchiveError {
+            try? FileManager.default.removeItem(at: temp)
+            throw Failure(description: "cannot copy an artifact to \(target.path): \(error)")
         } catch {
             try? FileManager.default.removeItem(at: temp)
             throw Failure(description: "cannot copy an artifact to \(target.path): \(error.localizedDescription)")

@@ -159,3 +159,53 @@ extension PostgresArchive: ArchiveReader {
         }
     }
 }
+
+/// What `export` reads besides transcripts: whole tasks by filter or by search, and file bytes.
+extension PostgresArchive {
+    public func storedTasks(_ filter: TaskFilter) throws -> [StoredTask] {
+        var statement = PostgresStatement()
+        let conditions = Self.conditions(filter, &statement)
+        let limit = statement.bind(filter.limit == 0 ? nil : max(0, filter.limit))
+        statement.sql = Self.taskSelect + """
+             WHERE \(conditions)
+            ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id COLLATE "C"
+            LIMIT \(limit)
+            """
+        return try read("listing tasks") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
+    }
+
+    public func storedTasks(matching query: SearchQuery) throws -> [StoredTask] {
+        for substrings in [false, true] {
+            if substrings && !SearchPlan.substringRetryMakesSense(query) { break }
+            var statement = PostgresStatement()
+            let (_, conditions) = Self.matching(query, substrings: substrings, &statement)
+            statement.sql = Self.taskSelect + """
+                 WHERE t.id IN (
+                    SELECT d.task_id FROM search_doc d JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id
+                    WHERE \(conditions))
+                ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id COLLATE "C"
+                """
+            let tasks = try read("searching") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
+            if !tasks.isEmpty { return tasks }
+        }
+        return []
+    }
+
+    public func taskIDsWithSharedShortPrefix() throws -> Set<String> {
+        try read("listing tasks") {
+            Set(try connection.rows(PostgresStatement("""
+                SELECT remote_id FROM task WHERE left(remote_id, 8) IN
+                    (SELECT left(remote_id, 8) FROM task GROUP BY 1 HAVING count(DISTINCT remote_id) > 1)
+                """), logger: Self.logger).map { try Columns($0)("remote_id", as: String.self) })
+        }
+    }
+
+    public func readBlob(_ hash: BlobHash, _ each: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var size = PostgresStatement()
+        size.sql = "SELECT size FROM blob WHERE sha256 = \(size.bind(hash.hex))"
+        guard try read("reading a file", { try connection.rows(size, logger: Self.logger).first }) != nil else {
+            throw ArchiveError.blob(hash: hash.hex, problem: "the archive lists it but does not hold its bytes")
+        }
+        try readBlob(hash.hex, each)
+    }
+}

@@ -102,6 +102,30 @@ struct PostgresSyncTests {
                 let verified = try await CommandRunner.runDetached(["verify", "--archive", url])
                 #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
 
+                // `export` writes the same files from both, transcripts and artifacts (the JSON transcript
+                // keeps each archive's own sync times).
+                for (format, query) in [("markdown", nil), ("json", "the")] as [(String, String?)] {
+                    var trees: [[String: Data]] = []
+                    for source in [folder, url] {
+                        let out = rig.folder.path("export-\(format)-\(trees.count)")
+                        let exported = try await CommandRunner.runDetached(["export", "--format", format, "--with-artifacts", "-o", out.path, "--archive", source]
+                                                                           + (query.map { ["--query", $0] } ?? ["--all"]))
+                        #expect(exported.status == 0, "\(exported.stderr)")
+                        var files: [String: Data] = [:]
+                        for case let relative as String in try #require(FileManager.default.enumerator(atPath: out.path)) {
+                            var isFolder: ObjCBool = false
+                            let path = out.appending(path: relative).path
+                            if FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), !isFolder.boolValue {
+                                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                                files[relative] = Data(String(decoding: data, as: UTF8.self).replacing(/"lastSyncedAt": "[^"]*"/, with: "_").utf8)
+                            }
+                        }
+                        trees.append(files)
+                    }
+                    #expect(trees[0].count > 24 && trees[0] == trees[1],
+                            "\(format): \(trees[0].count) vs \(trees[1].count) files; first different: \(trees[0].keys.sorted().first { trees[0][$0] != trees[1][$0] } ?? "-")")
+                }
+
                 // Synced again with nothing changed: nothing is fetched, nothing written.
                 let again = try await CommandRunner.runDetached(["sync", "--archive", url, "--json"], environment: rig.environment(key: 0))
                 let second = try #require(try JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any], "\(again.stderr)")
