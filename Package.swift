@@ -116,14 +116,14 @@ let package = Package(
         // other command's size and start-up.
         .executableTarget(
             name: "sigmic-archive-web",
-            dependencies: ["ArchiveWeb", "ArchiveStore"],
+            dependencies: ["ArchiveWeb", "ArchivePostgres"],
             swiftSettings: strictness
         ),
         // `sigmic-archive mcp` becomes this program: the MCP SDK brings FoundationNetworking (libcurl and
         // some twenty shared libraries), which no other command should load at start-up.
         .executableTarget(
             name: "sigmic-archive-mcp",
-            dependencies: ["ArchiveMCP", "ArchiveStore"],
+            dependencies: ["ArchiveMCP", "ArchivePostgres"],
             swiftSettings: strictness
         ),
         // `demo` starts the `sigmic-emulator` program built beside it rather than linking the emulator

@@ -47,8 +47,20 @@ struct ArchiveOptions: ParsableArguments {
     func refusePostgres() throws {
         guard let postgresURL else { return }
         throw CLIError(description: "this command does not work on a PostgreSQL archive yet (\(PostgresLocation.redacted(postgresURL))); "
-                       + "`sync` and `watch` fill one, `tasks`, `show`, `search`, `export`, `status` and `verify` read one, "
+                       + "`sync` and `watch` fill one, `tasks`, `show`, `search`, `export`, `serve`, `mcp`, `status` and `verify` read one, "
                        + "and `copy --from DIR --to URL` fills it from an archive folder")
+    }
+
+    /// The archive a reading server program (`serve`, `mcp`) is given, as it takes it: a folder's path
+    /// or the `postgres://` URL (never with a password). Checked here first, so that a missing folder
+    /// or an unreachable database is the same one-line error as everywhere else.
+    func checkedForServing() throws -> String {
+        if let postgresURL {
+            _ = try Self.openPostgres(postgresURL)
+            return postgresURL
+        }
+        try Archive.openReadOnly(at: folder).close()
+        return folder.path
     }
 
     /// Opens the archive for reading, a folder or PostgreSQL.

@@ -91,7 +91,7 @@ struct Copy: ParsableCommand {
             let copied = try target.replace(try source.copiedTask(id)) { hash in
                 let writer = try target.blobs.makeWriter()
                 do {
-                    try source.readBlob(hash.hex) { try writer.append($0) }
+                    try source.readBlob(hash) { try writer.append($0) }
                     let blob = try writer.finish(expectedHash: hash)
                     summary.blobBytes += blob.isNew ? blob.size : 0
                     return blob

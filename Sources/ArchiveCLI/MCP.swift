@@ -16,10 +16,8 @@ struct MCP: ParsableCommand {
     @OptionGroup var archiveOptions: ArchiveOptions
 
     func run() throws {
-        let folder = archiveOptions.folder
-        // Checked here, so that a missing archive is the same one-line error as everywhere else.
-        try Archive.openReadOnly(at: folder).close()
+        let archive = try archiveOptions.checkedForServing()
         // The server replaces this process: the client's pipes are its stdin and stdout.
-        try SiblingProgram.mcp.exec([folder.path])
+        try SiblingProgram.mcp.exec([archive])
     }
 }

@@ -34,12 +34,10 @@ struct Serve: ParsableCommand {
     }
 
     func run() throws {
-        let folder = archiveOptions.folder
-        // Checked here, so that a missing archive is the same one-line error as everywhere else.
-        try Archive.openReadOnly(at: folder).close()
+        let archive = try archiveOptions.checkedForServing()
         // The server is the sigmic-archive-web program, which this process becomes. The token goes in
         // its environment, not its arguments, which any local user can read in `ps`.
-        try SiblingProgram.web.exec([folder.path, host, String(port)], environment: token.map { ["SIGMIC_SERVE_TOKEN": $0] } ?? [:])
+        try SiblingProgram.web.exec([archive, host, String(port)], environment: token.map { ["SIGMIC_SERVE_TOKEN": $0] } ?? [:])
     }
 
     static func suggestedToken() -> String {

@@ -12,7 +12,7 @@ public enum ArchiveMCPServer {
     /// Tasks per page of `resources/list`.
     static let resourcePage = 100
 
-    public static func run(archive: Archive, version: String) async throws {
+    public static func run(archive: any ArchiveReader, version: String) async throws {
         let tools = ArchiveTools(archive: archive)
         let server = Server(
             name: "sigmic-archive", version: version,
@@ -25,14 +25,15 @@ public enum ArchiveMCPServer {
             ListTools.Result(tools: ArchiveTools.definitions)
         }
         await server.withMethodHandler(CallTool.self) { params in
-            tools.call(params.name, arguments: params.arguments)
+            try await Blocking.run { tools.call(params.name, arguments: params.arguments) }
         }
         await server.withMethodHandler(ListResources.self) { params in
             let offset = params.cursor.flatMap(Int.init) ?? 0
             var filter = TaskFilter()
             filter.limit = resourcePage
             filter.offset = offset
-            let tasks = try archive.tasks(filter)
+            let page = filter
+            let tasks = try await Blocking.run { try archive.tasks(page) }
             let resources = tasks.map { task in
                 Resource(name: task.title.isEmpty ? task.id : task.title, uri: uri(task.id),
                          description: "\(task.status.rawValue) task, last active \(task.lastActivityAt)", mimeType: "text/markdown")
@@ -50,8 +51,8 @@ public enum ArchiveMCPServer {
             guard params.uri.hasPrefix(prefix) else { throw MCPError.invalidParams("unknown resource \(params.uri); use sigmic://tasks/{id}") }
             let id = String(params.uri.dropFirst(prefix.count))
             do {
-                let transcript = try Transcript.load(try archive.task(matching: id), from: archive)
-                return ReadResource.Result(contents: [.text(MarkdownRenderer.render(transcript), uri: params.uri, mimeType: "text/markdown")])
+                let markdown = try await Blocking.run { MarkdownRenderer.render(try Transcript.load(try archive.task(matching: id), from: archive)) }
+                return ReadResource.Result(contents: [.text(markdown, uri: params.uri, mimeType: "text/markdown")])
             } catch let error as ArchiveError {
                 throw MCPError.invalidParams(error.description)
             }

@@ -8,7 +8,7 @@ import MCP
 /// context, and the SDK encodes and decodes each answer several times); every failure — unknown id, ambiguous prefix, invalid query, bad
 /// argument — is a result with `isError: true` and one clear sentence.
 struct ArchiveTools: Sendable {
-    let archive: Archive
+    let archive: any ArchiveReader
 
     static let definitions: [Tool] = [
         Tool(name: "search", description: """
@@ -176,10 +176,13 @@ struct ArchiveTools: Sendable {
             return text(facts + "not downloaded: `sigmic-archive download \(task.remoteID.prefix(8)) \(artifact.path)` fetches it")
         }
         facts += "sha256: \(hash.hex)\n"
-        let url = archive.blobs.url(for: hash)
-        let handle = try FileHandle(forReadingFrom: url)
-        defer { try? handle.close() }
-        let bytes = try handle.read(upToCount: maxBytes + 1) ?? Data()
+        // The first maxBytes + 1 bytes, a piece at a time (a piece is 1 MiB; the file may be far larger).
+        var bytes = Data()
+        var index = 0
+        while bytes.count <= maxBytes, let chunk = try archive.blobChunk(hash, index: index) {
+            bytes.append(chunk.prefix(maxBytes + 1 - bytes.count))
+            index += 1
+        }
         let truncated = bytes.count > maxBytes
         let kept = bytes.prefix(maxBytes)
         let type = (artifact.mimeType ?? "").lowercased()

@@ -1,5 +1,5 @@
 package import ArchiveStore
-package import Foundation
+import Foundation
 import NIOCore
 import PostgresNIO
 
@@ -75,22 +75,6 @@ extension PostgresArchive {
                 let split = 3
                 return (CopiedRow(columns: Array(all.columns[..<split]), values: Array(all.values[..<split])),
                         CopiedRow(columns: Array(all.columns[split...]), values: Array(all.values[split...])))
-            }
-        }
-    }
-
-    /// Hands a stored file's bytes to `each`, one chunk at a time; returns how many chunks there were.
-    @discardableResult
-    package func readBlob(_ hex: String, _ each: (UnsafeRawBufferPointer) throws -> Void) throws -> Int {
-        try read("reading a file") {
-            var chunk = 0
-            while true {
-                var statement = PostgresStatement()
-                statement.sql = "SELECT data FROM blob_chunk WHERE sha256 = \(statement.bind(hex)) AND chunk = \(statement.bind(chunk))"
-                guard let row = try connection.rows(statement, logger: Self.logger).first else { return chunk }
-                let buffer: ByteBuffer = try Columns(row)("data")
-                try buffer.withUnsafeReadableBytes(each)
-                chunk += 1
             }
         }
     }

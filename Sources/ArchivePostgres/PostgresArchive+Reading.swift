@@ -1,5 +1,5 @@
 public import ArchiveStore
-import Foundation
+public import Foundation
 import PostgresNIO
 
 /// The reading half of the store on PostgreSQL: the same answers as the SQLite store's, in the same
@@ -200,12 +200,53 @@ extension PostgresArchive {
         }
     }
 
-    public func readBlob(_ hash: BlobHash, _ each: (UnsafeRawBufferPointer) throws -> Void) throws {
-        var size = PostgresStatement()
-        size.sql = "SELECT size FROM blob WHERE sha256 = \(size.bind(hash.hex))"
-        guard try read("reading a file", { try connection.rows(size, logger: Self.logger).first }) != nil else {
+    public func blobChunk(_ hash: BlobHash, index: Int) throws -> Data? {
+        var statement = PostgresStatement()
+        statement.sql = "SELECT data FROM blob_chunk WHERE sha256 = \(statement.bind(hash.hex)) AND chunk = \(statement.bind(index))"
+        if let row = try read("reading a file", { try connection.rows(statement, logger: Self.logger).first }) {
+            let buffer: ByteBuffer = try Columns(row)("data")
+            return Data(buffer.readableBytesView)
+        }
+        // Past the end, or no such file at all (an empty file has no chunk but has its row).
+        var known = PostgresStatement()
+        known.sql = "SELECT 1 FROM blob WHERE sha256 = \(known.bind(hash.hex))"
+        if index > 0 { return nil }
+        guard try read("reading a file", { try connection.rows(known, logger: Self.logger).first }) != nil else {
             throw ArchiveError.blob(hash: hash.hex, problem: "the archive lists it but does not hold its bytes")
         }
-        try readBlob(hash.hex, each)
+        return nil
+    }
+
+    /// PostgreSQL keeps files as rows, never as files of their own.
+    public func blobFile(_ hash: BlobHash) -> URL? { nil }
+
+    public func outbox(account: AccountID?, states: Set<OutboxItem.State>?) throws -> [OutboxItem] {
+        var statement = PostgresStatement()
+        var conditions = ["TRUE"]
+        if let account { conditions.append("o.account_id = \(statement.bind(account.rawValue))") }
+        if let states { conditions.append("o.state = ANY(\(statement.bind(states.map(\.rawValue))))") }
+        statement.sql = """
+            SELECT o.*, a.base_url AS account_base_url FROM outbox o JOIN account a ON a.id = o.account_id
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY o.id
+            """
+        return try read("reading the outbox") {
+            try connection.rows(statement, logger: Self.logger).map { row in
+                let column = Columns(row)
+                let id: Int64 = try column("id")
+                var files = PostgresStatement()
+                files.sql = "SELECT filename, content_type, blob_sha256 FROM outbox_file WHERE outbox_id = \(files.bind(id)) ORDER BY position"
+                let attached = try connection.rows(files, logger: Self.logger).compactMap { file -> OutboxItem.File? in
+                    let fileColumn = Columns(file)
+                    guard let hash = BlobHash(hex: try fileColumn("blob_sha256")) else { return nil }
+                    return OutboxItem.File(filename: try fileColumn("filename"), contentType: try fileColumn("content_type"), blob: hash)
+                }
+                return OutboxItem(id: id, accountBaseURL: try column("account_base_url"), kind: Archive.state(try column("kind")),
+                                  taskID: try column("task_remote_id"), message: try column("message"),
+                                  systemPrompt: try column("system_prompt"), autoExecute: try column("auto_execute"),
+                                  callID: try column("call_id"), outcome: try column("outcome"), state: Archive.state(try column("state")),
+                                  queuedAt: try column("queued_at"), sendingAt: try column("sending_at"), sentAt: try column("sent_at"),
+                                  remoteID: try column("remote_id"), note: try column("note"), files: attached)
+            }
+        }
     }
 }

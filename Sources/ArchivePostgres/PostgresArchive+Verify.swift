@@ -18,9 +18,11 @@ extension PostgresArchive {
                 let size: Int64 = try column("size")
                 var hasher = SHA256()
                 var bytes: Int64 = 0
-                let chunk = try readBlob(hex) { data in
+                var chunk = 0
+                try readBlob(BlobHash(hex: hex)!) { data in   // the schema allows only 64 hex digits
                     hasher.update(bufferPointer: data)
                     bytes += Int64(data.count)
+                    chunk += 1
                 }
                 let digest = hasher.finalize().map { String(format: "%02x", $0) }.joined()
                 if digest != hex || bytes != size {

@@ -111,6 +111,10 @@ public final class PostgresArchive: Sendable {
         case .some(let state):
             return ArchiveError.cannotOpen(path: path, reason: "\(operation): \(message) (SQLSTATE \(state))")
         case nil:
+            if error.code == .authMechanismRequiresPassword {
+                return ArchiveError.cannotOpen(path: path, reason: "the server asks for a password: set PGPASSWORD or add a line to ~/.pgpass "
+                                                                   + "(or to the file PGPASSFILE names)")
+            }
             if error.code == .connectionError || error.code == .serverClosedConnection || error.code == .sslUnsupported {
                 let cause = error.underlying.map { "\($0)" } ?? "\(error.code)"
                 return ArchiveError.cannotOpen(path: path, reason: "cannot connect to \(location.host):\(location.port) (\(cause))")

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// What reading an archive takes, whatever its engine: the task list, one task and its history,
 /// artifacts and stream events, and search (one query language, parsed once by `SearchQuery`). `Archive` (SQLite) and `PostgresArchive` both provide it, so `show`,
@@ -29,8 +29,28 @@ public protocol ArchiveReader: Sendable {
     func storedTasks(matching query: SearchQuery) throws -> [StoredTask]
     /// Ids of tasks whose first 8 characters another task shares (their short names would collide).
     func taskIDsWithSharedShortPrefix() throws -> Set<String>
+    /// The `index`th MiB of a stored file (`blobChunkSize` bytes, the last one shorter), or nil past its
+    /// end. Throws when the archive does not hold the file at all.
+    func blobChunk(_ hash: BlobHash, index: Int) throws -> Data?
+    /// The file holding a stored file's bytes, when the engine keeps them as one (a folder does; a web
+    /// server can then send it as it is).
+    func blobFile(_ hash: BlobHash) -> URL?
+    /// The outbox in the order items were queued: every item, or those of one account in some states.
+    func outbox(account: AccountID?, states: Set<OutboxItem.State>?) throws -> [OutboxItem]
+}
+
+/// Bytes per piece of a stored file, in both engines (PostgreSQL keeps them as `blob_chunk` rows).
+public let blobChunkSize = 1 << 20
+
+extension ArchiveReader {
     /// Hands a stored file's bytes to `each` a piece at a time, never the whole file at once.
-    func readBlob(_ hash: BlobHash, _ each: (UnsafeRawBufferPointer) throws -> Void) throws
+    public func readBlob(_ hash: BlobHash, _ each: (UnsafeRawBufferPointer) throws -> Void) throws {
+        var index = 0
+        while let chunk = try blobChunk(hash, index: index) {
+            try chunk.withUnsafeBytes(each)
+            index += 1
+        }
+    }
 }
 
 extension Archive: WritableArchive {}
@@ -41,13 +61,15 @@ extension AttachSessionID { package init(_ rawValue: Int64) { self.rawValue = ra
 extension SyncRunID { package init(_ rawValue: Int64) { self.rawValue = rawValue } }
 
 extension Archive {
-    public func readBlob(_ hash: BlobHash, _ each: (UnsafeRawBufferPointer) throws -> Void) throws {
+    public func blobChunk(_ hash: BlobHash, index: Int) throws -> Data? {
         guard let handle = try? FileHandle(forReadingFrom: blobs.url(for: hash)) else {
             throw ArchiveError.blob(hash: hash.hex, problem: "its file is missing; run `sigmic-archive verify --repair`")
         }
         defer { try? handle.close() }
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            try chunk.withUnsafeBytes(each)
-        }
+        try handle.seek(toOffset: UInt64(index) * UInt64(blobChunkSize))
+        let chunk = try handle.read(upToCount: blobChunkSize) ?? Data()
+        return chunk.isEmpty ? nil : chunk
     }
+
+    public func blobFile(_ hash: BlobHash) -> URL? { blobs.url(for: hash) }
 }

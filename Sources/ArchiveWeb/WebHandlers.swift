@@ -6,7 +6,7 @@ import Hummingbird
 /// Answers one request: guard, route, then a page, a JSON document or an artifact's bytes. Archive
 /// errors become pages that say what was not found; nothing here writes.
 struct WebHandlers: Sendable {
-    let archive: Archive
+    let archive: any ArchiveReader
 
     func respond(to request: Request, context: BasicRequestContext, guardian: RequestGuard) async -> Response {
         let query = FormQuery(request.uri.query)
@@ -42,6 +42,14 @@ struct WebHandlers: Sendable {
     }
 
     func answer(_ route: WebRoute, query: FormQuery, context: BasicRequestContext) async throws -> Response {
+        if case .artifact(let taskID, let path) = route {
+            return try await artifact(taskID: taskID, path: path, context: context)
+        }
+        return try await Blocking.run { try self.page(route, query: query) }
+    }
+
+    /// Every route but an artifact's: read, then render.
+    func page(_ route: WebRoute, query: FormQuery) throws -> Response {
         switch route {
         case .asset(let name):
             return WebResponses.text(200, name.body, contentType: name.contentType)
@@ -74,8 +82,8 @@ struct WebHandlers: Sendable {
         case .task(let id):
             let transcript = try Transcript.load(try archive.task(matching: id), from: archive, events: true)
             return WebResponses.page(200, TaskPage.render(transcript, hit: TaskPage.Hit(query["hit"])))
-        case .artifact(let taskID, let path):
-            return try await artifact(taskID: taskID, path: path, context: context)
+        case .artifact:
+            throw WebError.notFound("Artifacts are answered by `artifact`.")
         case .apiTasks:
             let (filter, unfiltered) = try WebQueries.cliTaskFilter(query)
             let queued = unfiltered ? try QueuedTask.all(in: archive) : []
@@ -92,15 +100,35 @@ struct WebHandlers: Sendable {
     /// A stored artifact of that task, by its exact path; anything else is 404. The bytes come from the
     /// content-addressed blob store, never from a path built from the request.
     func artifact(taskID: String, path: String, context: BasicRequestContext) async throws -> Response {
-        let task = try archive.task(matching: taskID)
-        guard let artifact = try archive.artifacts(of: task.rowID).first(where: { $0.path == path && $0.isStored }),
-              let hash = artifact.blobHash else {
-            throw WebError.notFound("Task \(task.remoteID.prefix(8)) has no stored artifact \(path).")
+        let archive = self.archive
+        let artifact = try await Blocking.run { () throws -> StoredArtifact in
+            let task = try archive.task(matching: taskID)
+            guard let artifact = try archive.artifacts(of: task.rowID).first(where: { $0.path == path && $0.isStored }),
+                  artifact.blobHash != nil else {
+                throw WebError.notFound("Task \(task.remoteID.prefix(8)) has no stored artifact \(path).")
+            }
+            return artifact
         }
+        let hash = artifact.blobHash!
         let delivery = ArtifactDelivery.decide(path: artifact.path, mimeType: artifact.mimeType)
         var headers = WebResponses.headers(contentType: delivery.contentType, policy: WebResponses.artifactPolicy)
         headers[.contentDisposition] = delivery.header(fileName: artifact.name.isEmpty ? (path.split(separator: "/").last.map(String.init) ?? "file") : artifact.name)
-        let body = try await FileIO().loadFile(path: archive.blobs.url(for: hash).path, context: context)
+        if let file = archive.blobFile(hash) {
+            return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: file.path, context: context))
+        }
+        // No file of its own (PostgreSQL): its pieces, read one at a time as the client takes them.
+        let first = try await Blocking.run { try archive.blobChunk(hash, index: 0) }
+        let body = ResponseBody { writer in
+            var chunk = first
+            var index = 0
+            while let data = chunk {
+                try await writer.write(ByteBuffer(bytes: data))
+                index += 1
+                let next = index
+                chunk = try await Blocking.run { try archive.blobChunk(hash, index: next) }
+            }
+            try await writer.finish(nil)
+        }
         return Response(status: .ok, headers: headers, body: body)
     }
 }

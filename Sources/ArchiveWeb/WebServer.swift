@@ -23,7 +23,7 @@ public enum WebServer {
     }
 
     /// Serves until SIGINT or SIGTERM. `onReady` gets the URL once the port is bound.
-    public static func run(archive: Archive, options: Options, onReady: @escaping @Sendable (String) -> Void) async throws {
+    public static func run(archive: any ArchiveReader, options: Options, onReady: @escaping @Sendable (String) -> Void) async throws {
         var logger = Logger(label: "sigmic-archive-serve")
         logger.logLevel = .critical
         let boundPort = Mutex<Int?>(nil)

@@ -1,16 +1,16 @@
 import ArchiveMCP
-import ArchiveStore
+import ArchivePostgres
 import Foundation
 
 // `sigmic-archive mcp` runs this program (a sibling of `sigmic-archive`, see SiblingProgram) with the
-// archive folder it resolved: `sigmic-archive-mcp ARCHIVE_DIR`. Nothing but protocol goes to stdout.
+// archive it resolved: `sigmic-archive-mcp ARCHIVE` (a folder or postgres://…). Nothing but protocol goes to stdout.
 let arguments = CommandLine.arguments
 guard arguments.count == 2 else {
-    FileHandle.standardError.write(Data("usage: sigmic-archive-mcp ARCHIVE_DIR (run it as `sigmic-archive mcp [--archive DIR]`)\n".utf8))
+    FileHandle.standardError.write(Data("usage: sigmic-archive-mcp ARCHIVE (run it as `sigmic-archive mcp [--archive DIR]`)\n".utf8))
     exit(64)
 }
 do {
-    let archive = try Archive.openReadOnly(at: URL(fileURLWithPath: arguments[1]))
+    let (archive, _) = try await ReadOnlyArchive.open(arguments[1], environment: ProcessInfo.processInfo.environment)
     try await ArchiveMCPServer.run(archive: archive, version: ArchiveMCPServer.version)
     exit(0)
 } catch {

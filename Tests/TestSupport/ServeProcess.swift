@@ -7,10 +7,15 @@ public final class ServeProcess: @unchecked Sendable {
     public let port: Int
     private let process: Process
 
-    public init(archive: URL, arguments: [String] = []) throws {
+    public convenience init(archive: URL, arguments: [String] = []) throws {
+        try self.init(archive: archive.path, arguments: arguments)
+    }
+
+    /// `archive`: a folder's path or a `postgres://` URL.
+    public init(archive: String, arguments: [String] = []) throws {
         let process = Process()
         process.executableURL = try CommandRunner.binary()
-        process.arguments = ["serve", "--port", "0", "--archive", archive.path] + arguments
+        process.arguments = ["serve", "--port", "0", "--archive", archive] + arguments
         var env = ProcessInfo.processInfo.environment
         for key in ["SIGMIC_ARCHIVE", "SIGMIC_API_KEY", "SIGMIC_BASE_URL"] { env[key] = nil }
         process.environment = env

@@ -9,6 +9,7 @@ through a long task; prints one JSON object of observations for the Swift test t
 import asyncio
 import json
 import re
+import os
 import sys
 
 from mcp import ClientSession, StdioServerParameters
@@ -23,7 +24,10 @@ def texts(result):
 
 async def main():
     seen = {}
-    parameters = StdioServerParameters(command=binary, args=["mcp", "--archive", archive], env={"PATH": "/usr/bin:/bin"})
+    # As an MCP client's configuration would: the server's environment is given, and for a PostgreSQL
+    # archive it names the password file.
+    env = {"PATH": "/usr/bin:/bin", **{key: os.environ[key] for key in ["PGPASSFILE"] if key in os.environ}}
+    parameters = StdioServerParameters(command=binary, args=["mcp", "--archive", archive], env=env)
     async with stdio_client(parameters) as (read, write):
         async with ClientSession(read, write) as session:
             init = await session.initialize()
