@@ -24,8 +24,7 @@ struct Approve: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try archiveOptions.refusePostgres()
-        let archive = try archiveOptions.open()
+        let archive = try await archiveOptions.openWritable()
         let task = try archive.task(matching: id)
         let outcome: ApprovalOutcome = deny ? .cancel : .proceedOnce
         try await HTTPClientBox.with { http in
@@ -34,7 +33,7 @@ struct Approve: AsyncParsableCommand {
             do {
                 approved = try await client.approve(task.remoteID, callId: callID, outcome: outcome)
             } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
-                try TaskAction.queue(NewOutboxItem(kind: .approve, taskID: task.remoteID, callID: callID, outcome: outcome.rawValue),
+                try await TaskAction.queue(NewOutboxItem(kind: .approve, taskID: task.remoteID, callID: callID, outcome: outcome.rawValue),
                                      archive: archive, client: client, because: error, json: json,
                                      describing: "\(deny ? "deny" : "approve") \(callID) of \(task.remoteID.prefix(8))")
             } catch {

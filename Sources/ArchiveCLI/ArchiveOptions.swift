@@ -19,6 +19,9 @@ struct ArchiveOptions: ParsableArguments {
     /// The PostgreSQL archive chosen (`postgres://…`), or nil for a folder.
     var postgresURL: String? { chosen.flatMap { PostgresLocation.isPostgresURL($0) ? $0 : nil } }
 
+    /// The archive chosen, for a person: the folder's path or the URL (never with a password).
+    var displayName: String { postgresURL.map(PostgresLocation.redacted) ?? folder.path }
+
     /// The folder chosen by flag, environment, or default, in that order.
     var folder: URL {
         let environment = ProcessInfo.processInfo.environment
@@ -31,10 +34,10 @@ struct ArchiveOptions: ParsableArguments {
     }
 
     /// Opens (creating if needed) the archive folder. A read-only opening is announced on stderr once.
-    /// A PostgreSQL archive is refused here with what works on it: the commands that take one call
-    /// `openReader()`.
+    /// Commands that also take PostgreSQL call `openReader()` or `openWritable()`, which come here for
+    /// a folder.
     func open() throws -> Archive {
-        try refusePostgres()
+        if let postgresURL { throw CLIError(description: "this works on archive folders only, not on \(PostgresLocation.redacted(postgresURL))") }
         let archive = try Archive.open(at: folder)
         if case .readOnly(let reason) = archive.access {
             Terminal.note(reason)
@@ -42,14 +45,6 @@ struct ArchiveOptions: ParsableArguments {
         return archive
     }
 
-    /// Stops a command that works on archive folders only, before it does anything, when the archive
-    /// chosen is PostgreSQL, saying what works there. (Commands that call the API first call this first.)
-    func refusePostgres() throws {
-        guard let postgresURL else { return }
-        throw CLIError(description: "this command does not work on a PostgreSQL archive yet (\(PostgresLocation.redacted(postgresURL))); "
-                       + "`sync` and `watch` fill one, `tasks`, `show`, `search`, `export`, `serve`, `mcp`, `status` and `verify` read one, "
-                       + "and `copy --from DIR --to URL` fills it from an archive folder")
-    }
 
     /// The archive a reading server program (`serve`, `mcp`) is given, as it takes it: a folder's path
     /// or the `postgres://` URL (never with a password). Checked here first, so that a missing folder
@@ -83,6 +78,13 @@ struct ArchiveOptions: ParsableArguments {
         let archive = try await PostgresArchive.open(location, environment: environment, forWriting: forWriting)
         if !archive.writable { Terminal.note("opened read-only: the database has a newer schema (\(archive.schemaVersion))") }
         return archive
+    }
+
+    /// Opens the archive a command writes to: the folder (writes take its lock, `claimWriter`), or
+    /// PostgreSQL with its writer connected.
+    func openWritable() async throws -> any WritableArchive {
+        if let postgresURL { return try await Self.openPostgres(postgresURL, forWriting: true) }
+        return try open()
     }
 
     /// Opens the archive and takes its writer lock (one sync or repair at a time). Keep the lock

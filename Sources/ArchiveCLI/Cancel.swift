@@ -17,15 +17,14 @@ struct Cancel: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try archiveOptions.refusePostgres()
-        let archive = try archiveOptions.open()
+        let archive = try await archiveOptions.openWritable()
         let task = try archive.task(matching: id)
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
             do {
                 try await client.cancel(task.remoteID)
             } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
-                try TaskAction.queue(NewOutboxItem(kind: .cancel, taskID: task.remoteID), archive: archive, client: client,
+                try await TaskAction.queue(NewOutboxItem(kind: .cancel, taskID: task.remoteID), archive: archive, client: client,
                                      because: error, json: json, describing: "cancel \(task.remoteID.prefix(8))")
             } catch {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))

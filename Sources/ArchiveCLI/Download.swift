@@ -26,18 +26,19 @@ struct Download: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try archiveOptions.refusePostgres()
         let target = try outputTarget()
-        let archive = try archiveOptions.open()
+        let archive = try await archiveOptions.openWritable()
         let task = try archive.task(matching: id)
         let known = try archive.artifacts(of: task.rowID).first { Data($0.path.utf8) == Data(path.utf8) }
         let hash: BlobHash
-        if let known, known.isStored, let stored = known.blobHash, archive.blobs.contains(stored) {
+        // A folder whose file went missing fetches it again (PostgreSQL holds a stored file's rows).
+        if let known, known.isStored, let stored = known.blobHash,
+           archive.blobFile(stored).map({ FileManager.default.fileExists(atPath: $0.path) }) ?? true {
             hash = stored
         } else {
             hash = try await fetch(task.remoteID, into: archive)
         }
-        try write(archive.blobs.url(for: hash), to: target)
+        try write(hash, from: archive, to: target)
     }
 
     /// Where to write: stdout, the named file, or PATH's last part here — a name the user typed, checked
@@ -61,11 +62,11 @@ struct Download: AsyncParsableCommand {
     }
 
     /// Downloads the file into the archive (as a sync would) and returns its blob.
-    func fetch(_ taskID: String, into archive: Archive) async throws -> BlobHash {
+    func fetch(_ taskID: String, into archive: any WritableArchive) async throws -> BlobHash {
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
             // Nothing was sent yet: a busy archive is its own one-line error.
-            let lock = try ArchiveLock.acquire(archive, purpose: "download")
+            let lock = try archive.claimWriter(purpose: "download")
             defer { withExtendedLifetime(lock) {} }
             do {
                 return try await SyncEngine(archive: archive, client: client).storeArtifact(taskID: taskID, path: path).hash
@@ -77,23 +78,26 @@ struct Download: AsyncParsableCommand {
         }
     }
 
-    /// Copies the blob out, to a temp file renamed into place (a failed write leaves no half file).
-    func write(_ blob: URL, to target: URL?) throws {
+    /// Copies the file out a piece at a time, to a temp file renamed into place (a failed write leaves
+    /// no half file).
+    func write(_ hash: BlobHash, from archive: any ArchiveReader, to target: URL?) throws {
         guard let target else {
-            let input = try FileHandle(forReadingFrom: blob)
-            defer { try? input.close() }
-            while let chunk = try input.read(upToCount: 1 << 20), !chunk.isEmpty { FileHandle.standardOutput.write(chunk) }
+            try archive.readBlob(hash) { FileHandle.standardOutput.write(Data($0)) }
             return
         }
         let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).sigmic-\(getpid())")
         do {
             try? FileManager.default.removeItem(at: temp)
-            try FileManager.default.copyItem(at: blob, to: temp)
+            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
+            let handle = try FileHandle(forWritingTo: temp)
+            defer { try? handle.close() }
+            try archive.readBlob(hash) { try handle.write(contentsOf: Data($0)) }
             if force { try? FileManager.default.removeItem(at: target) }
             try FileManager.default.moveItem(at: temp, to: target)
         } catch {
             try? FileManager.default.removeItem(at: temp)
-            throw CLIError(description: "cannot write \(target.path): \(error.localizedDescription)")
+            let reason = (error as? ArchiveError).map { "\($0)" } ?? error.localizedDescription
+            throw CLIError(description: "cannot write \(target.path): \(reason)")
         }
     }
 }

@@ -9,7 +9,7 @@ import Synchronization
 /// terminal, and a tool call that awaits approval is put to the user when stdin is a terminal. At the
 /// end the task is settled — get, history, artifacts — so the archive equals what a later sync gives.
 struct FollowedRun {
-    let archive: Archive
+    let archive: any WritableArchive
     let client: SigmicClient
     /// Print events as they arrive.
     let live: Bool
@@ -111,7 +111,7 @@ struct FollowedRun {
         }
     }
 
-    static func pendingApprovals(of taskID: String, in archive: Archive) -> [JSONValue] {
+    static func pendingApprovals(of taskID: String, in archive: any WritableArchive) -> [JSONValue] {
         guard let text = try? archive.task(matching: taskID).pendingApprovalsJSON else { return [] }
         return (try? JSONValue.parse(Data(text.utf8)).array) ?? []
     }

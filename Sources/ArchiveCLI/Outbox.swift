@@ -26,8 +26,8 @@ struct Outbox: AsyncParsableCommand {
         @OptionGroup var archiveOptions: ArchiveOptions
 
         func run() throws {
-            let archive = try archiveOptions.open()
-            let items = try archive.outbox().filter { all || $0.state.isWaiting }
+            let archive = try archiveOptions.openReader()
+            let items = try archive.outbox(account: nil, states: nil).filter { all || $0.state.isWaiting }
             if json {
                 try Terminal.printJSON(items.map(OutboxEntry.init))
                 return
@@ -70,9 +70,8 @@ struct Outbox: AsyncParsableCommand {
         @OptionGroup var connection: ConnectionOptions
 
         func run() async throws {
-            try archiveOptions.refusePostgres()
-            let archive = try archiveOptions.open()
-            let lock = try ArchiveLock.acquire(archive, purpose: "outbox send")
+            let archive = try await archiveOptions.openWritable()
+            let lock = try archive.claimWriter(purpose: "outbox send")
             defer { withExtendedLifetime(lock) {} }
             try await HTTPClientBox.with { http in
                 let client = try connection.makeClient(http: http)
@@ -84,21 +83,21 @@ struct Outbox: AsyncParsableCommand {
         }
     }
 
-    struct Drop: ParsableCommand {
+    struct Drop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Discard an item that has not been sent.")
 
         @Argument(help: "The item's number, as `outbox` lists it (#N).")
         var id: String
         @OptionGroup var archiveOptions: ArchiveOptions
 
-        func run() throws {
+        func run() async throws {
             guard let number = Int64(id.hasPrefix("#") ? String(id.dropFirst()) : id) else {
                 throw CLIError(description: "\(String(reflecting: id)) is not an outbox item number")
             }
-            let archive = try archiveOptions.open()
-            let lock = try ArchiveLock.acquire(archive, purpose: "outbox drop")
+            let archive = try await archiveOptions.openWritable()
+            let lock = try archive.claimWriter(purpose: "outbox drop")
             defer { withExtendedLifetime(lock) {} }
-            guard try archive.write({ try $0.dropOutboxItem(number) }) else {
+            guard try await archive.write({ try $0.dropOutboxItem(number) }) else {
                 throw CLIError(description: "no outbox item #\(number) waits to be sent")
             }
             Terminal.print("dropped #\(number)")
@@ -106,7 +105,7 @@ struct Outbox: AsyncParsableCommand {
     }
 
     /// Sends the outbox and archives what the sent items did (the tasks they created or touched).
-    static func send(archive: Archive, client: SigmicClient, includeExpired: Bool, expiryDays: Double, inFlight: Double?,
+    static func send(archive: any WritableArchive, client: SigmicClient, includeExpired: Bool, expiryDays: Double, inFlight: Double?,
                      baseURL: String) async throws -> OutboxSender.Report {
         let report: OutboxSender.Report
         do {
@@ -117,7 +116,7 @@ struct Outbox: AsyncParsableCommand {
         } catch {
             throw CLIError(description: Sync.explain(error, baseURL: baseURL))
         }
-        let touched = try archive.outbox().filter { report.sent.contains($0.id) }.compactMap { $0.remoteID ?? $0.taskID }
+        let touched = try archive.outbox(account: nil, states: nil).filter { report.sent.contains($0.id) }.compactMap { $0.remoteID ?? $0.taskID }
         if !touched.isEmpty {
             var options = SyncEngine.Options()
             options.taskIDs = Array(Set(touched)).sorted()

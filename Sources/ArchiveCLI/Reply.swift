@@ -23,17 +23,16 @@ struct Reply: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try archiveOptions.refusePostgres()
         let uploads = try options.uploads(for: message)
         let (json, detach) = (options.json, options.detach)
-        let archive = try archiveOptions.open()
+        let archive = try await archiveOptions.openWritable()
         let before = try archive.task(matching: id)
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
             do {
                 try await client.followUp(before.remoteID, message: message, files: uploads)
             } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
-                try TaskAction.queue(NewOutboxItem(kind: .followUp, taskID: before.remoteID, message: message), uploads: uploads,
+                try await TaskAction.queue(NewOutboxItem(kind: .followUp, taskID: before.remoteID, message: message), uploads: uploads,
                                      archive: archive, client: client, because: error, json: json,
                                      describing: "reply to \(before.remoteID.prefix(8))")
             } catch {

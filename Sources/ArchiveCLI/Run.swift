@@ -28,7 +28,6 @@ struct Run: AsyncParsableCommand {
     @OptionGroup var connection: ConnectionOptions
 
     func run() async throws {
-        try archiveOptions.refusePostgres()
         let uploads = try options.uploads(for: message)
         let (json, detach) = (options.json, options.detach)
         let request = CreateTaskRequest(message: message, systemPrompt: systemPrompt, autoExecute: noAutoExecute ? false : nil,
@@ -41,13 +40,13 @@ struct Run: AsyncParsableCommand {
             } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
                 var item = NewOutboxItem(kind: .create, message: message, systemPrompt: systemPrompt)
                 item.autoExecute = noAutoExecute ? false : nil
-                try TaskAction.queue(item, uploads: uploads, archive: try archiveOptions.open(), client: client, because: error,
+                try await TaskAction.queue(item, uploads: uploads, archive: try await archiveOptions.openWritable(), client: client, because: error,
                                      json: json, describing: "run \(String(reflecting: message))")
             } catch {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
             }
             if !json { Terminal.note("created task \(id)") }
-            let archive = try TaskAction.open(archiveOptions, after: id)
+            let archive = try await TaskAction.open(archiveOptions, after: id)
             let ending = try await TaskAction.follow(id, archive: archive, client: client, detach: detach, json: json)
             try TaskAction.finish(ending, json: json)
         }

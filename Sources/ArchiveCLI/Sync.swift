@@ -45,17 +45,14 @@ struct Sync: AsyncParsableCommand {
             } catch {
                 throw CLIError(description: Self.explain(error, baseURL: connection.resolvedBaseURL))
             }
-            let target = try await archiveOptions.openForSync(purpose: "sync")
-            defer { withExtendedLifetime(target) {} }
+            let archive = try await archiveOptions.openWritable()
+            let lock = try archive.claimWriter(purpose: "sync")
+            defer { withExtendedLifetime(lock) {} }
             // What was done offline goes first, in order; this sync then archives what it did.
-            var sentOffline = false
-            if let archive = target.outbox {
-                let outbox = try await Self.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: json,
-                                                       expiryDays: outboxExpiry)
-                sentOffline = !outbox.sent.isEmpty
-            }
+            let outbox = try await Self.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: json,
+                                                   expiryDays: outboxExpiry)
             let display = ProgressDisplay(enabled: Terminal.stderrIsTerminal && !json)
-            let engine = SyncEngine(archive: target.archive, client: client) { display.update($0) }
+            let engine = SyncEngine(archive: archive, client: client) { display.update($0) }
             var options = SyncEngine.Options()
             options.full = full
             options.taskIDs = tasks
@@ -63,7 +60,7 @@ struct Sync: AsyncParsableCommand {
             options.wait = wait
             var report: SyncReport
             do {
-                report = try await engine.run(options, firstPage: sentOffline ? nil : first)
+                report = try await engine.run(options, firstPage: outbox.sent.isEmpty ? first : nil)
                 report.requests = client.requestCount - requestsBefore
             } catch let error as SigmicAPIError {
                 display.finish()
@@ -83,7 +80,7 @@ struct Sync: AsyncParsableCommand {
     }
 
     /// Sends the outbox before a sync and says what it did (on stderr, so `--json` stays one document).
-    static func sendOutbox(archive: Archive, client: SigmicClient, baseURL: String, quiet: Bool,
+    static func sendOutbox(archive: any WritableArchive, client: SigmicClient, baseURL: String, quiet: Bool,
                            expiryDays: Double = OutboxPlan.defaultExpiry / 86400) async throws -> OutboxSender.Report {
         let report: OutboxSender.Report
         do {

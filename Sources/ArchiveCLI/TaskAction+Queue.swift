@@ -8,19 +8,19 @@ extension TaskAction {
     /// The API cannot be reached: the request goes into the outbox (files as blobs) to be sent by the
     /// next sync, and the command exits 75 (EX_TEMPFAIL). A request that may have reached the server
     /// (it timed out) is queued as `sending`, so that it is looked for there before it is sent again.
-    static func queue(_ item: NewOutboxItem, uploads: [UploadFile] = [], archive: Archive, client: SigmicClient,
-                      because error: SigmicAPIError, json: Bool, describing what: String) throws -> Never {
-        let lock = try ArchiveLock.acquire(archive, purpose: "queue")
+    static func queue(_ item: NewOutboxItem, uploads: [UploadFile] = [], archive: any WritableArchive, client: SigmicClient,
+                      because error: SigmicAPIError, json: Bool, describing what: String) async throws -> Never {
+        let lock = try archive.claimWriter(purpose: "queue")
         defer { withExtendedLifetime(lock) {} }
         var item = item
         for upload in uploads {
             item.files.append((upload.filename, upload.contentType, try archive.blobs.store(Data(upload.bytes))))
         }
         let (baseURL, fingerprint) = (client.configuration.baseURL, KeyFingerprint.of(client.configuration.apiKey))
-        let queued = item
-        let id = try archive.write { writer in
+        let (queued, sending) = (item, error.kind != .unreachable)
+        let id = try await archive.write { writer in
             try writer.enqueue(queued, account: writer.account(baseURL: baseURL, fingerprint: fingerprint),
-                               sending: error.kind != .unreachable)
+                               sending: sending)
         }
         if json {
             try Terminal.printJSON(Queued(queued: true, outboxId: id))

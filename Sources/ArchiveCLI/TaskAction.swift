@@ -8,11 +8,11 @@ import SigmicAPI
 /// the task, the writer lock, and how the outcome is printed.
 enum TaskAction {
     /// Archives and follows the task, holding the archive's writer lock meanwhile.
-    static func follow(_ id: String, archive: Archive, client: SigmicClient, detach: Bool, json: Bool) async throws -> FollowedRun.Ending {
+    static func follow(_ id: String, archive: any WritableArchive, client: SigmicClient, detach: Bool, json: Bool) async throws -> FollowedRun.Ending {
         let (live, interactive) = (Terminal.stdoutIsTerminal && !json && !detach, Prompt.stdinIsTerminal && !json)
-        let lock: ArchiveLock
+        let lock: ArchiveLock?
         do {
-            lock = try ArchiveLock.acquire(archive, purpose: "run")
+            lock = try archive.claimWriter(purpose: "run")
         } catch ArchiveError.busy(let holder) {
             // Another writer (a `watch`, say) holds the archive: it is not waited for. The run is still
             // followed, and the writer or a later sync archives it.
@@ -29,18 +29,18 @@ enum TaskAction {
     /// The archive, opened only after the server said yes to `run`, so that a refused request (wrong
     /// key, bad input) writes nothing. A command opens its archive once: a second opening in the same
     /// process is safe (see `Archive.open`), but one is enough.
-    static func open(_ options: ArchiveOptions, after id: String) throws -> Archive {
+    static func open(_ options: ArchiveOptions, after id: String) async throws -> any WritableArchive {
         do {
-            return try options.open()
+            return try await options.openWritable()
         } catch {
             throw notArchived(id, error)
         }
     }
 
     /// The writer lock, for what a command archives after the server acted.
-    static func lock(_ archive: Archive, after id: String, purpose: String) throws -> ArchiveLock {
+    static func lock(_ archive: any WritableArchive, after id: String, purpose: String) throws -> ArchiveLock? {
         do {
-            return try ArchiveLock.acquire(archive, purpose: purpose)
+            return try archive.claimWriter(purpose: purpose)
         } catch {
             throw notArchived(id, error)
         }
@@ -105,7 +105,7 @@ enum TaskAction {
 extension TaskAction {
     /// Archives the task as the server has it now (a sync of it that does not wait), and returns it.
     @discardableResult
-    static func archiveNow(_ id: String, archive: Archive, client: SigmicClient, purpose: String) async throws -> StoredTask {
+    static func archiveNow(_ id: String, archive: any WritableArchive, client: SigmicClient, purpose: String) async throws -> StoredTask {
         let lock = try lock(archive, after: id, purpose: purpose)
         defer { withExtendedLifetime(lock) {} }
         var options = SyncEngine.Options()

@@ -31,10 +31,11 @@ struct Watch: AsyncParsableCommand {
             } catch {
                 throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
             }
-            let target = try await archiveOptions.openForSync(purpose: "watch")
-            defer { withExtendedLifetime(target) {} }
+            let archive = try await archiveOptions.openWritable()
+            let lock = try archive.claimWriter(purpose: "watch")
+            defer { withExtendedLifetime(lock) {} }
             let display = LiveDisplay(enabled: Terminal.stderrIsTerminal || Terminal.stdoutIsTerminal)
-            let engine = SyncEngine(archive: target.archive, client: client, onEvent: { id, event in display.show(id, event) })
+            let engine = SyncEngine(archive: archive, client: client, onEvent: { id, event in display.show(id, event) })
             var options = SyncEngine.Options()
             fetching.apply(to: &options)
             options.wait = interval
@@ -42,9 +43,7 @@ struct Watch: AsyncParsableCommand {
                 while !Task.isCancelled {
                     let started = Date()
                     do {
-                        if let archive = target.outbox {
-                            _ = try await Sync.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: false)
-                        }
+                        _ = try await Sync.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: false)
                         let report = try await engine.run(options)
                         Terminal.note(Sync.summary(report))
                         for failure in report.failures { Terminal.note("task \(failure.taskId) not synced: \(failure.error)") }
@@ -67,7 +66,7 @@ struct Watch: AsyncParsableCommand {
             }
             defer { stopper.cancel() }
             try await loop.value
-            Terminal.note("stopped; everything received is saved in \(target.display)")
+            Terminal.note("stopped; everything received is saved in \(archiveOptions.displayName)")
         }
     }
 

@@ -46,4 +46,15 @@ extension PostgresArchive {
                               lastFullSyncAt: try column("last_full_sync_at"))
         }
     }
+
+    public func existingAccount(baseURL: String, fingerprint: String) throws -> AccountID? {
+        var statement = PostgresStatement()
+        statement.sql = "SELECT id FROM account WHERE base_url = \(statement.bind(baseURL)) AND key_fingerprint = \(statement.bind(fingerprint))"
+        return try read("looking up an account") {
+            try connection.rows(statement, logger: Self.logger).first.map { AccountID(try Columns($0)("id", as: Int64.self)) }
+        }
+    }
+
+    /// Several processes write to PostgreSQL at once: there is no writer to claim.
+    public func claimWriter(purpose: String) throws -> ArchiveLock? { nil }
 }

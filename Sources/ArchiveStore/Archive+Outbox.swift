@@ -5,7 +5,7 @@ extension SQLiteArchiveWriter {
     /// Puts an item in the outbox, with its files' blob rows. `sending`: the request may already have
     /// reached the server (it timed out), so the item is reconciled before it is sent again.
     @discardableResult
-    public func enqueue(_ item: NewOutboxItem, account: AccountID, sending: Bool = false) throws -> Int64 {
+    public func enqueue(_ item: NewOutboxItem, account: AccountID, sending: Bool) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO outbox (account_id, kind, task_remote_id, message, system_prompt, auto_execute, call_id, outcome,
                 state, queued_at, sending_at)
@@ -25,7 +25,7 @@ extension SQLiteArchiveWriter {
 
     /// Moves an item to `state`: `sending` stamps when its request went out, `sent` when the answer
     /// came (with the created task's id for a `create`); `note` says why for stale, expired or failed.
-    public func markOutbox(_ id: Int64, _ state: OutboxItem.State, remoteID: String? = nil, note: String? = nil) throws {
+    public func markOutbox(_ id: Int64, _ state: OutboxItem.State, remoteID: String?, note: String?) throws {
         try db.execute(sql: """
             UPDATE outbox SET state = ?,
                 sending_at = CASE WHEN ? = 'sending' THEN ? ELSE sending_at END,

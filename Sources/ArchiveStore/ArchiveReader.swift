@@ -72,4 +72,8 @@ extension Archive {
     }
 
     public func blobFile(_ hash: BlobHash) -> URL? { blobs.url(for: hash) }
+
+    public func claimWriter(purpose: String) throws -> ArchiveLock? {
+        try ArchiveLock.acquire(self, purpose: purpose)
+    }
 }

@@ -56,6 +56,17 @@ public protocol ArchiveWriter {
     func updateCursor(account: AccountID, highWaterActivity: String?, full: Bool) throws
     func beginSyncRun(account: AccountID, mode: SyncRunMode) throws -> SyncRunID
     func finishSyncRun(_ run: SyncRunID, outcome: SyncRunOutcome, totals: SyncRunTotals, error: String?) throws
+
+    /// Puts an item in the outbox, with its files (stored in the archive's `blobs`). `sending`: the
+    /// request may already have reached the server (it timed out), so it is looked for before it is
+    /// sent again.
+    @discardableResult
+    func enqueue(_ item: NewOutboxItem, account: AccountID, sending: Bool) throws -> Int64
+    /// Moves an item to `state`: `sending` stamps when its request went out, `sent` when the answer
+    /// came (with the created task's id for a `create`); `note` says why for stale, expired or failed.
+    func markOutbox(_ id: Int64, _ state: OutboxItem.State, remoteID: String?, note: String?) throws
+    /// Removes an item that has not been sent. Returns false when there is none (or it was sent).
+    func dropOutboxItem(_ id: Int64) throws -> Bool
 }
 
 extension ArchiveWriter {
@@ -67,6 +78,23 @@ extension ArchiveWriter {
     /// Links an artifact to bytes stored in the archive's `blobs`.
     public func recordArtifactBlob(_ artifact: ArtifactRowID, blob: StoredBlob) throws {
         try recordArtifactBlobs([(artifact, blob)])
+    }
+
+    @discardableResult
+    public func enqueue(_ item: NewOutboxItem, account: AccountID) throws -> Int64 {
+        try enqueue(item, account: account, sending: false)
+    }
+
+    public func markOutbox(_ id: Int64, _ state: OutboxItem.State) throws {
+        try markOutbox(id, state, remoteID: nil, note: nil)
+    }
+
+    public func markOutbox(_ id: Int64, _ state: OutboxItem.State, note: String?) throws {
+        try markOutbox(id, state, remoteID: nil, note: note)
+    }
+
+    public func markOutbox(_ id: Int64, _ state: OutboxItem.State, remoteID: String?) throws {
+        try markOutbox(id, state, remoteID: remoteID, note: nil)
     }
 }
 
@@ -94,4 +122,11 @@ public protocol WritableArchive: ArchiveReader {
     /// Every task of an account, by remote id: what the sync planner compares the listing with.
     func localTaskStates(account: AccountID) throws -> [String: LocalTaskState]
     func cursor(account: AccountID) throws -> SyncCursor
+    /// The account for a base URL and key fingerprint, if the archive has it (reading never creates one).
+    func existingAccount(baseURL: String, fingerprint: String) throws -> AccountID?
+
+    /// The right to write alone, for an engine with one writer at a time: a folder's lock, held while
+    /// the returned lock lives (`ArchiveError.busy` when another process holds it). Nil where several
+    /// processes write at once (PostgreSQL).
+    func claimWriter(purpose: String) throws -> ArchiveLock?
 }

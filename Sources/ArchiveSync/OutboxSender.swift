@@ -19,14 +19,14 @@ public struct OutboxSender: Sendable {
         public init() {}
     }
 
-    let archive: Archive
+    let archive: any WritableArchive
     let client: SigmicClient
     let now: @Sendable () -> Date
     public var expiry = OutboxPlan.defaultExpiry
     /// How long an interrupted request may still be handled by the server: the client's request timeout.
     public var inFlight: Double
 
-    public init(archive: Archive, client: SigmicClient, now: @escaping @Sendable () -> Date = { Date() }) {
+    public init(archive: any WritableArchive, client: SigmicClient, now: @escaping @Sendable () -> Date = { Date() }) {
         self.archive = archive
         self.client = client
         self.now = now
@@ -125,7 +125,7 @@ public struct OutboxSender: Sendable {
     func arrived(_ item: OutboxItem) async throws -> String? {
         switch item.kind {
         case .create:
-            let claimed = Set(try archive.outbox().compactMap(\.remoteID))
+            let claimed = Set(try archive.outbox(account: nil, states: nil).compactMap(\.remoteID))
             let recent = try await client.listTasks(limit: 100, offset: 0).tasks
             return OutboxPlan.createdTask(for: item, among: recent, claimed: claimed)
         case .followUp:
@@ -142,8 +142,9 @@ public struct OutboxSender: Sendable {
 
     func uploads(_ item: OutboxItem) throws -> [UploadFile] {
         try item.files.map { file in
-            UploadFile(filename: file.filename, contentType: file.contentType,
-                       bytes: Array(try Data(contentsOf: archive.blobs.url(for: file.blob))))
+            var bytes: [UInt8] = []
+            try archive.readBlob(file.blob) { bytes.append(contentsOf: $0) }
+            return UploadFile(filename: file.filename, contentType: file.contentType, bytes: bytes)
         }
     }
 }

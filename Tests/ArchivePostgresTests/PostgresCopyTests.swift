@@ -148,8 +148,8 @@ struct PostgresCopyTests {
         #expect(withPassword.status != 0 && !withPassword.stderr.contains("secret99"), "\(withPassword.stderr)")
         let twoFolders = try await CommandRunner.runDetached(["copy", "--from", folder.path("a").path, "--to", folder.path("b").path])
         #expect(twoFolders.status != 0 && twoFolders.stderr.contains("between a folder and postgres://"), "\(twoFolders.stderr)")
-        let reply = try await CommandRunner.runDetached(["reply", "t1", "hi", "--archive", server.display], environment: ["SIGMIC_API_KEY": "sigmic_x"])
-        #expect(reply.status != 0 && reply.stderr.contains("does not work on a PostgreSQL archive yet"), "\(reply.stderr)")
+        let repair = try await CommandRunner.runDetached(["verify", "--repair", "--archive", server.display])
+        #expect(repair.status != 0 && repair.stderr.contains("--repair does not work on a PostgreSQL archive yet"), "\(repair.stderr)")
     }
 }
 
