@@ -178,11 +178,9 @@ extension PostgresArchive {
         for substrings in [false, true] {
             if substrings && !SearchPlan.substringRetryMakesSense(query) { break }
             var statement = PostgresStatement()
-            let (_, conditions) = Self.matching(query, substrings: substrings, &statement)
+            let (_, conditions, needsTask) = Self.matching(query, substrings: substrings, &statement)
             statement.sql = Self.taskSelect + """
-                 WHERE t.id IN (
-                    SELECT d.task_id FROM search_doc d JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id
-                    WHERE \(conditions))
+                 WHERE t.id IN (SELECT d.task_id FROM \(Self.entries(joiningTasks: needsTask)) WHERE \(conditions))
                 ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id COLLATE "C"
                 """
             let tasks = try read("searching") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }

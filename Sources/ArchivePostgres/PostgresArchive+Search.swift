@@ -19,11 +19,8 @@ extension PostgresArchive {
 
     public func searchCount(_ query: SearchQuery, match: SearchHit.Match) throws -> Int {
         var statement = PostgresStatement()
-        let (_, conditions) = Self.matching(query, substrings: match == .substring, &statement)
-        statement.sql = """
-            SELECT count(*) FROM search_doc d JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id
-            WHERE \(conditions)
-            """
+        let (_, conditions, needsTask) = Self.matching(query, substrings: match == .substring, &statement)
+        statement.sql = "SELECT count(*) FROM \(Self.entries(joiningTasks: needsTask)) WHERE \(conditions)"
         return try read("counting matches") {
             try connection.rows(statement, logger: Self.logger).first.map { try Columns($0)("count", as: Int.self) } ?? 0
         }
@@ -31,7 +28,7 @@ extension PostgresArchive {
 
     private func search(_ query: SearchQuery, options: SearchOptions, substrings: Bool) throws -> [SearchHit] {
         var statement = PostgresStatement()
-        let (tsquery, conditions) = Self.matching(query, substrings: substrings, &statement)
+        let (tsquery, conditions, needsTask) = Self.matching(query, substrings: substrings, &statement)
         let likeTerms = substrings ? query.groups.joined().map(\.text) : query.groups.joined().filter(SearchPlan.needsTrigram).map(\.text)
         let score = tsquery.map { "ts_rank(d.words, \($0))" } ?? "0.0::real"
         let snippet = tsquery.map {
@@ -50,7 +47,7 @@ extension PostgresArchive {
         statement.sql = """
             WITH page AS (
                 SELECT d.id, \(score) AS score
-                FROM search_doc d JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id
+                FROM \(Self.entries(joiningTasks: needsTask))
                 WHERE \(conditions)
                 ORDER BY \(order)
                 LIMIT \(limit) OFFSET \(offset)
@@ -74,6 +71,11 @@ extension PostgresArchive {
                     score: try column("score"), match: match)
             }
         }
+    }
+
+    /// The search entries, with their tasks and accounts when a filter needs them (`d`, `t`, `acc`).
+    static func entries(joiningTasks: Bool) -> String {
+        joiningTasks ? "search_doc d JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id" : "search_doc d"
     }
 
     /// ts_headline marks each word of a phrase on its own (`[release] [notes]`, `[read]_[file]`); the
@@ -102,7 +104,8 @@ extension PostgresArchive {
 
     /// The tsquery expression (nil when no term goes to the word index) and the WHERE conditions that
     /// select the entries matching a query, its values bound into `statement`.
-    static func matching(_ query: SearchQuery, substrings: Bool, _ statement: inout PostgresStatement) -> (tsquery: String?, conditions: String) {
+    static func matching(_ query: SearchQuery, substrings: Bool, _ statement: inout PostgresStatement)
+        -> (tsquery: String?, conditions: String, needsTask: Bool) {
         var conditions = ["TRUE"]
         func words(_ term: SearchQuery.Term) -> String {
             switch term {
@@ -149,6 +152,9 @@ extension PostgresArchive {
         if let after = filters.after { conditions.append("d.created_at >= \(statement.bind(after))") }
         if let before = filters.before { conditions.append("d.created_at < \(statement.bind(before))") }
         if filters.hasArtifact { conditions.append("EXISTS (SELECT 1 FROM artifact x WHERE x.task_id = d.task_id)") }
-        return (tsquery, conditions.joined(separator: " AND "))
+        // Only a task or account filter needs those tables: joined otherwise, the planner, expecting
+        // thousands of matches, hashed all tasks first (43 ms at 1M messages against 0.3 ms).
+        let needsTask = !filters.statuses.isEmpty || !filters.taskPrefixes.isEmpty || !filters.accounts.isEmpty
+        return (tsquery, conditions.joined(separator: " AND "), needsTask)
     }
 }
