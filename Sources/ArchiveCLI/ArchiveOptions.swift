@@ -66,8 +66,8 @@ struct ArchiveOptions: ParsableArguments {
 
     /// Connects to a PostgreSQL archive (migrating it if this build is newer), waiting for it: the
     /// commands are synchronous, as the store's API is. A password-file warning is a note.
-    static func openPostgres(_ url: String) throws -> PostgresArchive {
-        try waitFor { try await openPostgres(url, forWriting: false) }
+    static func openPostgres(_ url: String, forWriting: Bool = false) throws -> PostgresArchive {
+        try waitFor { try await openPostgres(url, forWriting: forWriting) }
     }
 
     /// The same from async code; `forWriting` also connects the writer (see `PostgresArchive.open`).

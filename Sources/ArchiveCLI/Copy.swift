@@ -29,6 +29,8 @@ struct Copy: ParsableCommand {
         }
     }
 
+    static let rowsPerTransaction = 5_000
+
     struct Summary: Encodable {
         var target: String
         var tasks = 0
@@ -55,21 +57,37 @@ struct Copy: ParsableCommand {
         guard unsent == 0 else {
             throw CLIError(description: "\(from) has \(unsent) outbox item(s) not sent; `sigmic-archive outbox send` or `outbox drop` them first")
         }
-        let target = try ArchiveOptions.openPostgres(to)
+        let target = try ArchiveOptions.openPostgres(to, forWriting: true)
         var summary = Summary(target: target.location.display)
         let tasks = try source.taskRowIDsForCopy()
         summary.tasks = tasks.count
         let progress = ProgressDisplay(enabled: !json && Terminal.stderrIsTerminal)
-        for (index, id) in tasks.enumerated() {
-            switch try target.replace(try source.copiedTask(id), blobFile: { source.blobs.url(for: $0) }) {
-            case .copied(let bytes):
-                summary.copied += 1
-                summary.blobBytes += bytes
-            case .unchanged:
-                summary.unchanged += 1
+        let blobs = source.blobs
+        var batch: [CopiedTask] = []
+        var rows = 0
+        func flush() throws {
+            for outcome in try target.replace(batch, blobFile: { blobs.url(for: $0) }) {
+                switch outcome {
+                case .copied(let bytes):
+                    summary.copied += 1
+                    summary.blobBytes += bytes
+                case .unchanged:
+                    summary.unchanged += 1
+                }
             }
-            progress.update("copying \(index + 1)/\(tasks.count) tasks, \(Status.bytes(summary.blobBytes)) of files")
+            batch = []
+            rows = 0
+            progress.update("copying \(summary.copied + summary.unchanged)/\(tasks.count) tasks, \(Status.bytes(summary.blobBytes)) of files")
         }
+        for id in tasks {
+            let copied = try source.copiedTask(id)
+            batch.append(copied)
+            rows += 1 + copied.messages.count + copied.artifacts.count + copied.sessions.reduce(0) { $0 + 1 + $1.events.count }
+            // About this many rows a transaction: large enough that round trips stop counting, small
+            // enough that an interruption loses little work.
+            if rows >= Self.rowsPerTransaction { try flush() }
+        }
+        if !batch.isEmpty { try flush() }
         for (account, cursor) in try source.syncCursorsForCopy() { try target.replaceCursor(account: account, cursor: cursor) }
         progress.finish()
         return summary

@@ -10,53 +10,23 @@ extension PostgresArchive {
     package enum CopyOutcome: Equatable { case copied(blobBytes: Int64), unchanged }
 
     /// Bytes per `blob_chunk` row: a file is streamed in and out this much at a time, never whole.
-    static let chunkSize = 1 << 20
+    static let chunkSize = blobChunkSize
 
-    package func replace(_ copied: CopiedTask, blobFile: (BlobHash) -> URL?) throws -> CopyOutcome {
-        try write("copying a task") {
-            try transaction {
-                let account = try upsertAccount(copied.account)
-                guard case .text(let remoteID)? = copied.task["remote_id"] else { throw ArchiveError.taskNotFound("a task without an id") }
-                // Two copies (or a copy and, later, a sync) replacing the same task take turns; other
-                // tasks and other accounts go on at once.
-                var turn = PostgresStatement()
-                turn.sql = "SELECT pg_advisory_xact_lock(hashtextextended(\(turn.bind(account))::text || ':' || \(turn.bind(remoteID)), 0))"
-                _ = try connection.rows(turn, logger: Self.logger)
-                var lookup = PostgresStatement()
-                lookup.sql = """
-                    SELECT \(CopiedTask.markColumns.joined(separator: ", "))
-                    FROM task WHERE account_id = \(lookup.bind(account)) AND remote_id = \(lookup.bind(remoteID))
-                    """
-                if let row = try connection.rows(lookup, logger: Self.logger).first,
-                   try CopiedTask.mark({ try Columns(row)($0, as: String?.self) }) == copied.mark {
-                    return .unchanged
-                }
-                var remove = PostgresStatement()
-                remove.sql = "DELETE FROM task WHERE account_id = \(remove.bind(account)) AND remote_id = \(remove.bind(remoteID))"
-                _ = try connection.rows(remove, logger: Self.logger)
-
-                var blobBytes: Int64 = 0
-                for artifact in copied.artifacts {
-                    guard case .text(let hex)? = artifact["blob_sha256"], let hash = BlobHash(hex: hex) else { continue }
-                    blobBytes += try storeBlob(hash, from: blobFile(hash))
-                }
-                let task = try insert("task", copied.task, links: [("account_id", account)])
-                try insertAll("message", copied.messages, links: [("task_id", task)])
-                for (session, events) in copied.sessions {
-                    let id = try insert("attach_session", session, links: [("task_id", task)])
-                    try insertAll("stream_event", events, links: [("session_id", id)])
-                }
-                try insertAll("artifact", copied.artifacts, links: [("task_id", task)])
-                return .copied(blobBytes: blobBytes)
-            }
+    /// Replaces a batch of tasks in one transaction on the writer connection; each task comes out whole
+    /// (or, if the transaction fails, as it was). A few statements serve the whole batch — the locks,
+    /// the unchanged test, the delete, and multi-row inserts of tasks, messages and artifacts — where
+    /// one task at a time took nine round trips a task. Outcomes are in the batch's order.
+    package func replace(_ batch: [CopiedTask], blobFile: @escaping @Sendable (BlobHash) -> URL?) throws -> [CopyOutcome] {
+        try onWriterNow { writing in
+            try self.transaction(writing) { writer in try writer.replace(batch, blobFile: blobFile) }
         }
     }
 
     /// Sets an account's sync cursor (creating the account if it has no task yet).
     package func replaceCursor(account: CopiedRow, cursor: CopiedRow) throws {
-        try write("copying a sync cursor") {
-            try transaction {
-                let id = try upsertAccount(account)
+        try onWriterNow { writing in
+            try self.transaction(writing) { writer in
+                let id = try writer.upsertAccount(account)
                 var statement = PostgresStatement()
                 let values = cursor.values.map { value -> String in
                     if case .text(let text) = value { statement.bind(text) } else { "NULL" }
@@ -67,13 +37,93 @@ extension PostgresArchive {
                     ON CONFLICT (account_id) DO UPDATE SET
                     \(cursor.columns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
                     """
-                _ = try connection.rows(statement, logger: Self.logger)
+                try writer.run(statement)
             }
         }
     }
+}
+
+extension PostgresArchiveWriter {
+    func replace(_ batch: [CopiedTask], blobFile: (BlobHash) -> URL?) throws -> [PostgresArchive.CopyOutcome] {
+        var accounts: [CopiedRow: Int64] = [:]
+        var keys: [(account: Int64, remoteID: String)] = []
+        for copied in batch {
+            guard case .text(let remoteID)? = copied.task["remote_id"] else { throw ArchiveError.taskNotFound("a task without an id") }
+            if accounts[copied.account] == nil { accounts[copied.account] = try upsertAccount(copied.account) }
+            keys.append((accounts[copied.account]!, remoteID))
+        }
+        // Copies (or a copy and, later, a sync) replacing the same task take turns; other tasks go on at
+        // once. Every batch takes its locks in one order, so two batches never wait on each other in a ring.
+        var turn = PostgresStatement()
+        turn.sql = """
+            SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+            FROM (SELECT unnest(\(turn.bind(keys.map { "\($0.account):\($0.remoteID)" }))::text[]) AS k ORDER BY 1) AS ordered
+            """
+        try run(turn)
+        var lookup = PostgresStatement()
+        lookup.sql = """
+            SELECT account_id, remote_id, \(CopiedTask.markColumns.joined(separator: ", "))
+            FROM task WHERE (account_id, remote_id) IN
+                (SELECT * FROM unnest(\(lookup.bind(keys.map(\.account)))::bigint[], \(lookup.bind(keys.map(\.remoteID)))::text[]))
+            """
+        var marks: [String: String] = [:]
+        for row in try run(lookup) {
+            let column = Columns(row)
+            let key = "\(try column("account_id", as: Int64.self)):\(try column("remote_id", as: String.self))"
+            marks[key] = try CopiedTask.mark { try column($0, as: String?.self) }
+        }
+        let changed = batch.indices.filter { marks["\(keys[$0].account):\(keys[$0].remoteID)"] != batch[$0].mark }
+        var outcomes = Array(repeating: PostgresArchive.CopyOutcome.unchanged, count: batch.count)
+        guard !changed.isEmpty else { return outcomes }
+
+        var remove = PostgresStatement()
+        remove.sql = """
+            DELETE FROM task WHERE (account_id, remote_id) IN
+                (SELECT * FROM unnest(\(remove.bind(changed.map { keys[$0].account }))::bigint[],
+                                      \(remove.bind(changed.map { keys[$0].remoteID }))::text[]))
+            """
+        try run(remove)
+        for index in changed {
+            var blobBytes: Int64 = 0
+            for artifact in batch[index].artifacts {
+                guard case .text(let hex)? = artifact["blob_sha256"], let hash = BlobHash(hex: hex) else { continue }
+                blobBytes += try copyBlob(hash, from: blobFile(hash))
+            }
+            outcomes[index] = .copied(blobBytes: blobBytes)
+        }
+        try insertRows("task", changed.map { (batch[$0].task, [("account_id", keys[$0].account)]) })
+        var inserted = PostgresStatement()
+        inserted.sql = """
+            SELECT id, account_id, remote_id FROM task WHERE (account_id, remote_id) IN
+                (SELECT * FROM unnest(\(inserted.bind(changed.map { keys[$0].account }))::bigint[],
+                                      \(inserted.bind(changed.map { keys[$0].remoteID }))::text[]))
+            """
+        var idByKey: [String: Int64] = [:]
+        for row in try run(inserted) {
+            let column = Columns(row)
+            idByKey["\(try column("account_id", as: Int64.self)):\(try column("remote_id", as: String.self))"] = try column("id", as: Int64.self)
+        }
+        let taskIDs = try changed.map { index in
+            try idByKey["\(keys[index].account):\(keys[index].remoteID)"] ?? { throw ArchiveError.taskNotFound(keys[index].remoteID) }()
+        }
+        try insertRows("message", changed.indices.flatMap { position in
+            batch[changed[position]].messages.map { ($0, [("task_id", taskIDs[position])]) }
+        })
+        try insertRows("artifact", changed.indices.flatMap { position in
+            batch[changed[position]].artifacts.map { ($0, [("task_id", taskIDs[position])]) }
+        })
+        // Live-event sessions are few (followed runs only): one at a time, each with its events.
+        for (position, index) in changed.enumerated() {
+            for (session, events) in batch[index].sessions {
+                let id = try insertRows("attach_session", [(session, [("task_id", taskIDs[position])])], returning: true)[0]
+                try insertRows("stream_event", events.map { ($0, [("session_id", id)]) })
+            }
+        }
+        return outcomes
+    }
 
     /// The account's row id, inserting it if new (several copies and syncs may race: the upsert settles it).
-    private func upsertAccount(_ account: CopiedRow) throws -> Int64 {
+    func upsertAccount(_ account: CopiedRow) throws -> Int64 {
         var statement = PostgresStatement()
         let values = account.values.map { value -> String in if case .text(let text) = value { statement.bind(text) } else { "NULL" } }
         statement.sql = """
@@ -81,75 +131,34 @@ extension PostgresArchive {
             ON CONFLICT (base_url, key_fingerprint) DO UPDATE SET base_url = EXCLUDED.base_url
             RETURNING id
             """
-        return try Columns(try connection.rows(statement, logger: Self.logger)[0])("id")
+        return try id(statement)!
     }
 
-    /// Streams a blob's file into `blob_chunk` rows unless the database has it; its size, or 0.
-    private func storeBlob(_ hash: BlobHash, from file: URL?) throws -> Int64 {
-        var exists = PostgresStatement()
-        exists.sql = "SELECT size FROM blob WHERE sha256 = \(exists.bind(hash.hex))"
-        if try !connection.rows(exists, logger: Self.logger).isEmpty { return 0 }
-        guard let file, let handle = try? FileHandle(forReadingFrom: file) else {
-            throw ArchiveError.blob(hash: hash.hex, problem: "the archive lists it but its file is missing; run `verify --repair` on the source first")
-        }
-        defer { try? handle.close() }
-        var size: Int64 = 0
-        var chunk = 0
-        while let data = try handle.read(upToCount: Self.chunkSize), !data.isEmpty {
-            var insert = PostgresStatement()
-            // A blob two copies store at once: the second waits on the first's rows, then adds nothing.
-            insert.sql = """
-                INSERT INTO blob_chunk (sha256, chunk, data) VALUES (\(insert.bind(hash.hex)), \(insert.bind(chunk)), \(insert.bind(ByteBuffer(bytes: data))))
-                ON CONFLICT DO NOTHING
-                """
-            _ = try connection.rows(insert, logger: Self.logger)
-            size += Int64(data.count)
-            chunk += 1
-        }
-        var blob = PostgresStatement()
-        blob.sql = """
-            INSERT INTO blob (sha256, size, stored_at) VALUES (\(blob.bind(hash.hex)), \(blob.bind(size)), \(blob.bind(Timestamp.string(from: Date()))))
-            ON CONFLICT DO NOTHING
-            """
-        _ = try connection.rows(blob, logger: Self.logger)
-        return size
-    }
-
-    /// Inserts a copied row, its links to new parents added; returns the new row's id. Flags are
-    /// integers in SQLite and booleans here; every other value binds as it is.
-    private func insert(_ table: String, _ row: CopiedRow, links: [(String, Int64)]) throws -> Int64 {
-        var statement = PostgresStatement()
-        let values = Self.values(row, links: links, &statement)
-        statement.sql = "INSERT INTO \(table) (\(Self.columns(row, links: links))) VALUES (\(values)) RETURNING id"
-        return try Columns(try connection.rows(statement, logger: Self.logger)[0])("id")
-    }
-
-    /// Inserts many rows of one table, as many to a statement as PostgreSQL's 65,535 parameters allow
-    /// (a task's messages, a run's live events): one round trip a batch rather than a row, which made
-    /// `copy` several times faster.
-    private func insertAll(_ table: String, _ rows: [CopiedRow], links: [(String, Int64)]) throws {
-        guard let first = rows.first else { return }
-        let perRow = first.columns.count + links.count
-        let batch = max(1, 60_000 / max(1, perRow))
-        for start in stride(from: 0, to: rows.count, by: batch) {
+    /// Inserts copied rows of one table, each with its links to new parents, as many to a statement as
+    /// PostgreSQL's 65,535 parameters allow. `returning`: the new row's id (for a single row).
+    @discardableResult
+    func insertRows(_ table: String, _ rows: [(row: CopiedRow, links: [(String, Int64)])], returning: Bool = false) throws -> [Int64] {
+        guard let first = rows.first else { return [] }
+        let columns = (first.links.map(\.0) + first.row.columns).joined(separator: ", ")
+        let size = Self.batch(parametersPerRow: first.row.columns.count + first.links.count)
+        var ids: [Int64] = []
+        for start in stride(from: 0, to: rows.count, by: size) {
             var statement = PostgresStatement()
-            let tuples = rows[start..<min(rows.count, start + batch)].map { "(" + Self.values($0, links: links, &statement) + ")" }
-            statement.sql = "INSERT INTO \(table) (\(Self.columns(first, links: links))) VALUES \(tuples.joined(separator: ", "))"
-            _ = try connection.rows(statement, logger: Self.logger)
+            let tuples = rows[start..<min(rows.count, start + size)].map { "(" + Self.values($0.row, links: $0.links, &statement) + ")" }
+            statement.sql = "INSERT INTO \(table) (\(columns)) VALUES \(tuples.joined(separator: ", "))" + (returning ? " RETURNING id" : "")
+            let inserted = try run(statement)
+            if returning { ids += try inserted.map { try Columns($0)("id", as: Int64.self) } }
         }
-    }
-
-    private static func columns(_ row: CopiedRow, links: [(String, Int64)]) -> String {
-        (links.map(\.0) + row.columns).joined(separator: ", ")
+        return ids
     }
 
     /// A row's values as SQL, each bound; flags are integers in SQLite and booleans here.
-    private static func values(_ row: CopiedRow, links: [(String, Int64)], _ statement: inout PostgresStatement) -> String {
+    static func values(_ row: CopiedRow, links: [(String, Int64)], _ statement: inout PostgresStatement) -> String {
         var values = links.map { statement.bind($0.1) }
         for (column, value) in zip(row.columns, row.values) {
             switch value {
             case .null: values.append("NULL")
-            case .integer(let number) where flagColumns.contains(column): values.append("(\(statement.bind(number)) <> 0)")
+            case .integer(let number) where PostgresArchive.flagColumns.contains(column): values.append("(\(statement.bind(number)) <> 0)")
             case .integer(let number): values.append(statement.bind(number))
             case .real(let number): values.append(statement.bind(number))
             case .text(let text): values.append(statement.bind(text))
@@ -158,27 +167,40 @@ extension PostgresArchive {
         return values.joined(separator: ", ")
     }
 
+    /// Streams a blob's file into `blob_chunk` rows unless the database has it; its size, or 0.
+    func copyBlob(_ hash: BlobHash, from file: URL?) throws -> Int64 {
+        var exists = PostgresStatement()
+        exists.sql = "SELECT size FROM blob WHERE sha256 = \(exists.bind(hash.hex))"
+        if try !run(exists).isEmpty { return 0 }
+        guard let file, let handle = try? FileHandle(forReadingFrom: file) else {
+            throw ArchiveError.blob(hash: hash.hex, problem: "the archive lists it but its file is missing; run `verify --repair` on the source first")
+        }
+        defer { try? handle.close() }
+        var size: Int64 = 0
+        var chunk = 0
+        while let data = try handle.read(upToCount: PostgresArchive.chunkSize), !data.isEmpty {
+            var insert = PostgresStatement()
+            // A blob two copies store at once: the second waits on the first's rows, then adds nothing.
+            insert.sql = """
+                INSERT INTO blob_chunk (sha256, chunk, data) VALUES (\(insert.bind(hash.hex)), \(insert.bind(chunk)), \(insert.bind(ByteBuffer(bytes: data))))
+                ON CONFLICT DO NOTHING
+                """
+            try run(insert)
+            size += Int64(data.count)
+            chunk += 1
+        }
+        var blob = PostgresStatement()
+        blob.sql = """
+            INSERT INTO blob (sha256, size, stored_at) VALUES (\(blob.bind(hash.hex)), \(blob.bind(size)), \(blob.bind(Timestamp.string(from: Date()))))
+            ON CONFLICT DO NOTHING
+            """
+        try run(blob)
+        return size
+    }
+
+}
+
+extension PostgresArchive {
     /// The columns that are booleans here and 0/1 in SQLite.
     static let flagColumns: Set<String> = ["show_in_history", "auto_execute"]
-
-    /// Runs `body` in a transaction: committed if it returns, rolled back if it throws.
-    func transaction<T>(_ body: () throws -> T) throws -> T {
-        _ = try connection.rows(PostgresStatement("BEGIN"), logger: Self.logger)
-        do {
-            let value = try body()
-            _ = try connection.rows(PostgresStatement("COMMIT"), logger: Self.logger)
-            return value
-        } catch {
-            _ = try? connection.rows(PostgresStatement("ROLLBACK"), logger: Self.logger)
-            throw error
-        }
-    }
-
-    /// Runs a write, refused on a database of a newer schema; what PostgreSQL said becomes one line.
-    func write<T>(_ operation: String, _ body: () throws -> T) throws -> T {
-        guard writable else {
-            throw ArchiveError.readOnly(reason: "the database has a newer schema (\(schemaVersion)); update sigmic-archive to write to it")
-        }
-        return try read(operation, body)
-    }
 }

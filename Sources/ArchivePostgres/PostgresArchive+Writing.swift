@@ -59,19 +59,30 @@ extension PostgresArchive: WritableArchive {
 
     /// Runs `work` on the writer's queue and suspends until it is done.
     private func onWriter<T: Sendable>(_ work: @escaping @Sendable (PostgresWriting) throws -> T) async throws -> T {
-        guard writable else {
-            throw ArchiveError.readOnly(reason: "the database has a newer schema (\(schemaVersion)); update sigmic-archive to write to it")
-        }
-        guard let writing else { throw ArchiveError.readOnly(reason: "opened for reading") }
+        let writing = try writer()
         return try await withCheckedThrowingContinuation { continuation in
             writing.queue.async { continuation.resume(with: Result { try work(writing) }) }
         }
     }
 
+    /// The same for synchronous callers (`copy`): this thread waits for the writer's queue.
+    func onWriterNow<T>(_ work: (PostgresWriting) throws -> T) throws -> T {
+        let writing = try writer()
+        return try writing.queue.sync { try work(writing) }
+    }
+
+    private func writer() throws -> PostgresWriting {
+        guard writable else {
+            throw ArchiveError.readOnly(reason: "the database has a newer schema (\(schemaVersion)); update sigmic-archive to write to it")
+        }
+        guard let writing else { throw ArchiveError.readOnly(reason: "opened for reading") }
+        return writing
+    }
+
     /// One transaction: committed if `body` returns, rolled back if it throws. When PostgreSQL breaks a
     /// deadlock between two syncers by failing one of them, the loser runs again (a few times, after
     /// a short random wait): every write is an idempotent upsert, so running a body twice is safe.
-    private func transaction<T>(_ writing: PostgresWriting, _ body: (PostgresArchiveWriter) throws -> T) throws -> T {
+    func transaction<T>(_ writing: PostgresWriting, _ body: (PostgresArchiveWriter) throws -> T) throws -> T {
         var attempt = 0
         while true {
             attempt += 1

@@ -4,7 +4,7 @@ internal import GRDB
 /// A table row as its columns' values, for moving an archive between engines (`copy`). Row ids and the
 /// foreign keys that hold them are left out: the target gives its own and links rows by natural keys
 /// (an account's URL and key fingerprint, a task's remote id, a blob's SHA-256).
-package struct CopiedRow: Sendable, Equatable {
+package struct CopiedRow: Sendable, Hashable {
     package var columns: [String]
     package var values: [CopiedValue]
 
@@ -18,7 +18,7 @@ package struct CopiedRow: Sendable, Equatable {
     }
 }
 
-package enum CopiedValue: Sendable, Equatable {
+package enum CopiedValue: Sendable, Hashable {
     case null
     case integer(Int64)
     case real(Double)
