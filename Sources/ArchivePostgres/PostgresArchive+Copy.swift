@@ -87,7 +87,8 @@ extension PostgresArchiveWriter {
             var blobBytes: Int64 = 0
             for artifact in batch[index].artifacts {
                 guard case .text(let hex)? = artifact["blob_sha256"], let hash = BlobHash(hex: hex) else { continue }
-                blobBytes += try copyBlob(hash, from: blobFile(hash))
+                blobBytes += try streamBlob(hash, from: blobFile(hash),
+                                            missing: "the archive lists it but its file is missing; run `verify --repair` on the source first")
             }
             outcomes[index] = .copied(blobBytes: blobBytes)
         }
@@ -166,38 +167,6 @@ extension PostgresArchiveWriter {
         }
         return values.joined(separator: ", ")
     }
-
-    /// Streams a blob's file into `blob_chunk` rows unless the database has it; its size, or 0.
-    func copyBlob(_ hash: BlobHash, from file: URL?) throws -> Int64 {
-        var exists = PostgresStatement()
-        exists.sql = "SELECT size FROM blob WHERE sha256 = \(exists.bind(hash.hex))"
-        if try !run(exists).isEmpty { return 0 }
-        guard let file, let handle = try? FileHandle(forReadingFrom: file) else {
-            throw ArchiveError.blob(hash: hash.hex, problem: "the archive lists it but its file is missing; run `verify --repair` on the source first")
-        }
-        defer { try? handle.close() }
-        var size: Int64 = 0
-        var chunk = 0
-        while let data = try handle.read(upToCount: PostgresArchive.chunkSize), !data.isEmpty {
-            var insert = PostgresStatement()
-            // A blob two copies store at once: the second waits on the first's rows, then adds nothing.
-            insert.sql = """
-                INSERT INTO blob_chunk (sha256, chunk, data) VALUES (\(insert.bind(hash.hex)), \(insert.bind(chunk)), \(insert.bind(ByteBuffer(bytes: data))))
-                ON CONFLICT DO NOTHING
-                """
-            try run(insert)
-            size += Int64(data.count)
-            chunk += 1
-        }
-        var blob = PostgresStatement()
-        blob.sql = """
-            INSERT INTO blob (sha256, size, stored_at) VALUES (\(blob.bind(hash.hex)), \(blob.bind(size)), \(blob.bind(Timestamp.string(from: Date()))))
-            ON CONFLICT DO NOTHING
-            """
-        try run(blob)
-        return size
-    }
-
 }
 
 extension PostgresArchive {
