@@ -25,8 +25,9 @@ struct Verify: ParsableCommand {
         let progress = ProgressDisplay(enabled: !json && Terminal.stderrIsTerminal)
         let report: VerifyReport
         if let url = options.postgresURL {
-            guard !repair else { throw CLIError(description: "--repair does not work on a PostgreSQL archive yet; verify reports only") }
-            report = try ArchiveOptions.openPostgres(url).verify { bytes in progress.update("verifying blobs: \(Status.bytes(bytes)) hashed") }
+            report = try ArchiveOptions.openPostgres(url, forWriting: repair).verify(repair: repair) { bytes in
+                progress.update("verifying blobs: \(Status.bytes(bytes)) hashed")
+            }
         } else {
             let archive = try options.open()
             let lock = repair ? try ArchiveLock.acquire(archive, purpose: "verify --repair") : nil
