@@ -39,6 +39,8 @@ struct Watch: AsyncParsableCommand {
             var options = SyncEngine.Options()
             fetching.apply(to: &options)
             options.wait = interval
+            // Ctrl-C is caught from the start: one that comes during the first round stops it cleanly too.
+            let stop = Interrupts.first()
             let loop = Task {
                 while !Task.isCancelled {
                     let started = Date()
@@ -59,7 +61,6 @@ struct Watch: AsyncParsableCommand {
                     if rest > 0 { try? await Task.sleep(nanoseconds: UInt64(rest * 1e9)) }
                 }
             }
-            let stop = Interrupts.first()
             let stopper = Task {
                 await stop()
                 loop.cancel()
