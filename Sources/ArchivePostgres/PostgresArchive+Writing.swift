@@ -17,7 +17,9 @@ final class PostgresWriting: Sendable {
 }
 
 extension PostgresArchive: WritableArchive {
-    /// Where downloads wait until their commit streams them into the database (`Spool`).
+    /// Where downloads wait until their commit streams them into the database (`Spool`). An opening
+    /// for reading has no spool (nothing downloads into it: its writes are refused); it names an
+    /// unused folder rather than none.
     public var blobs: BlobStore {
         writing?.spool.blobs ?? BlobStore(root: URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sigmic-archive-unused-spool"))
     }
