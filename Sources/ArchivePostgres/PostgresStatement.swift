@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
@@ -19,6 +20,22 @@ struct PostgresStatement {
     mutating func bind(_ value: (some PostgresDynamicTypeEncodable & Sendable)?) -> String {
         bindings.append(value)
         return "$\(bindings.count)"
+    }
+
+    /// Text, with any NUL as U+2400 (␀): PostgreSQL text cannot hold NUL, and a server-supplied string
+    /// with one would fail its task on every sync. Names get the same treatment in both stores
+    /// (`Snapshots.visible`); the raw JSON keeps the exact text, as its `\u0000` escape.
+    mutating func bind(_ value: String) -> String {
+        bindings.append(value.contains("\u{0}") ? value.replacingOccurrences(of: "\u{0}", with: "\u{2400}") : value)
+        return "$\(bindings.count)"
+    }
+
+    mutating func bind(_ value: String?) -> String {
+        guard let value else {
+            bindings.appendNull()
+            return "$\(bindings.count)"
+        }
+        return bind(value)
     }
 
     var query: PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }

@@ -32,8 +32,9 @@ struct PostgresSyncTests {
         }
     }
 
-    func withRig<T>(keys: Int, tasks: Int, faults: Double, _ body: (Rig) async throws -> T) async throws -> T {
+    func withRig<T>(keys: Int, tasks: Int, faults: Double, hostileNames: Bool = false, _ body: (Rig) async throws -> T) async throws -> T {
         var config = EmulatorConfiguration()
+        config.hostileArtifactNames = hostileNames
         config.keyCount = keys
         config.tasksPerKey = tasks
         config.statusMix = [("completed", 3), ("failed", 1), ("cancelled", 1)]
@@ -78,7 +79,8 @@ struct PostgresSyncTests {
     }
 
     @Test func aSyncIntoPostgreSQLReadsAsASyncIntoAFolder() async throws {
-        try await withRig(keys: 1, tasks: 24, faults: 0) { rig in
+        // The first task's files have hostile names: `../x`, NUL, case and NFC/NFD twins.
+        try await withRig(keys: 1, tasks: 24, faults: 0, hostileNames: true) { rig in
             let folder = rig.folder.path("a").path
             try await TestDatabase.with { location in
                 let url = location.display
