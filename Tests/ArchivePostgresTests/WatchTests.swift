@@ -14,13 +14,7 @@ import TestSupport
         try await withCheckedThrowingContinuation { continuation in
             Thread {
                 continuation.resume(with: Result {
-                    let process = Process()
-                    process.executableURL = try CommandRunner.binary()
-                    process.arguments = ["watch", "--interval", "1", "--archive", archive]
-                    var env = ProcessInfo.processInfo.environment
-                    for key in ["SIGMIC_ARCHIVE", "SIGMIC_API_KEY", "SIGMIC_BASE_URL"] { env[key] = nil }
-                    env.merge(environment) { _, new in new }
-                    process.environment = env
+                    let process = try CommandRunner.process(["watch", "--interval", "1", "--archive", archive], environment: environment)
                     let errors = Pipe()
                     process.standardError = errors
                     process.standardOutput = FileHandle.nullDevice

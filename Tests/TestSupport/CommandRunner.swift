@@ -43,13 +43,7 @@ public enum CommandRunner {
     /// Starts the binary, SIGKILLs it after `seconds`, and waits for it. Returns true if it was still
     /// running when killed (false if it had already finished).
     public static func killAfter(_ seconds: Double, _ arguments: [String], environment: [String: String] = [:]) async throws -> Bool {
-        let process = Process()
-        process.executableURL = try binary()
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["SIGMIC_ARCHIVE", "SIGMIC_API_KEY", "SIGMIC_BASE_URL", "XDG_DATA_HOME"] { env[key] = nil }
-        env.merge(environment) { _, new in new }
-        process.environment = env
+        let process = try process(arguments, environment: environment)
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
@@ -69,8 +63,6 @@ public enum CommandRunner {
         return running && (status.map { $0 & 0x7f != 0 && $0 & 0x7f != 0x7f } ?? true)
     }
 
-    /// Runs `executable` with `arguments`; the environment is the test's, minus anything that would point
-    /// at a real archive or key, plus `environment`.
     /// Copies a program to run it from elsewhere. The copy is written through a close-on-exec
     /// descriptor: FileManager's copy is not, so a process another test started meanwhile inherited it
     /// open for writing, and running the copy failed with ETXTBSY ("Text file busy") while that
@@ -90,8 +82,10 @@ public enum CommandRunner {
         }
     }
 
-    public static func run(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:],
-                           stdin: Data? = nil) throws -> CommandResult {
+    /// A process of `executable` (the built `sigmic-archive` by default) with `arguments`, not started;
+    /// its environment is the test's, minus anything that would point at a real archive or key, plus
+    /// `environment`.
+    public static func process(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:]) throws -> Process {
         let process = Process()
         process.executableURL = try executable ?? binary()
         process.arguments = arguments
@@ -99,6 +93,13 @@ public enum CommandRunner {
         for key in ["SIGMIC_ARCHIVE", "SIGMIC_API_KEY", "SIGMIC_BASE_URL", "XDG_DATA_HOME"] { env[key] = nil }
         env.merge(environment) { _, new in new }
         process.environment = env
+        return process
+    }
+
+    /// Runs `executable` with `arguments` (see `process`) and collects its output.
+    public static func run(_ arguments: [String], executable: URL? = nil, environment: [String: String] = [:],
+                           stdin: Data? = nil) throws -> CommandResult {
+        let process = try process(arguments, executable: executable, environment: environment)
         let out = Pipe()
         let err = Pipe()
         let input = Pipe()

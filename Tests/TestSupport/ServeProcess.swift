@@ -13,12 +13,7 @@ public final class ServeProcess: @unchecked Sendable {
 
     /// `archive`: a folder's path or a `postgres://` URL.
     public init(archive: String, arguments: [String] = []) throws {
-        let process = Process()
-        process.executableURL = try CommandRunner.binary()
-        process.arguments = ["serve", "--port", "0", "--archive", archive] + arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["SIGMIC_ARCHIVE", "SIGMIC_API_KEY", "SIGMIC_BASE_URL"] { env[key] = nil }
-        process.environment = env
+        let process = try CommandRunner.process(["serve", "--port", "0", "--archive", archive] + arguments)
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
