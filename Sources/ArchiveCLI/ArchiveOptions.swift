@@ -86,11 +86,4 @@ struct ArchiveOptions: ParsableArguments {
         if let postgresURL { return try await Self.openPostgres(postgresURL, forWriting: true) }
         return try open()
     }
-
-    /// Opens the archive and takes its writer lock (one sync or repair at a time). Keep the lock
-    /// alive for as long as the writing goes on.
-    func openForWriting(purpose: String) throws -> (Archive, ArchiveLock) {
-        let archive = try open()
-        return (archive, try ArchiveLock.acquire(archive, purpose: purpose))
-    }
 }
