@@ -88,10 +88,7 @@ struct Download: AsyncParsableCommand {
         let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).sigmic-\(getpid())")
         do {
             try? FileManager.default.removeItem(at: temp)
-            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else { throw CocoaError(.fileWriteUnknown) }
-            let handle = try FileHandle(forWritingTo: temp)
-            defer { try? handle.close() }
-            try archive.readBlob(hash) { try handle.write(contentsOf: Data($0)) }
+            try archive.writeBlob(hash, to: temp)
             if force { try? FileManager.default.removeItem(at: target) }
             try FileManager.default.moveItem(at: temp, to: target)
         } catch {

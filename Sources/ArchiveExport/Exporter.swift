@@ -149,17 +149,7 @@ public struct Exporter: Sendable {
         let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).tmp-\(getpid())")
         do {
             try? FileManager.default.removeItem(at: temp)
-            guard FileManager.default.createFile(atPath: temp.path, contents: nil) else {
-                throw Failure(description: "cannot create \(temp.path)")
-            }
-            let handle = try FileHandle(forWritingTo: temp)
-            do {
-                try archive.readBlob(hash) { try handle.write(contentsOf: Data($0)) }
-                try handle.close()
-            } catch {
-                try? handle.close()
-                throw error
-            }
+            try archive.writeBlob(hash, to: temp)
             try Self.replace(target, with: temp)
         } catch let error as ArchiveError {
             try? FileManager.default.removeItem(at: temp)

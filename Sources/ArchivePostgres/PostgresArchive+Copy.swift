@@ -26,7 +26,7 @@ extension PostgresArchive {
     package func replaceCursor(account: CopiedRow, cursor: CopiedRow) throws {
         try onWriterNow { writing in
             try self.transaction(writing) { writer in
-                let id = try writer.upsertAccount(account)
+                let id = try writer.account(account)
                 var statement = PostgresStatement()
                 let values = cursor.values.map { value -> String in
                     if case .text(let text) = value { statement.bind(text) } else { "NULL" }
@@ -49,7 +49,7 @@ extension PostgresArchiveWriter {
         var keys: [(account: Int64, remoteID: String)] = []
         for copied in batch {
             guard case .text(let remoteID)? = copied.task["remote_id"] else { throw ArchiveError.taskNotFound("a task without an id") }
-            if accounts[copied.account] == nil { accounts[copied.account] = try upsertAccount(copied.account) }
+            if accounts[copied.account] == nil { accounts[copied.account] = try account(copied.account) }
             keys.append((accounts[copied.account]!, remoteID))
         }
         // Copies (or a copy and, later, a sync) replacing the same task take turns; other tasks go on at
@@ -123,16 +123,13 @@ extension PostgresArchiveWriter {
         return outcomes
     }
 
-    /// The account's row id, inserting it if new (several copies and syncs may race: the upsert settles it).
-    func upsertAccount(_ account: CopiedRow) throws -> Int64 {
-        var statement = PostgresStatement()
-        let values = account.values.map { value -> String in if case .text(let text) = value { statement.bind(text) } else { "NULL" } }
-        statement.sql = """
-            INSERT INTO account (\(account.columns.joined(separator: ", "))) VALUES (\(values.joined(separator: ", ")))
-            ON CONFLICT (base_url, key_fingerprint) DO UPDATE SET base_url = EXCLUDED.base_url
-            RETURNING id
-            """
-        return try id(statement)!
+    /// A copied account's row id, inserting it (with the source's creation time) if new.
+    func account(_ copied: CopiedRow) throws -> Int64 {
+        func text(_ column: String) -> String? { if case .text(let value)? = copied[column] { value } else { nil } }
+        guard let baseURL = text("base_url"), let fingerprint = text("key_fingerprint") else {
+            throw ArchiveError.taskNotFound("an account without its URL or key fingerprint")
+        }
+        return try account(baseURL: baseURL, fingerprint: fingerprint, createdAt: text("created_at") ?? now).rawValue
     }
 
     /// Inserts copied rows of one table, each with its links to new parents, as many to a statement as

@@ -31,11 +31,16 @@ public struct PostgresArchiveWriter: ArchiveWriter {
     }
 
     public func account(baseURL: String, fingerprint: String) throws -> AccountID {
-        // DO NOTHING, not DO UPDATE: a syncer must not hold the account row locked for its transaction.
+        try account(baseURL: baseURL, fingerprint: fingerprint, createdAt: now)
+    }
+
+    /// The same, with the time a new account row records (`copy` keeps the source's).
+    func account(baseURL: String, fingerprint: String, createdAt: String) throws -> AccountID {
+        // DO NOTHING, not DO UPDATE: a writer must not hold the account row locked for its transaction.
         var insert = PostgresStatement()
         insert.sql = """
             INSERT INTO account (base_url, key_fingerprint, created_at)
-            VALUES (\(insert.bind(baseURL)), \(insert.bind(fingerprint)), \(insert.bind(now))) ON CONFLICT DO NOTHING
+            VALUES (\(insert.bind(baseURL)), \(insert.bind(fingerprint)), \(insert.bind(createdAt))) ON CONFLICT DO NOTHING
             """
         try run(insert)
         var lookup = PostgresStatement()

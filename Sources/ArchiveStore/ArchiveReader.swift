@@ -51,6 +51,21 @@ extension ArchiveReader {
             index += 1
         }
     }
+
+    /// Writes a stored file's bytes into a new file at `file` (which must not exist): copied as it is
+    /// when the engine keeps it as a file of its own (the kernel copies it), else a piece at a time.
+    public func writeBlob(_ hash: BlobHash, to file: URL) throws {
+        if let source = blobFile(hash) {
+            try FileManager.default.copyItem(at: source, to: file)
+            return
+        }
+        guard FileManager.default.createFile(atPath: file.path, contents: nil, attributes: [.posixPermissions: 0o644]) else {
+            throw ArchiveError.cannotOpen(path: file.path, reason: "cannot create the file")
+        }
+        let handle = try FileHandle(forWritingTo: file)
+        defer { try? handle.close() }
+        try readBlob(hash) { try handle.write(contentsOf: Data($0)) }
+    }
 }
 
 extension Archive: WritableArchive {}
