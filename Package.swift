@@ -36,6 +36,8 @@ let package = Package(
             name: "ArchiveStore",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for what GRDB does not wrap (a search's progress handler).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strictness,
@@ -46,7 +48,7 @@ let package = Package(
         .target(
             name: "ArchivePostgres",
             dependencies: [
-                "ArchiveStore",
+                "ArchiveStore", "HostAddress",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -54,10 +56,13 @@ let package = Package(
             swiftSettings: strictness,
             plugins: [.plugin(name: "EmbedMigrations")]
         ),
+        // A host judged as an address (is it loopback?), for the API client, `serve` and PostgreSQL.
+        .target(name: "HostAddress", swiftSettings: strictness),
         // The typed API client: every endpoint, the SSE parser, errors that keep their context, retries.
         .target(
             name: "SigmicAPI",
             dependencies: [
+                "HostAddress",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -91,6 +96,9 @@ let package = Package(
             dependencies: [
                 "ArchiveStore", "ArchiveExport", "CCmarkGFM",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             swiftSettings: strictness
         ),
@@ -225,7 +233,7 @@ let package = Package(
         .testTarget(
             name: "SigmicAPITests",
             dependencies: [
-                "SigmicAPI", "SigmicEmulator", "TestSupport",
+                "SigmicAPI", "HostAddress", "SigmicEmulator", "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -249,7 +257,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveWebTests",
-            dependencies: ["ArchiveWeb", "ArchiveStore", "TestSupport"],
+            dependencies: ["ArchiveWeb", "ArchiveStore", "TestSupport", .product(name: "NIOHTTP1", package: "swift-nio")],
             swiftSettings: strictness
         ),
         .testTarget(

@@ -54,14 +54,26 @@ struct ArchiveOptions: ParsableArguments {
             _ = try Self.openPostgres(postgresURL)
             return postgresURL
         }
-        try Archive.openReadOnly(at: folder).close()
+        let archive = try Archive.openReadOnly(at: folder)
+        if case .readOnly(let reason) = archive.access, reason != Archive.Access.plainReadOnly { Terminal.note(reason) }
+        try archive.close()
         return folder.path
     }
 
-    /// Opens the archive for reading, a folder or PostgreSQL.
+    /// Opens the archive for reading, a folder or PostgreSQL. Reading never creates an archive: a
+    /// folder without one is an error that says what to run. A folder this process cannot write (a
+    /// read-only file system, a backup of someone else's) is read as it is, and said so once.
     func openReader() throws -> any ArchiveReader {
-        guard let postgresURL else { return try open() }
-        return try Self.openPostgres(postgresURL)
+        if let postgresURL { return try Self.openPostgres(postgresURL) }
+        guard FileManager.default.fileExists(atPath: folder.appending(path: Archive.databaseFileName).path) else {
+            throw CLIError(description: "no archive at \(folder.path) (run `sigmic-archive sync` first, or pass --archive DIR)")
+        }
+        guard Archive.canWrite(folder) else {
+            let archive = try Archive.openReadOnly(at: folder)
+            if case .readOnly(let reason) = archive.access { Terminal.note(reason) }
+            return archive
+        }
+        return try open()
     }
 
     /// Connects to a PostgreSQL archive (migrating it if this build is newer), waiting for it: the

@@ -42,7 +42,10 @@ struct Export: ParsableCommand {
         guard !ids.isEmpty || all || query != nil || since != nil else {
             throw ValidationError("choose tasks: give ids, or --all, --query or --since")
         }
-        if let since, let problem = TaskFilter.problem(date: since, option: "--since") { throw ValidationError(problem) }
+        try FilterCheck.validate(dates: [("--since", since)])
+        guard !output.trimmingCharacters(in: .whitespaces).isEmpty else {
+            throw ValidationError("-o needs a folder (or - for standard output); an empty one would mean the current folder by accident")
+        }
         if output == "-" && withArtifacts {
             throw ValidationError("--with-artifacts needs a folder (-o DIR), not standard output")
         }

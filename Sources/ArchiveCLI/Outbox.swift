@@ -69,6 +69,11 @@ struct Outbox: AsyncParsableCommand {
         @OptionGroup var archiveOptions: ArchiveOptions
         @OptionGroup var connection: ConnectionOptions
 
+        func validate() throws {
+            try NumberOption.check(outboxExpiry, option: "--outbox-expiry", in: Double.leastNonzeroMagnitude...36500, unit: "days")
+            if let inFlight { try NumberOption.check(inFlight, option: "--in-flight", in: 0...NumberOption.week, unit: "seconds") }
+        }
+
         func run() async throws {
             let archive = try await archiveOptions.openWritable()
             let lock = try archive.claimWriter(purpose: "outbox send")

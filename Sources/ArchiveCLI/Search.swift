@@ -43,6 +43,7 @@ struct Search: ParsableCommand {
         guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must be ≥ 0 (0 for all)") }
         guard offset >= 0 else { throw ValidationError("--offset must be ≥ 0") }
         guard !(json && ndjson) else { throw ValidationError("choose one of --json and --ndjson") }
+        try FilterCheck.validate(statuses: status, dates: [("--since", since), ("--until", until)])
     }
 
     /// The query words plus the option filters, parsed once.

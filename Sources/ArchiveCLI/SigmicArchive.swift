@@ -24,8 +24,13 @@ public struct SigmicArchive: AsyncParsableCommand {
         // Past a file-size limit (ulimit -f), a write should fail with EFBIG and be reported like a
         // full disk, not kill the process with SIGXFSZ halfway through.
         signal(SIGXFSZ, SIG_IGN)
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(withError: error)
+        }
+        do {
             if var asyncCommand = command as? any AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
@@ -38,8 +43,11 @@ public struct SigmicArchive: AsyncParsableCommand {
         } catch let error as CLIError {
             Terminal.error(error.description)
             Foundation.exit(error.exitCode)
-        } catch {
+        } catch where ErrorLine.isParserOwned(error) {
             exit(withError: error)
+        } catch {
+            Terminal.error(ErrorLine.describe(error))
+            Foundation.exit(1)
         }
     }
 }

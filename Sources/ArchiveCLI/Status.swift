@@ -5,7 +5,7 @@ import Foundation
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what the archive holds: accounts, tasks by status, messages, artifacts, sizes.",
-        discussion: "Creates an empty archive if the folder has none yet.")
+        discussion: "Upgrades an archive made by an older build. A folder without an archive is an error: `sync` makes one.")
 
     @OptionGroup var options: ArchiveOptions
 

@@ -30,8 +30,8 @@ struct Sync: AsyncParsableCommand {
     var outboxExpiry = OutboxPlan.defaultExpiry / 86400
 
     func validate() throws {
-        guard wait >= 0 else { throw ValidationError("--wait must be ≥ 0") }
-        guard outboxExpiry > 0 else { throw ValidationError("--outbox-expiry must be > 0") }
+        try NumberOption.check(wait, option: "--wait", in: 0...NumberOption.week, unit: "seconds")
+        try NumberOption.check(outboxExpiry, option: "--outbox-expiry", in: Double.leastNonzeroMagnitude...36500, unit: "days")
     }
 
     func run() async throws {

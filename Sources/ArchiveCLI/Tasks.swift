@@ -27,12 +27,7 @@ struct Tasks: ParsableCommand {
     func validate() throws {
         guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must be ≥ 0 (0 for all)") }
         guard !(json && ndjson) else { throw ValidationError("choose one of --json and --ndjson") }
-        for value in status {
-            if let problem = TaskFilter.problem(status: value) { throw ValidationError(problem) }
-        }
-        for (name, value) in [("--since", since), ("--until", until)] {
-            if let value, let problem = TaskFilter.problem(date: value, option: name) { throw ValidationError(problem) }
-        }
+        try FilterCheck.validate(statuses: status, dates: [("--since", since), ("--until", until)])
     }
 
     func run() throws {

@@ -20,7 +20,7 @@ struct Watch: AsyncParsableCommand {
     @OptionGroup var fetching: FetchOptions
 
     func validate() throws {
-        guard interval >= 1 else { throw ValidationError("--interval must be at least 1 second") }
+        try NumberOption.check(interval, option: "--interval", in: 1...NumberOption.week, unit: "seconds")
     }
 
     func run() async throws {

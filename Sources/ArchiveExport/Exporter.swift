@@ -66,6 +66,7 @@ public struct Exporter: Sendable {
     /// Exports `tasks` into `folder` (created if needed). `progress` gets (done, total) after each task.
     public func export(_ tasks: [StoredTask], to folder: URL, progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        Self.removeAbandonedTempFiles(in: folder)
         var summary = Summary()
         for (index, task) in tasks.enumerated() {
             let (name, text, transcript) = try render(task)
@@ -126,7 +127,7 @@ public struct Exporter: Sendable {
                 }
             }
         }
-        let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).tmp-\(getpid())")
+        let temp = tempFile(for: target)
         do {
             try data.write(to: temp)
             try replace(target, with: temp)
@@ -146,7 +147,7 @@ public struct Exporter: Sendable {
         if let existingSize, size == nil || existingSize == size, (try? BlobStore.sha256(ofFileAt: target)) == hash {
             return false
         }
-        let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).tmp-\(getpid())")
+        let temp = Self.tempFile(for: target)
         do {
             try? FileManager.default.removeItem(at: temp)
             try archive.writeBlob(hash, to: temp)
@@ -159,6 +160,26 @@ public struct Exporter: Sendable {
             throw Failure(description: "cannot copy an artifact to \(target.path): \(error.localizedDescription)")
         }
         return true
+    }
+
+    /// The temp file a file is written to before it replaces the old one: `.NAME.tmp-PID`.
+    static func tempFile(for target: URL) -> URL {
+        target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).tmp-\(getpid())")
+    }
+
+    /// Removes temp files an export killed mid-write left (`.NAME.tmp-PID` whose process is gone), in
+    /// the folder and its artifact folders, so no rerun leaves them behind. A live export's are kept.
+    static func removeAbandonedTempFiles(in folder: URL) {
+        guard let walk = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil) else { return }
+        for case let file as URL in walk {
+            let name = file.lastPathComponent
+            guard name.hasPrefix("."), let marker = name.range(of: ".tmp-", options: .backwards),
+                  let pid = Int32(name[marker.upperBound...]), pid > 0 else { continue }
+            // kill(pid, 0) fails with ESRCH only when no such process exists.
+            if pid != getpid(), kill(pid, 0) != 0, errno == ESRCH {
+                try? FileManager.default.removeItem(at: file)
+            }
+        }
     }
 
     private static func replace(_ target: URL, with temp: URL) throws {

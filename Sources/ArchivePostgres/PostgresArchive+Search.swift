@@ -12,7 +12,8 @@ extension PostgresArchive {
         guard hits.isEmpty, SearchPlan.substringRetryMakesSense(query) else { return hits }
         if options.offset > 0 {
             // An empty later page: substrings only if no word matched at all (as in SQLite).
-            guard try search(query, options: SearchOptions(sort: options.sort, limit: 1), substrings: false).isEmpty else { return hits }
+            let first = SearchOptions(sort: options.sort, limit: 1, deadline: options.deadline)
+            guard try search(query, options: first, substrings: false).isEmpty else { return hits }
         }
         return try search(query, options: options, substrings: true)
     }
@@ -31,9 +32,13 @@ extension PostgresArchive {
         let (tsquery, conditions, needsTask) = Self.matching(query, substrings: substrings, &statement)
         let likeTerms = substrings ? query.groups.joined().map(\.text) : query.groups.joined().filter(SearchPlan.needsTrigram).map(\.text)
         let score = tsquery.map { "ts_rank(d.words, \($0))" } ?? "0.0::real"
+        // A long entry's snippet is cut from a window of it (`WindowSnippet`): ts_headline parses all of it.
+        let isLong = "octet_length(d.body) > \(WindowSnippet.longEntry)"
         let snippet = tsquery.map {
-            "ts_headline('sigmic', d.body, \($0), 'StartSel=\"\u{2}\", StopSel=\"\u{3}\", MaxWords=16, MinWords=6, ShortWord=1, FragmentDelimiter=\"…\"')"
-        } ?? "d.body"
+            "CASE WHEN \(isLong) THEN NULL ELSE ts_headline('sigmic', d.body, \($0), 'StartSel=\"\u{2}\", StopSel=\"\u{3}\", MaxWords=16, MinWords=6, ShortWord=1, FragmentDelimiter=\"…\"') END"
+        } ?? "CASE WHEN \(isLong) THEN NULL ELSE d.body END"
+        let windowTerms = tsquery == nil ? likeTerms.map(SearchQuery.Term.phrase) : query.groups.flatMap { $0 }
+        let locator = statement.bind(tsquery == nil ? (likeTerms.first ?? "").lowercased() : WindowSnippet.locator(query))
         // The page's order, and the same order for the rows joined back to it.
         let (order, pageOrder): (String, String)
         switch options.sort {
@@ -53,22 +58,52 @@ extension PostgresArchive {
                 LIMIT \(limit) OFFSET \(offset)
             )
             SELECT d.kind, d.role, d.tool_name, d.created_at, t.remote_id AS task_id, t.message AS task_message,
-                   m.remote_id AS message_id, a.path AS artifact_path, \(snippet) AS snippet, page.score::float8 AS score
+                   m.remote_id AS message_id, a.path AS artifact_path, \(snippet) AS snippet, page.score::float8 AS score,
+                   substr(d.body, w.start, \(WindowSnippet.windowLength)) AS window, w.start AS window_start,
+                   CASE WHEN \(isLong) THEN length(d.body) END AS entry_length
             FROM page JOIN search_doc d ON d.id = page.id JOIN task t ON t.id = d.task_id
             LEFT JOIN message m ON m.id = d.message_id LEFT JOIN artifact a ON a.id = d.artifact_id
+            LEFT JOIN LATERAL (SELECT greatest(1, strpos(lower(d.body), \(locator)) - \(WindowSnippet.lead)) AS start) w ON \(isLong)
             ORDER BY \(pageOrder)
             """
         let match: SearchHit.Match = substrings ? .substring : .words
-        return try read("searching") {
+        return try searching(options.deadline) {
             try connection.rows(statement, logger: Self.logger).map { row in
                 let column = Columns(row)
-                let text: String = try column("snippet")
+                let text: String
+                if let window = try column("window", as: String?.self) {
+                    text = WindowSnippet.snippet(window: window, windowStart: try column("window_start", as: Int.self),
+                                                 entryLength: try column("entry_length", as: Int.self), terms: windowTerms,
+                                                 substrings: tsquery == nil)
+                } else {
+                    let cut: String = try column("snippet")
+                    text = tsquery == nil ? SnippetCutter.snippet(cut, terms: likeTerms) : Self.joiningMarks(cut)
+                }
                 return SearchHit(
                     taskID: try column("task_id"), taskTitle: try column("task_message", as: String?.self).map(Archive.title),
                     messageID: try column("message_id"), kind: Archive.state(try column("kind")), role: try column("role"),
                     toolName: try column("tool_name"), artifactPath: try column("artifact_path"), createdAt: try column("created_at"),
-                    snippet: tsquery == nil ? SnippetCutter.snippet(text, terms: likeTerms) : Self.joiningMarks(text),
-                    score: try column("score"), match: match)
+                    snippet: text, score: try column("score"), match: match)
+            }
+        }
+    }
+
+    /// Runs a search's statements under the deadline, as the reading connection's statement timeout
+    /// for just their time; a search stopped by it (57014) is "too broad". Searches take turns on the
+    /// connection (it runs one statement at a time anyway), so no other search resets the timeout
+    /// early; another reader's statement that slips in between runs under the same limit, which no
+    /// single read of one task or file piece comes near.
+    func searching<T>(_ deadline: SearchDeadline, _ body: () throws -> T) throws -> T {
+        try searchTurn.withLock {
+            let milliseconds = max(1, Int(deadline.limit / .milliseconds(1)))
+            return try read("searching") {
+                _ = try connection.rows(PostgresStatement("SET statement_timeout = \(milliseconds)"), logger: Self.logger)
+                defer { _ = try? connection.rows(PostgresStatement("SET statement_timeout = 0"), logger: Self.logger) }
+                do {
+                    return try body()
+                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
+                    throw deadline.exceeded
+                }
             }
         }
     }

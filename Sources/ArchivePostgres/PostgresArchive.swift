@@ -19,6 +19,8 @@ public final class PostgresArchive: Sendable {
     let connection: PostgresConnection
     /// The writer's own connection, queue and download spool; nil when opened for reading.
     let writing: PostgresWriting?
+    /// Searches take turns on the reading connection, each under its own statement timeout.
+    let searchTurn = NSLock()
     static let logger = Logger(label: "sigmic-archive.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The PostgreSQL migrations this build carries (`Migrations/postgres`), in order.

@@ -1,5 +1,6 @@
 public import ArchiveStore
 import Foundation
+import HostAddress
 
 /// Where a PostgreSQL archive lives, from `postgres://USER@HOST[:PORT]/DATABASE[?sslmode=MODE]`
 /// (`postgresql://` too). A password never goes in the URL — it would land in shell history, `ps` and
@@ -54,7 +55,7 @@ public struct PostgresLocation: Sendable, Equatable {
     public var display: String { "postgres://\(user)@\(host):\(port)/\(database)" }
 
     static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+        HostAddress.isLoopback(host)
     }
 
     /// A URL for an error message, its password (if someone put one there) replaced.

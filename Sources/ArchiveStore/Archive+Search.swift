@@ -37,11 +37,14 @@ public struct SearchOptions: Sendable {
     /// At most this many hits; 0 for all of them.
     public var limit: Int
     public var offset: Int
+    /// How long the search may work before it stops as too broad.
+    public var deadline: SearchDeadline
 
-    public init(sort: Sort = .relevance, limit: Int = 20, offset: Int = 0) {
+    public init(sort: Sort = .relevance, limit: Int = 20, offset: Int = 0, deadline: SearchDeadline = .standard) {
         self.sort = sort
         self.limit = limit
         self.offset = offset
+        self.deadline = deadline
     }
 }
 
@@ -56,7 +59,7 @@ extension Archive {
         if options.offset > 0 {
             // An empty later page: substrings only if no word matched at all, so paging through
             // substring matches keeps working.
-            let first = try search(query, options: SearchOptions(sort: options.sort, limit: 1), mode: .words)
+            let first = try search(query, options: SearchOptions(sort: options.sort, limit: 1, deadline: options.deadline), mode: .words)
             guard first.isEmpty else { return hits }
         }
         return try search(query, options: options, mode: .substrings)
@@ -110,20 +113,24 @@ extension Archive {
                         joiningEntries: Bool = false) throws -> [SearchHit] {
         var (plan, from, conditions, arguments, needsTask) = Self.matching(query, mode: mode)
         let table = plan.primary?.index.table
+        // The index alone answers when its MATCH is the only condition: no filter, no second group.
+        let indexAlone = !joiningEntries && table != nil && conditions.count == 1 && options.sort == .relevance
+        let body = indexAlone ? "\(table!).body" : "d.body"
+        // A long entry's snippet is cut from a window of it (`WindowSnippet`), never by snippet().
+        // (A filters-only query shows an entry's first 160 characters, long or not.)
+        let isLong = table == nil && plan.highlightTerms.isEmpty ? "0" : "length(CAST(\(body) AS BLOB)) > \(WindowSnippet.longEntry)"
         let snippet: String
         if let table {
-            snippet = "snippet(\(table), 0, char(2), char(3), '…', \(plan.primary?.index == .trigram ? 48 : 16))"
+            snippet = "CASE WHEN \(isLong) THEN NULL ELSE snippet(\(table), 0, char(2), char(3), '…', \(plan.primary?.index == .trigram ? 48 : 16)) END"
         } else if !plan.highlightTerms.isEmpty {
-            snippet = "d.body"   // cut in Swift below
+            snippet = "CASE WHEN \(isLong) THEN NULL ELSE d.body END"   // cut in Swift below
         } else {
             snippet = "substr(d.body, 1, 160)"
         }
-        // The index's MATCH is the only condition: no filter, no second group of terms.
-        let indexAlone = !joiningEntries && table != nil && conditions.count == 1 && options.sort == .relevance
         let pageSQL: String
         if let table, indexAlone {
             pageSQL = """
-                SELECT rowid AS doc, -rank AS score, \(snippet) AS snippet FROM \(table)
+                SELECT rowid AS doc, -rank AS score, \(snippet) AS snippet, \(isLong) AS is_long FROM \(table)
                 WHERE \(table) MATCH ? ORDER BY rank LIMIT ? OFFSET ?
                 """
         } else {
@@ -149,7 +156,7 @@ extension Archive {
         let primaryExpression = indexAlone ? nil : plan.primary?.expression
         let detailSQL = """
             SELECT d.kind, d.role, d.tool_name, d.created_at, t.remote_id AS task_id, t.message AS task_message,
-                   m.remote_id AS message_id, a.path AS artifact_path\(indexAlone ? "" : ", \(snippet) AS snippet")
+                   m.remote_id AS message_id, a.path AS artifact_path\(indexAlone ? "" : ", \(snippet) AS snippet, \(isLong) AS is_long")
             FROM \(primaryExpression == nil ? "search_doc d" : from)
             JOIN task t ON t.id = d.task_id
             LEFT JOIN message m ON m.id = d.message_id
@@ -159,39 +166,66 @@ extension Archive {
         let cutSnippets = table == nil && !plan.highlightTerms.isEmpty
         let match: SearchHit.Match = mode == .substrings ? .substring : .words
         let highlightTerms = plan.highlightTerms
+        // What marks a long entry's snippet: the query's words as the word index matches them, or the
+        // text of each term wherever it occurs (trigram and LIKE matches).
+        let byWords = plan.primary?.index == .words
+        let windowTerms = byWords ? query.groups.flatMap { $0 } : (cutSnippets ? highlightTerms : query.groups.joined().map(\.text)).map(SearchQuery.Term.phrase)
+        let locator = byWords ? WindowSnippet.locator(query) : (windowTerms.first?.text ?? "").lowercased()
         do {
             return try pool.read { db in
-                // Cached per connection: a long-running reader (`serve`, `mcp`) asks the same few shapes
-                // of query again and again, and preparing them (with GRDB's read tracking) was a tenth
-                // of a search request's time (BENCHMARKS.md, reading surfaces).
-                let page = try Row.fetchAll(db.cachedStatement(sql: pageSQL), arguments: StatementArguments(arguments))
-                let details = try db.cachedStatement(sql: detailSQL)
-                return try page.compactMap { pageRow -> SearchHit? in
-                    let doc: Int64 = pageRow["doc"]
-                    let detailArguments: StatementArguments = primaryExpression.map { [$0, doc] } ?? [doc]
-                    guard let row = try Row.fetchOne(details, arguments: detailArguments) else { return nil }
-                    // A damaged index can leave an entry without a rank or text: one line, not a trap.
-                    guard let text: String = indexAlone ? pageRow["snippet"] : row["snippet"],
-                          let score: Double = pageRow["score"] else {
-                        throw ArchiveError.corrupt(path: databaseURL.path,
-                                                   detail: "the search index does not match its entries")
+                try withSearchDeadline(db, options.deadline) {
+                    // Cached per connection: a long-running reader (`serve`, `mcp`) asks the same few shapes
+                    // of query again and again, and preparing them (with GRDB's read tracking) was a tenth
+                    // of a search request's time (BENCHMARKS.md, reading surfaces).
+                    let page = try Row.fetchAll(db.cachedStatement(sql: pageSQL), arguments: StatementArguments(arguments))
+                    let details = try db.cachedStatement(sql: detailSQL)
+                    return try page.compactMap { pageRow -> SearchHit? in
+                        let doc: Int64 = pageRow["doc"]
+                        let detailArguments: StatementArguments = primaryExpression.map { [$0, doc] } ?? [doc]
+                        guard let row = try Row.fetchOne(details, arguments: detailArguments) else { return nil }
+                        let snippetRow = indexAlone ? pageRow : row
+                        // A damaged index can leave an entry without a rank or text: one line, not a trap.
+                        guard let isLong: Bool = snippetRow["is_long"], let score: Double = pageRow["score"] else {
+                            throw ArchiveError.corrupt(path: databaseURL.path,
+                                                       detail: "the search index does not match its entries")
+                        }
+                        let text: String
+                        if isLong {
+                            text = try Self.longEntrySnippet(db, entry: doc, locator: locator, terms: windowTerms, substrings: !byWords)
+                        } else if let cut: String = snippetRow["snippet"] {
+                            text = cutSnippets ? SnippetCutter.snippet(cut, terms: highlightTerms) : cut
+                        } else {
+                            throw ArchiveError.corrupt(path: databaseURL.path,
+                                                       detail: "the search index does not match its entries")
+                        }
+                        return SearchHit(
+                            taskID: row["task_id"], taskTitle: (row["task_message"] as String?).map(Self.title),
+                            messageID: row["message_id"], kind: Self.state(row["kind"]), role: row["role"],
+                            toolName: row["tool_name"], artifactPath: row["artifact_path"], createdAt: row["created_at"],
+                            snippet: text, score: score, match: match)
                     }
-                    return SearchHit(
-                        taskID: row["task_id"], taskTitle: (row["task_message"] as String?).map(Self.title),
-                        messageID: row["message_id"], kind: Self.state(row["kind"]), role: row["role"],
-                        toolName: row["tool_name"], artifactPath: row["artifact_path"], createdAt: row["created_at"],
-                        snippet: cutSnippets ? SnippetCutter.snippet(text, terms: highlightTerms) : text,
-                        score: score, match: match)
                 }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT && indexAlone {
             return try search(query, options: options, mode: mode, joiningEntries: true)
+        } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
+            throw options.deadline.exceeded
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
             // Only reachable if the quoting above has a hole; say so in one line rather than crash.
             throw ArchiveError.invalidQuery("the search index rejected the query (\(error.message ?? "syntax error"))")
         } catch let error as DatabaseError {
             throw ArchiveError(error, path: databaseURL.path, operation: "searching")
         }
+    }
+
+    /// A long entry's snippet, from a window of its text placed by where the locator first occurs.
+    private static func longEntrySnippet(_ db: Database, entry: Int64, locator: String, terms: [SearchQuery.Term],
+                                         substrings: Bool) throws -> String {
+        let start = "max(1, instr(lower(body), :locator) - \(WindowSnippet.lead))"
+        let sql = "SELECT substr(body, \(start), \(WindowSnippet.windowLength)) AS window, \(start) AS start, length(body) AS length FROM search_doc WHERE id = :entry"
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: ["locator": locator, "entry": entry]) else { return "" }
+        return WindowSnippet.snippet(window: row["window"], windowStart: row["start"], entryLength: row["length"],
+                                     terms: terms, substrings: substrings)
     }
 
     /// The FROM clause and WHERE conditions that select the entries matching a query: the driving index

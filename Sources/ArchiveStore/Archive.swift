@@ -10,6 +10,9 @@ public final class Archive: Sendable {
         case readWrite
         /// Opened read-only, with the reason a person should be told (one line).
         case readOnly(reason: String)
+
+        /// The reason of a reading opening that reads the archive as usual, beside any writer.
+        public static let plainReadOnly = "opened read-only"
     }
 
     public let folder: URL
@@ -19,6 +22,8 @@ public final class Archive: Sendable {
     public let schemaVersion: Int
     let pool: DatabasePool
     let now: @Sendable () -> Date
+    /// The private folder holding the copy a read-only snapshot is read from, removed with the archive.
+    let temporaryCopy: URL?
 
     public var databaseURL: URL { folder.appending(path: Archive.databaseFileName) }
     public static let databaseFileName = "archive.sqlite"
@@ -67,24 +72,54 @@ public final class Archive: Sendable {
         guard FileManager.default.fileExists(atPath: database.path) else {
             throw ArchiveError.notReadable(path: folder.path, reason: "no archive here yet; run `sigmic-archive sync` first (or pass --archive DIR)")
         }
-        let pool = try openPool(at: database, readOnly: true)
+        var reason = Access.plainReadOnly
+        let pool: DatabasePool
+        var copy: URL?
+        do {
+            pool = try openPool(at: database, readOnly: true)
+        } catch let error as ArchiveError where error.isOpeningRefused && !canWrite(folder) {
+            // A read-only file system, a snapshot or a backup owned by someone else: SQLite cannot make
+            // the shared-memory file a WAL reader needs (https://sqlite.org/wal.html#readonly).
+            let unwritable = ReadOnlyOpening(database: database)
+            if unwritable.hasPendingCommits {
+                // An immutable opening would not read the WAL's commits, so the pair is read from a copy.
+                copy = try unwritable.temporaryCopy()
+                pool = try openPool(at: copy!.appending(path: databaseFileName), readOnly: true)
+            } else {
+                pool = try openPool(at: database, readOnly: true, immutable: true)
+            }
+            reason = unwritable.note
+        }
         let applied = try readAppliedMigrations(pool, path: database.path)
         if case .apply = try plan.decide(applied: applied) {
             throw ArchiveError.notReadable(path: folder.path, reason: applied.isEmpty
                 ? "the archive is empty; run `sigmic-archive sync` first"
                 : "the archive predates this build; run `sigmic-archive status` once to upgrade it")
         }
-        return Archive(folder: folder, access: .readOnly(reason: "opened read-only"), schemaVersion: applied.last?.version ?? 0,
-                       pool: pool, now: { Date() })
+        return Archive(folder: folder, access: .readOnly(reason: reason), schemaVersion: applied.last?.version ?? 0,
+                       pool: pool, now: { Date() }, temporaryCopy: copy)
     }
 
-    private init(folder: URL, access: Access, schemaVersion: Int, pool: DatabasePool, now: @escaping @Sendable () -> Date) {
+    /// Whether this process may write the archive's folder and database (a read-only file system, or
+    /// files of someone else's, say no).
+    public static func canWrite(_ folder: URL) -> Bool {
+        let database = folder.appending(path: databaseFileName).path
+        return Glibc.access(folder.path, W_OK) == 0 && (Glibc.access(database, W_OK) == 0 || errno == ENOENT)
+    }
+
+    private init(folder: URL, access: Access, schemaVersion: Int, pool: DatabasePool, now: @escaping @Sendable () -> Date,
+                 temporaryCopy: URL? = nil) {
+        self.temporaryCopy = temporaryCopy
         self.folder = folder
         self.access = access
         self.schemaVersion = schemaVersion
         self.pool = pool
         self.now = now
         self.blobs = BlobStore(root: folder.appending(path: "blobs"))
+    }
+
+    deinit {
+        if let temporaryCopy { try? FileManager.default.removeItem(at: temporaryCopy) }
     }
 
     /// Closes the database; later calls fail.
@@ -131,7 +166,7 @@ public final class Archive: Sendable {
         }
     }
 
-    private static func openPool(at database: URL, readOnly: Bool) throws -> DatabasePool {
+    private static func openPool(at database: URL, readOnly: Bool, immutable: Bool = false) throws -> DatabasePool {
         var configuration = Configuration()
         configuration.readonly = readOnly
         configuration.busyMode = .timeout(10)
@@ -156,7 +191,7 @@ public final class Archive: Sendable {
             }
         }
         do {
-            let pool = try DatabasePool(path: database.path, configuration: configuration)
+            let pool = try DatabasePool(path: immutable ? immutableURI(database) : database.path, configuration: configuration)
             // Touch the schema now, so a file that is not a database fails here with a clear error.
             _ = try pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master") }
             return pool
@@ -166,7 +201,22 @@ public final class Archive: Sendable {
     }
 }
 
+/// `file:PATH?immutable=1`, the path percent-encoded as SQLite's URI names require.
+private func immutableURI(_ database: URL) -> String {
+    var allowed = CharacterSet.urlPathAllowed
+    allowed.remove(charactersIn: "?#%")
+    return "file:" + (database.path.addingPercentEncoding(withAllowedCharacters: allowed) ?? database.path) + "?immutable=1"
+}
+
 extension ArchiveError {
+    /// SQLite could not open the file, or wanted to write while opening it.
+    var isOpeningRefused: Bool {
+        switch self {
+        case .cannotOpen, .readOnly: true
+        default: false
+        }
+    }
+
     /// Maps an SQLite error to the archive error a person can act on.
     init(_ error: DatabaseError, path: String, operation: String) {
         switch error.resultCode {

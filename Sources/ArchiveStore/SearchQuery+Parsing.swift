@@ -142,7 +142,9 @@ extension SearchQuery.Filters {
         }
         switch name {
         case "role": roles.append(trimmed.lowercased())
-        case "status": statuses.append(trimmed.lowercased())
+        case "status":
+            if let problem = TaskFilter.problem(status: trimmed.lowercased()) { throw ArchiveError.invalidQuery(problem) }
+            statuses.append(trimmed.lowercased())
         case "task": taskPrefixes.append(trimmed.lowercased())
         case "tool": tools.append(trimmed)
         case "account": accounts.append(trimmed)
@@ -168,13 +170,21 @@ extension SearchQuery.Filters {
 
     /// `2026-01-31` -> `2026-01-31T00:00:00.000Z`; a full ISO-8601 time -> its canonical form.
     public static func dateBound(_ text: String) -> String? {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        if parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-           let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-           (1...12).contains(month), (1...31).contains(day), year > 0 {
-            return String(format: "%04d-%02d-%02dT00:00:00.000Z", year, month, day)
-        }
+        // The day must exist: 2026-02-30 is not rolled over into March, in a date or a time.
+        let day = text.prefix(10).split(separator: "-", omittingEmptySubsequences: false)
+        guard day.count == 3, day[0].count == 4, day[1].count == 2, day[2].count == 2,
+              let year = Int(day[0]), let month = Int(day[1]), let date = Int(day[2]), year > 0,
+              (1...12).contains(month), (1...daysIn(month: month, year: year)).contains(date) else { return nil }
+        if text.count == 10 { return String(format: "%04d-%02d-%02dT00:00:00.000Z", year, month, date) }
         return Timestamp.canonical(text)
+    }
+
+    static func daysIn(month: Int, year: Int) -> Int {
+        switch month {
+        case 2: return year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     static func example(_ name: String) -> String {

@@ -9,7 +9,7 @@ extension SyncEngine {
     /// is committed as it is now (left `live`, or synced while it awaits approval) and picked up by the
     /// next sync.
     func follow(_ id: String, account: AccountID, options: Options, isNew: Bool) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(options.wait * 1000))
+        let deadline = ContinuousClock.now + options.waitDuration
         guard let row = try archive.taskRow(remoteID: id, account: account) else { throw SyncError.notInArchive(taskID: id) }
         try await archive.write { try $0.markLive(row) }
         var attempt = 0

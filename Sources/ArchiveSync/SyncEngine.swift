@@ -18,6 +18,12 @@ public final class SyncEngine: Sendable {
         public var downloadsPerTask = 4
         /// Seconds to follow a running task before detaching (it resumes next time).
         public var wait = 10.0
+        /// `wait` as a duration: NaN or a negative value is none, and anything over a year (`inf`
+        /// included) is a year, so no caller's value traps when it is converted.
+        package var waitDuration: Duration {
+            guard wait > 0 else { return .zero }
+            return .milliseconds(Int64(min(wait, 365 * 86400) * 1000))
+        }
         /// Incremental paging stops this far below the saved high-water mark (clock skew, late writes).
         public var safetyWindow = 600.0
         public var pageSize = 100

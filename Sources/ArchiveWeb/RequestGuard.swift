@@ -36,6 +36,37 @@ struct RequestGuard: Sendable {
         return .allow
     }
 
+    /// Where a browser says a request comes from: Fetch Metadata (`Sec-Fetch-Site`, `-Mode`, `-Dest`)
+    /// and `Origin`. Programs (curl, scripts) send none of them.
+    struct Provenance: Equatable {
+        var site: String?
+        var mode: String?
+        var destination: String?
+        var origin: String?
+    }
+
+    /// A page on another site can make the browser send requests here — an image, a frame, a script,
+    /// a `fetch` — and each search it sends costs this machine work. Data (JSON, search results) is
+    /// answered to this origin and to programs only; another site may only link to a page, which the
+    /// person then opens themselves (a top-level navigation). `Origin`, sent by older browsers without
+    /// Fetch Metadata, must be ours when present.
+    func decide(provenance: Provenance, route: WebRoute?) -> Decision {
+        if let origin = provenance.origin, origin != "null" {
+            let authority = origin.hasPrefix("http://") ? String(origin.dropFirst("http://".count)) : ""
+            guard !authority.isEmpty, accepts(hostHeader: authority) else {
+                return .refuse(status: 403, reason: "Requests from other sites are not answered.")
+            }
+        }
+        switch provenance.site?.lowercased() {
+        case nil, "same-origin", "none":
+            return .allow
+        default:
+            let isData = route.map { $0.isAPI || $0 == .searchResults } ?? false
+            let isNavigation = provenance.mode?.lowercased() == "navigate" && provenance.destination?.lowercased() == "document"
+            return !isData && isNavigation ? .allow : .refuse(status: 403, reason: "Requests from other sites are not answered; open the page itself.")
+        }
+    }
+
     func accepts(hostHeader: String) -> Bool {
         let lowered = hostHeader.lowercased()
         // An explicit port must be ours; a Host without one is accepted only on port 80.

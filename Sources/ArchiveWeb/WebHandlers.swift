@@ -1,12 +1,14 @@
 import ArchiveExport
 import ArchiveStore
 import Foundation
+import HTTPTypes
 import Hummingbird
 
 /// Answers one request: guard, route, then a page, a JSON document or an artifact's bytes. Archive
 /// errors become pages that say what was not found; nothing here writes.
 struct WebHandlers: Sendable {
     let archive: any ArchiveReader
+    let searches: SearchGate
 
     func respond(to request: Request, context: BasicRequestContext, guardian: RequestGuard) async -> Response {
         let query = FormQuery(request.uri.query)
@@ -20,10 +22,19 @@ struct WebHandlers: Sendable {
         case .allow:
             break
         }
-        guard request.method == .get || request.method == .head else {
-            return WebResponses.page(405, ErrorPage.render(title: "Read-only", detail: "This archive is read-only here: only GET is answered."))
+        let route = WebRoute.parse(request.uri.path)
+        let provenance = RequestGuard.Provenance(
+            site: request.headers[HTTPField.Name("Sec-Fetch-Site")!], mode: request.headers[HTTPField.Name("Sec-Fetch-Mode")!],
+            destination: request.headers[HTTPField.Name("Sec-Fetch-Dest")!], origin: request.headers[.origin])
+        if case .refuse(let status, let reason) = guardian.decide(provenance: provenance, route: route) {
+            return WebResponses.page(status, ErrorPage.render(title: "Not allowed", detail: reason))
         }
-        guard let route = WebRoute.parse(request.uri.path) else {
+        guard request.method == .get || request.method == .head else {
+            var response = WebResponses.page(405, ErrorPage.render(title: "Read-only", detail: "This archive is read-only here: only GET is answered."))
+            response.headers[.allow] = "GET, HEAD"
+            return response
+        }
+        guard let route else {
             return WebResponses.page(404, ErrorPage.render(title: "Not found", detail: "Nothing here: \(request.uri.path)"))
         }
         do {
@@ -36,6 +47,8 @@ struct WebHandlers: Sendable {
             return WebError.notFound("\(prefix) matches \(candidates.count) tasks; give more of the id.").response(json: route.isAPI)
         } catch ArchiveError.invalidQuery(let reason) {
             return WebError.badRequest(reason).response(json: route.isAPI)
+        } catch is SearchGate.Busy {
+            return WebError(status: 503, message: "Too many searches are waiting; try again in a moment.").response(json: route.isAPI)
         } catch {
             return WebError(status: 500, message: "The archive could not be read: \(error)").response(json: route.isAPI)
         }
@@ -45,7 +58,9 @@ struct WebHandlers: Sendable {
         if case .artifact(let taskID, let path) = route {
             return try await artifact(taskID: taskID, path: path, context: context)
         }
-        return try await Blocking.run { try self.page(route, query: query) }
+        guard route.isSearch else { return try await Blocking.run { try self.page(route, query: query) } }
+        // Searches take turns (`SearchGate`), so the task list and pages stay quick while many run.
+        return try await searches.run { try await Blocking.run { try self.page(route, query: query) } }
     }
 
     /// Every route but an artifact's: read, then render.
@@ -149,6 +164,8 @@ struct WebError: Error {
 }
 
 extension WebRoute {
+    var isSearch: Bool { self == .search || self == .searchResults || self == .apiSearch }
+
     var isAPI: Bool {
         switch self {
         case .apiTasks, .apiTask, .apiSearch: true

@@ -27,14 +27,19 @@ public enum WebServer {
         var logger = Logger(label: "sigmic-archive-serve")
         logger.logLevel = .critical
         let boundPort = Mutex<Int?>(nil)
-        let handlers = WebHandlers(archive: archive)
+        let handlers = WebHandlers(archive: archive, searches: SearchGate(running: 1, waiting: 64))
         let responder = CallbackResponder<BasicRequestContext> { request, context in
             guard let port = boundPort.withLock({ $0 }) else { return WebResponses.page(503, ErrorPage.render(title: "Starting", detail: "Try again in a moment.")) }
             let guardian = RequestGuard(host: options.host, port: port, token: options.token)
             return await handlers.respond(to: request, context: context, guardian: guardian)
         }
+        let connections = ConnectionCount(limit: ConnectionCount.limit(openFiles: raiseOpenFilesLimit()))
         let app = Application(
             responder: responder,
+            // A connection with no request for a minute is closed; a request head gets 10 s to arrive.
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [ConnectionGuardInstaller { ConnectionGuard(headTimeout: .seconds(10), connections: connections) }],
+                idleTimeout: .seconds(60))),
             configuration: .init(address: .hostname(options.host, port: options.port), serverName: nil),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? options.port
@@ -44,6 +49,19 @@ public enum WebServer {
             logger: logger)
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
+    }
+
+    /// Raises this process's soft open-files limit to its hard limit and returns it: the server may then
+    /// hold more connections, and keeps its own limit below it.
+    static func raiseOpenFilesLimit() -> Int {
+        var limits = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limits) == 0 else { return 1_024 }
+        if limits.rlim_cur < limits.rlim_max {
+            var raised = limits
+            raised.rlim_cur = min(limits.rlim_max, 65_536)
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limits = raised }
+        }
+        return Int(min(limits.rlim_cur, 1 << 20))
     }
 
     /// `http://HOST:PORT`, with an IPv6 address in brackets.

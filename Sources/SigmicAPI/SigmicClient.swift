@@ -1,5 +1,6 @@
 public import AsyncHTTPClient
 import Foundation
+import HostAddress
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -52,6 +53,9 @@ public final class SigmicClient: Sendable {
     public init(_ configuration: Configuration, httpClient: HTTPClient,
                 sleep: @escaping @Sendable (Double) async throws -> Void = Retrier.wallClockSleep,
                 unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) throws(SigmicAPIError) {
+        if let problem = Self.problem(apiKey: configuration.apiKey) {
+            throw SigmicAPIError(kind: .refused, message: problem)
+        }
         self.configuration = configuration
         self.base = try Self.validatedBaseURL(configuration.baseURL, allowInsecureHTTP: configuration.allowInsecureHTTP)
         let text = base.absoluteString
@@ -90,10 +94,21 @@ public final class SigmicClient: Sendable {
         return url
     }
 
-    /// A loopback name or address (`localhost`, `127.x.x.x`, `::1`, bracketed or not).
+    /// Why a key cannot be sent, or nil: it must be visible ASCII (a token's characters), so a key
+    /// file read with a line break or a stray control character inside is refused here, before any
+    /// request, and the error says where without quoting any of the key.
+    public static func problem(apiKey key: String) -> String? {
+        for (offset, scalar) in key.unicodeScalars.enumerated() where !(0x21...0x7E).contains(scalar.value) {
+            let what = scalar.value < 0x20 || scalar.value == 0x7F ? "a control character (U+\(String(format: "%04X", scalar.value)))"
+                : scalar.value == 0x20 ? "a space" : "a character outside ASCII"
+            return "the API key has \(what) at character \(offset + 1) of \(key.unicodeScalars.count); it was not sent (check the key file or SIGMIC_API_KEY)"
+        }
+        return nil
+    }
+
+    /// A loopback address (`127.x.y.z`, `::1`, bracketed or not) or `localhost`; any other name is not.
     public static func isLoopback(_ host: String) -> Bool {
-        let bare = host.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).lowercased()
-        return bare == "localhost" || bare == "::1" || bare.hasPrefix("127.")
+        HostAddress.isLoopback(host)
     }
 
     // MARK: - Core
@@ -240,11 +255,11 @@ public final class SigmicClient: Sendable {
         case .cancelled:
             return SigmicAPIError(kind: .cancelled, request: label, message: "cancelled")
         case .timedOut:
-            return SigmicAPIError(kind: .timeout, request: label, message: "timed out (\(error))")
+            return SigmicAPIError(kind: .timeout, request: label, message: "timed out (\(TransportFailure.describe(error)))")
         case .unreachable:
-            return SigmicAPIError(kind: .unreachable, request: label, message: "cannot connect: nothing answers at that address (\(error))")
+            return SigmicAPIError(kind: .unreachable, request: label, message: "cannot connect: nothing answers at that address (\(TransportFailure.describe(error)))")
         case .broken:
-            return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(error))")
+            return SigmicAPIError(kind: .transport, request: label, message: "connection failed (\(TransportFailure.describe(error)))")
         }
     }
 }

@@ -46,3 +46,28 @@ enum TransportFailure: Equatable {
     /// Connection refused, network or host unreachable: no server is there to have seen the request.
     private static let unreachableErrnos: Set<Int32> = [ECONNREFUSED, ENETUNREACH, EHOSTUNREACH]
 }
+
+extension TransportFailure {
+    /// An error below HTTP as a message may quote it: never a header's value. AsyncHTTPClient's header
+    /// errors carry the values they refused (the whole `Authorization` header among them) and show them
+    /// when reflected, so only their description is used; in any text a bearer token, should one slip
+    /// in, is replaced.
+    static func describe(_ error: any Error) -> String {
+        if let client = error as? HTTPClientError {
+            // Its description names the kind of failure only; its debug form and its cases carry values.
+            return redactingBearerTokens(client.description)
+        }
+        return redactingBearerTokens(String(describing: error))
+    }
+
+    /// `Bearer X` becomes `Bearer [redacted]`, up to the next quote, comma, bracket or space.
+    static func redactingBearerTokens(_ text: String) -> String {
+        var result = ""
+        var rest = Substring(text)
+        while let range = rest.range(of: "Bearer ", options: .caseInsensitive) {
+            result += rest[..<range.upperBound] + "[redacted]"
+            rest = rest[range.upperBound...].drop { !"\"', ]\n)".contains($0) }
+        }
+        return result + rest
+    }
+}

@@ -86,3 +86,18 @@ import Testing
         #expect(merged.map(\.id) == ["x", "a", "b", "c", "d"])
     }
 }
+
+/// `--wait` from any caller becomes a duration without trapping: none for NaN or negative, a year at most.
+@Suite struct WaitDurationTests {
+    static let cases: [(Double, Duration)] = [
+        (10, .seconds(10)), (0.25, .milliseconds(250)), (0, .zero), (-1, .zero), (.nan, .zero),
+        (.infinity, .seconds(365 * 86400)), (1e19, .seconds(365 * 86400)),
+    ]
+
+    @Test(arguments: cases)
+    func anyWaitBecomesADuration(_ wait: Double, _ expected: Duration) {
+        var options = SyncEngine.Options()
+        options.wait = wait
+        #expect(options.waitDuration == expected)
+    }
+}

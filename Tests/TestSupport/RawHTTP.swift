@@ -158,3 +158,41 @@ public enum RawHTTP {
         return out
     }
 }
+
+extension RawHTTP {
+    /// Sends `request` exactly as given (any request line, any headers) to a loopback port and returns
+    /// the response's status line, or "" when the server closed without answering.
+    public static func statusLine(port: Int, _ request: String, readTimeout: Int = 30) throws -> String {
+        let fd = try connectLoopback(port: port, readTimeout: readTimeout)
+        defer { close(fd) }
+        _ = request.utf8CString.withUnsafeBufferPointer { Glibc.send(fd, $0.baseAddress, $0.count - 1, Int32(MSG_NOSIGNAL)) }
+        var bytes = [UInt8](repeating: 0, count: 4096)
+        var received: [UInt8] = []
+        while !received.contains(13) {
+            let count = recv(fd, &bytes, bytes.count, 0)
+            guard count > 0 else { break }
+            received += bytes[0..<count]
+        }
+        return String(decoding: received, as: UTF8.self).components(separatedBy: "\r\n").first ?? ""
+    }
+
+    /// A connected TCP socket to 127.0.0.1:`port` with a read timeout; the caller closes it.
+    public static func connectLoopback(port: Int, readTimeout: Int = 30) throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw URLError(.cannotConnectToHost) }
+        var timeout = timeval(tv_sec: readTimeout, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            throw URLError(.cannotConnectToHost)
+        }
+        return fd
+    }
+}

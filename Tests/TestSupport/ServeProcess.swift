@@ -7,13 +7,18 @@ public final class ServeProcess: @unchecked Sendable {
     public let port: Int
     private let process: Process
 
-    public convenience init(archive: URL, arguments: [String] = []) throws {
-        try self.init(archive: archive.path, arguments: arguments)
+    public convenience init(archive: URL, arguments: [String] = [], openFiles: Int? = nil) throws {
+        try self.init(archive: archive.path, arguments: arguments, openFiles: openFiles)
     }
 
-    /// `archive`: a folder's path or a `postgres://` URL.
-    public init(archive: String, arguments: [String] = []) throws {
+    /// `archive`: a folder's path or a `postgres://` URL. `openFiles`: run it with this open-files limit
+    /// (soft and hard, through prlimit).
+    public init(archive: String, arguments: [String] = [], openFiles: Int? = nil) throws {
         let process = try CommandRunner.process(["serve", "--port", "0", "--archive", archive] + arguments)
+        if let openFiles, let binary = process.executableURL {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/prlimit")
+            process.arguments = ["--nofile=\(openFiles):\(openFiles)", binary.path] + (process.arguments ?? [])
+        }
         let output = Pipe()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice

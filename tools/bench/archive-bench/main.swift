@@ -4,6 +4,8 @@
 //   archive-bench generate DIR MESSAGES      an archive of MESSAGES messages (10 per task), with FTS
 //   archive-bench ndjson MESSAGES            the same conversations as JSON lines (for other tools)
 //   archive-bench tsv MESSAGES               the same as task TAB role TAB time TAB text (for raw-ingest)
+//   archive-bench long DIR COUNT             adds a task of COUNT log-like messages of about 1 MB each (every
+//                                            line full of words starting with a, al, alpha) to an archive
 //
 // `generate` reports the time spent in the store's writes only (generating the text is not counted),
 // so it compares with raw-ingest, which reads its input before starting the clock.
@@ -96,6 +98,37 @@ case "tsv":
         "\(Corpus.taskID(index / Corpus.messagesPerTask))\t\(index % 2 == 0 ? "user" : "assistant")\t\(Corpus.timestamp(index))\t\(text)"
     }
 
+case "long":
+    guard arguments.count == 3, let count = Int(arguments[arguments.startIndex + 2]), count > 0 else {
+        fail("usage: archive-bench long DIR COUNT")
+    }
+    let archive = try Archive.open(at: URL(fileURLWithPath: arguments[arguments.startIndex + 1]))
+    var lines: [String] = []
+    var size = 0
+    var line = 0
+    while size < 1_000_000 {
+        let text = "2026-03-0\(1 + line % 9)T10:\(10 + line % 50):00Z alpha worker \(line % 17) allocated \(line * 4096 % 100_000) bytes at arena \(line % 97) and all accounts are alive after an attempt"
+        lines.append(text)
+        size += text.utf8.count + 1
+        line += 1
+    }
+    let log = lines.joined(separator: "\n")
+    let account = try archive.write { try $0.account(baseURL: "https://bench.invalid", fingerprint: "sha256:bench") }
+    let messages = (0..<count).map { index in
+        MessageSnapshot(remoteID: "long\(index)", role: index % 2 == 0 ? "user" : "assistant", content: log,
+                        createdAt: Corpus.timestamp(index), rawJSON: "{}")
+    }
+    var snapshot = TaskSnapshot(remoteID: "10000000-0000-4000-8000-000000000001", status: "completed",
+                                createdAt: messages[0].createdAt, rawJSON: "{}")
+    snapshot.message = "Print the worker logs"
+    snapshot.lastActivityAt = messages[messages.count - 1].createdAt
+    snapshot.messageCount = count
+    try archive.write { writer in
+        let row = try writer.upsertListedTask(snapshot, account: account)
+        try writer.replaceHistory(messages, task: row)
+    }
+    print(#"{"longMessages":\#(count),"bytesEach":\#(log.utf8.count)}"#)
+
 default:
-    fail("usage: archive-bench generate DIR MESSAGES | ndjson MESSAGES | tsv MESSAGES")
+    fail("usage: archive-bench generate DIR MESSAGES | ndjson MESSAGES | tsv MESSAGES | long DIR COUNT")
 }

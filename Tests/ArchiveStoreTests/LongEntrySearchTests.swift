@@ -1,0 +1,82 @@
+import ArchiveStore
+import Foundation
+import Testing
+import TestSupport
+
+/// Search over entries of about 1 MB, the size of an agent's printed logs. FTS5's snippet() grows with
+/// the square of a row's matches (`a*` over four such rows ran for minutes); these searches must answer
+/// with marked snippets cut from a window, and a search past its deadline must stop with one line.
+@Suite struct LongEntrySearchTests {
+    let folder: TempFolder
+    let archive: Archive
+
+    init() throws {
+        folder = try TempFolder("long-entries")
+        let task: TaskRowID
+        (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
+        try archive.write { writer in
+            try writer.replaceHistory((0..<4).map { index in
+                Fixtures.message("m\(index)", role: index % 2 == 0 ? "user" : "assistant", content: Self.log(seed: index))
+            } + [Fixtures.message("m9", content: "A short alpha note.")]
+              + (0..<2_000).map { Fixtures.message("s\($0)", content: "Entry \($0) is short.") }, task: task)
+        }
+    }
+
+    /// About 1 MB of log lines, every one full of words starting with a, al, alpha; one rare word at its end.
+    static func log(seed: Int) -> String {
+        var lines: [String] = []
+        for line in 0..<8_000 {
+            lines.append("2026-03-01T10:\(10 + line % 50):00Z alpha worker \(line % 17) allocated \(line * 4096 % 100_000) bytes at arena \(seed) and all accounts are alive")
+        }
+        lines.append("zyzzyva ends the log")
+        return lines.joined(separator: "\n")
+    }
+
+    static func readable(_ snippet: String) -> String {
+        snippet.replacingOccurrences(of: "\u{2}", with: "[").replacingOccurrences(of: "\u{3}", with: "]")
+    }
+
+    @Test(arguments: [("a*", 5), ("al*", 5), ("alpha", 5), ("allocated worker", 4), ("\"all accounts\"", 4), ("arena OR zyzzyva", 4)])
+    func broadTermsInLongEntriesAnswerWithMarkedSnippets(_ text: String, count: Int) throws {
+        let hits = try archive.search(SearchQuery.parse(text), options: SearchOptions(limit: 0))
+        #expect(hits.count == count)
+        for hit in hits {
+            #expect(hit.snippet.contains("\u{2}"), "no mark in \(Self.readable(hit.snippet))")
+            #expect(hit.snippet.unicodeScalars.count < 400)
+        }
+    }
+
+    @Test func aWordFoundOnlyAtTheEndOfALongEntryIsMarkedThere() throws {
+        let hits = try archive.search(SearchQuery.parse("zyzzyva"))
+        #expect(hits.count == 4)
+        #expect(Self.readable(hits[0].snippet).hasPrefix("…"))
+        #expect(Self.readable(hits[0].snippet).contains("[zyzzyva] ends the log"))
+    }
+
+    @Test func shortEntriesKeepTheIndexsOwnSnippet() throws {
+        let hits = try archive.search(SearchQuery.parse("note"))
+        #expect(hits.map { Self.readable($0.snippet) } == ["A short alpha [note]."])
+    }
+
+    @Test func substringMatchesInLongEntriesAreCutFromAWindowToo() throws {
+        // No word is "llocate": the word search finds nothing and the substring retry marks it.
+        let hits = try archive.search(SearchQuery.parse("llocate"), options: SearchOptions(limit: 2))
+        #expect(hits.count == 2)
+        #expect(hits.allSatisfy { $0.match == .substring && Self.readable($0.snippet).contains("a[llocate]d") })
+    }
+
+    @Test func aSearchPastItsDeadlineStopsWithOneLine() throws {
+        // Each look at this clock moves it a second on: the third look is past a two-second limit, and
+        // a search through 2,000 entries makes SQLite look more often than that.
+        let deadline = SearchDeadline(limit: .seconds(2), clock: SteppingClock(step: .seconds(1)))
+        #expect {
+            _ = try archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: deadline))
+        } throws: { error in
+            "\(error)".contains("too broad") && "\(error)".contains("2 s") && !"\(error)".contains("\n")
+        }
+        // The same search with time to spare answers, on the same connections: nothing was left behind.
+        let generous = SearchDeadline(limit: .seconds(1_000_000), clock: SteppingClock(step: .seconds(1)))
+        #expect(try archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: generous)).count == 2_001)
+        #expect(try archive.search(SearchQuery.parse("short"), options: SearchOptions(limit: 0)).count == 2_001)
+    }
+}
