@@ -16,20 +16,10 @@ import TestSupport
         (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
         try archive.write { writer in
             try writer.replaceHistory((0..<4).map { index in
-                Fixtures.message("m\(index)", role: index % 2 == 0 ? "user" : "assistant", content: Self.log(seed: index))
+                Fixtures.message("m\(index)", role: index % 2 == 0 ? "user" : "assistant", content: LongLog.text(seed: index))
             } + [Fixtures.message("m9", content: "A short alpha note.")]
               + (0..<2_000).map { Fixtures.message("s\($0)", content: "Entry \($0) is short.") }, task: task)
         }
-    }
-
-    /// About 1 MB of log lines, every one full of words starting with a, al, alpha; one rare word at its end.
-    static func log(seed: Int) -> String {
-        var lines: [String] = []
-        for line in 0..<8_000 {
-            lines.append("2026-03-01T10:\(10 + line % 50):00Z alpha worker \(line % 17) allocated \(line * 4096 % 100_000) bytes at arena \(seed) and all accounts are alive")
-        }
-        lines.append("zyzzyva ends the log")
-        return lines.joined(separator: "\n")
     }
 
     static func readable(_ snippet: String) -> String {
