@@ -50,20 +50,8 @@ public enum RawHTTP {
             throw URLError(.badURL)
         }
         let target = components.percentEncodedPath + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw URLError(.cannotConnectToHost) }
+        let fd = try connectLoopback(port: port, readTimeout: Int(readTimeout))
         defer { close(fd) }
-        var timeout = timeval(tv_sec: Int(readTimeout), tv_usec: 0)
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(port).bigEndian)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        // An interrupted connect goes on in the background; the first send waits for it.
-        guard connected == 0 || errno == EINTR else { throw URLError(.cannotConnectToHost) }
         // A test may send a Host of its own (a server's Host check is under test).
         let host = headers.keys.contains { $0.lowercased() == "host" } ? "" : "Host: 127.0.0.1:\(port)\r\n"
         var head = "\(method) \(target) HTTP/1.1\r\n\(host)Connection: close\r\n"
@@ -189,7 +177,8 @@ extension RawHTTP {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else {
+        // An interrupted connect goes on in the background; the first send waits for it.
+        guard connected == 0 || errno == EINTR else {
             close(fd)
             throw URLError(.cannotConnectToHost)
         }
