@@ -37,8 +37,8 @@ extension PostgresArchive {
         let snippet = tsquery.map {
             "CASE WHEN \(isLong) THEN NULL ELSE ts_headline('sigmic', d.body, \($0), 'StartSel=\"\u{2}\", StopSel=\"\u{3}\", MaxWords=16, MinWords=6, ShortWord=1, FragmentDelimiter=\"…\"') END"
         } ?? "CASE WHEN \(isLong) THEN NULL ELSE d.body END"
-        let windowTerms = tsquery == nil ? likeTerms.map(SearchQuery.Term.phrase) : query.groups.flatMap { $0 }
-        let locator = statement.bind(tsquery == nil ? (likeTerms.first ?? "").lowercased() : WindowSnippet.locator(query))
+        let (windowTerms, locatorText) = WindowSnippet.marking(query, substrings: tsquery == nil ? likeTerms : nil)
+        let locator = statement.bind(locatorText)
         // The page's order, and the same order for the rows joined back to it.
         let (order, pageOrder): (String, String)
         switch options.sort {

@@ -169,8 +169,8 @@ extension Archive {
         // What marks a long entry's snippet: the query's words as the word index matches them, or the
         // text of each term wherever it occurs (trigram and LIKE matches).
         let byWords = plan.primary?.index == .words
-        let windowTerms = byWords ? query.groups.flatMap { $0 } : (cutSnippets ? highlightTerms : query.groups.joined().map(\.text)).map(SearchQuery.Term.phrase)
-        let locator = byWords ? WindowSnippet.locator(query) : (windowTerms.first?.text ?? "").lowercased()
+        let (windowTerms, locator) = WindowSnippet.marking(
+            query, substrings: byWords ? nil : (cutSnippets ? highlightTerms : query.groups.joined().map(\.text)))
         do {
             return try pool.read { db in
                 try withSearchDeadline(db, options.deadline) {

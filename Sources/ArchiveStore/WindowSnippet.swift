@@ -19,6 +19,14 @@ package enum WindowSnippet {
     /// Words in a snippet, as FTS5's snippet() is asked for.
     static let snippetWords = 16
 
+    /// What a long entry's snippet marks, and the text that places its window: the query's terms as
+    /// words; or, for trigram and substring matches, `substrings` (each marked wherever it occurs).
+    /// Both engines ask here, so they cut long entries alike.
+    package static func marking(_ query: SearchQuery, substrings: [String]?) -> (terms: [SearchQuery.Term], locator: String) {
+        guard let substrings else { return (query.groups.flatMap { $0 }, locator(query)) }
+        return (substrings.map(SearchQuery.Term.phrase), (substrings.first ?? "").lowercased())
+    }
+
     /// What the database looks for (lowercased, `instr`/`strpos` on the lowercased text) to place the
     /// window: the first word of the query's first term. Empty when the query has no terms; the window
     /// then starts at the entry's start.
