@@ -20,18 +20,25 @@ actor LineTransport: Transport {
     func connect() async throws {
         guard reader == nil else { return }
         let continuation = self.continuation
-        let thread = Thread {
-            var pending = Data()
+        let thread = Thread { [self] in
+            var lines = LineReader()
             var buffer = [UInt8](repeating: 0, count: 64 * 1024)
             while true {
                 let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
                 if count < 0 && errno == EINTR { continue }
                 if count <= 0 { break }   // end of input: the client is gone
-                pending.append(contentsOf: buffer[..<count])
-                while let newline = pending.firstIndex(of: 0x0A) {
-                    let line = pending[pending.startIndex..<newline]
-                    pending = Data(pending[(newline + 1)...])
-                    if !line.isEmpty { continuation.yield(Data(line)) }
+                for item in lines.feed(Data(buffer[..<count])) {
+                    let verdict: JSONRPCGate.Verdict
+                    switch item {
+                    case .tooLong: verdict = .answer(JSONRPCGate.tooLong)
+                    case .line(let line): verdict = JSONRPCGate.check(line)
+                    }
+                    switch verdict {
+                    case .forward:
+                        if case .line(let line) = item { continuation.yield(line) }
+                    case .answer(let reply):
+                        Task { try? await self.send(reply) }
+                    }
                 }
             }
             continuation.finish()
@@ -48,7 +55,7 @@ actor LineTransport: Transport {
     /// Writes the message and its newline in full (stdout stays blocking: a slow client slows us, and
     /// nothing is dropped).
     func send(_ data: Data) async throws {
-        var message = data
+        var message = ErrorEcho.trimmed(data)
         message.append(0x0A)
         try message.withUnsafeBytes { bytes in
             var offset = 0
