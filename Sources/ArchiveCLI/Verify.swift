@@ -48,6 +48,9 @@ struct Verify: ParsableCommand {
             if let writer = report.writer {
                 Terminal.print("note: \(writer) is writing to the archive; search entries it has not indexed yet and blob files it has not committed yet are not counted as problems")
             }
+            if report.awaitingSync > 0 {
+                Terminal.print("note: \(report.awaitingSync) stored file\(report.awaitingSync == 1 ? "" : "s") from the last sync, which did not finish, wait\(report.awaitingSync == 1 ? "s" : "") for the next sync to name \(report.awaitingSync == 1 ? "it" : "them")")
+            }
             let summary = "\(report.blobsChecked) blobs (\(Status.bytes(report.bytesHashed))) re-hashed; database and search indexes checked"
             if report.isClean {
                 Terminal.print("OK: " + summary + "; no problems.")

@@ -40,6 +40,9 @@ public struct VerifyReport: Sendable, Codable, Equatable {
     /// any. Its work in flight, search entries not yet indexed and blob files whose rows are not yet
     /// committed, is not counted as a problem.
     public var writer: String?
+    /// Stored files that no row names yet because the last sync stopped before naming them: the next
+    /// sync does (not problems).
+    public var awaitingSync = 0
 
     public var isClean: Bool { problems.isEmpty }
 
@@ -54,6 +57,17 @@ extension Archive {
     /// With `repair`, fixable problems are fixed: search indexes are rebuilt from their rows; a missing
     /// or damaged blob is dropped and its artifacts set back to pending, so the next sync downloads
     /// them again; orphaned blob files are deleted. Database corruption is never "repaired" here.
+    /// When the newest sync run started, if it did not end well (failed, stopped, crashed, or some of
+    /// its tasks failed).
+    private func unfinishedSyncStart() throws -> Date? {
+        try read("checking the last sync") { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT started_at, outcome FROM sync_run ORDER BY id DESC LIMIT 1"),
+                  (row["outcome"] as String?) != SyncRunOutcome.ok.rawValue else { return nil }
+            // Whole seconds: a file's time and the run's are rounded differently.
+            return Timestamp.parse(row["started_at"]).map { $0.addingTimeInterval(-1) }
+        }
+    }
+
     public func verify(repair: Bool = false, progress: (Int64) -> Void = { _ in }) throws -> VerifyReport {
         var report = VerifyReport()
         if repair, case .readOnly(let reason) = access { throw ArchiveError.readOnly(reason: reason) }
@@ -133,7 +147,17 @@ extension Archive {
         }
         report.bytesHashed = hashed
         let known = Set(blobRows.map(\.hex))
-        let orphans = report.writer != nil ? [] : onDisk.blobs.keys.filter { !known.contains($0.hex) }.sorted()
+        var orphans = report.writer != nil ? [] : onDisk.blobs.keys.filter { !known.contains($0.hex) }.sorted()
+        // Files the last sync stored before it stopped (a full disk, a failed task, a crash) are named by
+        // the commit of the next one: they are not problems, and --repair leaves them to it.
+        if let unfinished = try unfinishedSyncStart() {
+            let awaiting = orphans.filter { hash in
+                let modified = (try? FileManager.default.attributesOfItem(atPath: blobs.url(for: hash).path)[.modificationDate]) as? Date
+                return modified.map { $0 >= unfinished } ?? false
+            }
+            report.awaitingSync = awaiting.count
+            orphans.removeAll { awaiting.contains($0) }
+        }
         for hash in orphans {
             report.problems.append(.init(kind: .blobOrphaned, detail: "blobs/\(hash.hex.prefix(2))/\(hash.hex.dropFirst(2)) belongs to no artifact",
                                          repair: "delete the file"))

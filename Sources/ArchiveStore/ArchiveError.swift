@@ -68,7 +68,7 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
         case .invalidQuery(let reason):
             return "invalid search query: \(reason)"
         case .writeFailed(let path, let code, let operation):
-            return "\(operation) failed: could not write to \(path) (disk full, file size limit, or an I/O error; SQLite code \(code)); what was committed before is intact"
+            return "\(operation) failed: could not write to \(path) or its write-ahead log (\(URL(fileURLWithPath: path).lastPathComponent)-wal) (disk full, file size limit, or an I/O error; SQLite code \(code)); what was committed before is intact"
         case .busy(let holder):
             return "the archive is busy: \(holder) is writing to it; wait for it to finish (or stop it) and try again"
         case .sqlite(let code, let message, let operation):

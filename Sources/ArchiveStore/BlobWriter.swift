@@ -33,7 +33,12 @@ public final class BlobWriter {
     }
 
     public func append(_ data: Data) throws {
-        try handle.write(contentsOf: data)
+        do {
+            try handle.write(contentsOf: data)
+        } catch {
+            // A full disk names the file that could not grow, not the database.
+            throw ArchiveError.blobStore(problem: "cannot store a downloaded file: " + FileSystemFailure.describe(error, path: tempURL.path))
+        }
         hasher.update(data: data)
         size += Int64(data.count)
     }
