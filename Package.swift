@@ -257,7 +257,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveWebTests",
-            dependencies: ["ArchiveWeb", "ArchiveStore", "TestSupport", .product(name: "NIOHTTP1", package: "swift-nio")],
+            dependencies: ["ArchiveWeb", "ArchiveStore", "TestSupport", .product(name: "NIOHTTP1", package: "swift-nio"),
+                           .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictness
         ),
         .testTarget(

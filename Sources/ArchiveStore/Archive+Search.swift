@@ -209,7 +209,7 @@ extension Archive {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT && indexAlone {
             return try search(query, options: options, mode: mode, joiningEntries: true)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
-            throw options.deadline.exceeded
+            throw options.deadline.interrupted
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {
             // Only reachable if the quoting above has a hole; say so in one line rather than crash.
             throw ArchiveError.invalidQuery("the search index rejected the query (\(error.message ?? "syntax error"))")

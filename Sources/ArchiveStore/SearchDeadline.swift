@@ -11,6 +11,9 @@ public struct SearchDeadline: Sendable {
     public let limit: Duration
     /// Starts a stopwatch: the closure it returns tells the time since.
     let startStopwatch: @Sendable () -> @Sendable () -> Duration
+    /// Whoever asked has gone (a web client that closed its connection): the search stops as soon as
+    /// SQLite next looks, with `CancellationError`. PostgreSQL runs the statement out, within `limit`.
+    public var isCancelled: @Sendable () -> Bool = { false }
 
     public init<C: Clock>(limit: Duration, clock: C) where C.Duration == Duration {
         self.limit = limit
@@ -23,6 +26,18 @@ public struct SearchDeadline: Sendable {
     /// Two seconds: a search over a million messages answers in tens of milliseconds (BENCHMARKS.md),
     /// so only a query that matches nearly everything, or a damaged index, gets near it.
     public static let standard = SearchDeadline(limit: .seconds(2), clock: ContinuousClock())
+
+    /// This deadline, for a search that also stops when `isCancelled` says so.
+    public func cancelled(when isCancelled: @escaping @Sendable () -> Bool) -> SearchDeadline {
+        var deadline = self
+        deadline.isCancelled = isCancelled
+        return deadline
+    }
+
+    /// The error an interrupted search ends with: its asker is gone, or it is past its deadline.
+    var interrupted: any Error {
+        isCancelled() ? CancellationError() : exceeded
+    }
 
     /// The error a search past its deadline ends with.
     public var exceeded: ArchiveError {
@@ -43,17 +58,22 @@ public struct SearchDeadline: Sendable {
 private final class DeadlineCheck {
     let elapsed: @Sendable () -> Duration
     let limit: Duration
-    init(elapsed: @escaping @Sendable () -> Duration, limit: Duration) { self.elapsed = elapsed; self.limit = limit }
+    let isCancelled: @Sendable () -> Bool
+    init(_ deadline: SearchDeadline) {
+        elapsed = deadline.startStopwatch()
+        limit = deadline.limit
+        isCancelled = deadline.isCancelled
+    }
 }
 
 /// Runs `body` on `db` with the deadline's progress handler installed: SQLite interrupts the running
 /// statement (SQLITE_INTERRUPT) once the deadline has passed. The handler is removed afterwards, so a
 /// pooled connection carries nothing into its next read.
 func withSearchDeadline<T>(_ db: Database, _ deadline: SearchDeadline, _ body: () throws -> T) throws -> T {
-    let check = Unmanaged.passRetained(DeadlineCheck(elapsed: deadline.startStopwatch(), limit: deadline.limit))
+    let check = Unmanaged.passRetained(DeadlineCheck(deadline))
     sqlite3_progress_handler(db.sqliteConnection, SearchDeadline.instructionsPerCheck, { context in
         let check = Unmanaged<DeadlineCheck>.fromOpaque(context!).takeUnretainedValue()
-        return check.elapsed() >= check.limit ? 1 : 0
+        return check.isCancelled() || check.elapsed() >= check.limit ? 1 : 0
     }, check.toOpaque())
     defer {
         sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil)

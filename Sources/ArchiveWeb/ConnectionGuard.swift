@@ -13,7 +13,8 @@ import NIOHTTP1
 /// - a request must name its target in origin form (`/path`) and carry exactly one `Host` header;
 ///   an absolute-form line or a second `Host` could otherwise slip past the Host check.
 ///
-/// Every refusal is a complete answer with `Connection: close`, then the connection closes.
+/// Every refusal is a complete answer with `Connection: close`, then the connection closes. It also
+/// notes when the client has gone (`presence`), so a search it asked for stops rather than run out.
 final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
@@ -22,6 +23,7 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     let headTimeout: TimeAmount
     let connections: ConnectionCount
+    let presence = ClientPresence()
     private var timer: Scheduled<Void>?
     private var counted = false
     /// The rest of a refused request is dropped.
@@ -61,6 +63,17 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
+    func channelInactive(context: ChannelHandlerContext) {
+        presence.leave()
+        context.fireChannelInactive()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        // A client that closes its side (the page was closed, curl was stopped) asks for nothing more.
+        if let event = event as? ChannelEvent, event == .inputClosed { presence.leave() }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) { awaitHead(context) }   // the next request's head has its own time
         context.write(data, promise: promise)
@@ -91,6 +104,19 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.write(wrapOutboundOut(.body(.byteBuffer(context.channel.allocator.buffer(string: body)))), promise: nil)
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { _ in channel.close(promise: nil) }
+    }
+}
+
+/// Whether a connection's client is still there, read from any thread.
+final class ClientPresence: Sendable {
+    private let gone = NIOLockedValueBox(false)
+
+    var isGone: Bool { gone.withLockedValue { $0 } }
+    func leave() { gone.withLockedValue { $0 = true } }
+
+    /// The presence of the client on `channel`, if its connection is guarded.
+    static func of(_ channel: any Channel) async -> ClientPresence? {
+        try? await channel.pipeline.handler(type: ConnectionGuard.self).map { $0.presence }.get()
     }
 }
 

@@ -10,7 +10,7 @@ struct WebHandlers: Sendable {
     let archive: any ArchiveReader
     let searches: SearchGate
 
-    func respond(to request: Request, context: BasicRequestContext, guardian: RequestGuard) async -> Response {
+    func respond(to request: Request, context: WebRequestContext, guardian: RequestGuard) async -> Response {
         let query = FormQuery(request.uri.query)
         switch guardian.decide(hostHeader: request.head.authority, path: request.uri.path, query: query,
                                cookieHeader: request.headers[.cookie]) {
@@ -54,17 +54,23 @@ struct WebHandlers: Sendable {
         }
     }
 
-    func answer(_ route: WebRoute, query: FormQuery, context: BasicRequestContext) async throws -> Response {
+    func answer(_ route: WebRoute, query: FormQuery, context: WebRequestContext) async throws -> Response {
         if case .artifact(let taskID, let path) = route {
             return try await artifact(taskID: taskID, path: path, context: context)
         }
         guard route.isSearch else { return try await Blocking.run { try self.page(route, query: query) } }
-        // Searches take turns (`SearchGate`), so the task list and pages stay quick while many run.
-        return try await searches.run { try await Blocking.run { try self.page(route, query: query) } }
+        // Searches take turns (`SearchGate`), so the task list and pages stay quick while many run; one
+        // whose client has gone is not started, or stops where it is.
+        let presence = await ClientPresence.of(context.channel)
+        let clientGone: @Sendable () -> Bool = { presence?.isGone ?? false }
+        return try await searches.run {
+            if clientGone() { throw CancellationError() }
+            return try await Blocking.run { try self.page(route, query: query, clientGone: clientGone) }
+        }
     }
 
-    /// Every route but an artifact's: read, then render.
-    func page(_ route: WebRoute, query: FormQuery) throws -> Response {
+    /// Every route but an artifact's: read, then render. A search stops when `clientGone` says so.
+    func page(_ route: WebRoute, query: FormQuery, clientGone: @escaping @Sendable () -> Bool = { false }) throws -> Response {
         switch route {
         case .asset(let name):
             return WebResponses.text(200, name.body, contentType: name.contentType)
@@ -83,7 +89,8 @@ struct WebHandlers: Sendable {
             if !text.trimmingCharacters(in: .whitespaces).isEmpty {
                 do {
                     hits = try archive.search(try SearchQuery.parse(text),
-                                              options: SearchOptions(limit: SearchPage.pageSize, offset: (page - 1) * SearchPage.pageSize))
+                                              options: SearchOptions(limit: SearchPage.pageSize, offset: (page - 1) * SearchPage.pageSize,
+                                                                     deadline: SearchDeadline.standard.cancelled(when: clientGone)))
                 } catch ArchiveError.invalidQuery(let reason) {
                     failure = reason
                 }
@@ -107,14 +114,16 @@ struct WebHandlers: Sendable {
             let transcript = try Transcript.load(try archive.task(matching: id), from: archive, events: query["events"].map { $0 == "1" || $0 == "true" } ?? false)
             return WebResponses.json(200, Documents.transcript(transcript) + "\n")
         case .apiSearch:
-            let (parsed, options) = try WebQueries.cliSearch(query)
+            let (parsed, asked) = try WebQueries.cliSearch(query)
+            var options = asked
+            options.deadline = options.deadline.cancelled(when: clientGone)
             return WebResponses.json(200, Documents.searchHits(try archive.search(parsed, options: options)) + "\n")
         }
     }
 
     /// A stored artifact of that task, by its exact path; anything else is 404. The bytes come from the
     /// content-addressed blob store, never from a path built from the request.
-    func artifact(taskID: String, path: String, context: BasicRequestContext) async throws -> Response {
+    func artifact(taskID: String, path: String, context: WebRequestContext) async throws -> Response {
         let archive = self.archive
         let artifact = try await Blocking.run { () throws -> StoredArtifact in
             let task = try archive.task(matching: taskID)

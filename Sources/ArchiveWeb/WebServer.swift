@@ -28,7 +28,7 @@ public enum WebServer {
         logger.logLevel = .critical
         let boundPort = Mutex<Int?>(nil)
         let handlers = WebHandlers(archive: archive, searches: SearchGate(running: 1, waiting: 64))
-        let responder = CallbackResponder<BasicRequestContext> { request, context in
+        let responder = CallbackResponder<WebRequestContext> { request, context in
             guard let port = boundPort.withLock({ $0 }) else { return WebResponses.page(503, ErrorPage.render(title: "Starting", detail: "Try again in a moment.")) }
             let guardian = RequestGuard(host: options.host, port: port, token: options.token)
             return await handlers.respond(to: request, context: context, guardian: guardian)

@@ -55,6 +55,14 @@ import TestSupport
         #expect(hits.allSatisfy { $0.match == .substring && Self.readable($0.snippet).contains("a[llocate]d") })
     }
 
+    @Test func aSearchWhoseAskerHasGoneStops() throws {
+        let gone = SearchDeadline.standard.cancelled(when: { true })
+        #expect(throws: CancellationError.self) {
+            _ = try archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: gone))
+        }
+        #expect(try archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0)).count == 2_001)
+    }
+
     @Test func aSearchPastItsDeadlineStopsWithOneLine() throws {
         // Each look at this clock moves it a second on: the third look is past a two-second limit, and
         // a search through 2,000 entries makes SQLite look more often than that.

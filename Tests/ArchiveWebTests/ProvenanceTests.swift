@@ -1,4 +1,6 @@
 @testable import ArchiveWeb
+import NIOCore
+import NIOEmbedded
 import NIOHTTP1
 import Testing
 
@@ -53,5 +55,23 @@ struct ProvenanceTests {
         count.leave()
         count.leave()
         #expect(count.enter())
+    }
+}
+
+/// A connection's guard notes when its client has gone, so a search it asked for can stop.
+struct ClientPresenceTests {
+    @Test(arguments: ["input closed", "inactive"])
+    func aClientThatClosesIsGone(_ how: String) throws {
+        let channel = EmbeddedChannel()
+        let guardian = ConnectionGuard(headTimeout: .seconds(10), connections: ConnectionCount(limit: 10))
+        try channel.pipeline.syncOperations.addHandler(guardian)
+        #expect(!guardian.presence.isGone)
+        if how == "input closed" {
+            channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        } else {
+            channel.pipeline.fireChannelInactive()
+        }
+        #expect(guardian.presence.isGone)
+        _ = try? channel.finish()
     }
 }
