@@ -192,6 +192,18 @@ let package = Package(
             path: "tools/fuzz/fuzz-parsers",
             swiftSettings: strictness
         ),
+        // Property-based fuzzing of what `serve` reads from the network and `mcp` from stdin.
+        .executableTarget(
+            name: "fuzz-requests",
+            dependencies: [
+                "ArchiveWeb", "ArchiveMCP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "tools/fuzz/fuzz-requests",
+            swiftSettings: strictness
+        ),
 
         // Build tooling: turns Migrations/*.sql into Swift source at build time, so the one
         // executable carries its schema and needs no resource bundle at run time.
@@ -257,7 +269,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveWebTests",
-            dependencies: ["ArchiveWeb", "ArchiveStore", "TestSupport", .product(name: "NIOHTTP1", package: "swift-nio"),
+            dependencies: ["ArchiveWeb", "ArchiveStore", "TestSupport", "fuzz-requests", .product(name: "NIOHTTP1", package: "swift-nio"),
                            .product(name: "NIOEmbedded", package: "swift-nio"), .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: strictness
         ),

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 
 /// What the MCP SDK would answer wrongly, or not at all, answered here per JSON-RPC 2.0
 /// (https://www.jsonrpc.org/specification#error_object) before a line reaches it:
@@ -8,8 +8,8 @@ import Foundation
 /// - a request whose method needs params, without an object of them: -32602 (the SDK said -32603).
 ///
 /// Everything else goes on to the SDK. Pure, so every case is a table test.
-enum JSONRPCGate {
-    enum Verdict: Equatable {
+package enum JSONRPCGate {
+    package enum Verdict: Equatable {
         case forward
         case answer(Data)
     }
@@ -18,7 +18,7 @@ enum JSONRPCGate {
     static let needParams: Set<String> = ["initialize", "tools/call", "resources/read", "resources/subscribe",
                                           "resources/unsubscribe", "prompts/get", "completion/complete", "logging/setLevel"]
 
-    static func check(_ line: Data) -> Verdict {
+    package static func check(_ line: Data) -> Verdict {
         guard let parsed = try? JSONSerialization.jsonObject(with: line, options: [.fragmentsAllowed]) else {
             return .answer(error(id: nil, code: -32700, "Parse error: the message is not JSON"))
         }

@@ -1,7 +1,7 @@
 import Foundation
 import NIOConcurrencyHelpers
-import NIOCore
-import NIOHTTP1
+package import NIOCore
+package import NIOHTTP1
 
 /// Guards each connection of `serve` at the HTTP/1 level, before a request becomes a `Request`:
 ///
@@ -15,11 +15,11 @@ import NIOHTTP1
 ///
 /// Every refusal is a complete answer with `Connection: close`, then the connection closes. It also
 /// notes when the client has gone (`presence`), so a search it asked for stops rather than run out.
-final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPServerRequestPart
-    typealias InboundOut = HTTPServerRequestPart
-    typealias OutboundIn = HTTPServerResponsePart
-    typealias OutboundOut = HTTPServerResponsePart
+package final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
+    package typealias InboundIn = HTTPServerRequestPart
+    package typealias InboundOut = HTTPServerRequestPart
+    package typealias OutboundIn = HTTPServerResponsePart
+    package typealias OutboundOut = HTTPServerResponsePart
 
     let headTimeout: TimeAmount
     let connections: ConnectionCount
@@ -29,24 +29,24 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     /// The rest of a refused request is dropped.
     private var refusing = false
 
-    init(headTimeout: TimeAmount, connections: ConnectionCount) {
+    package init(headTimeout: TimeAmount, connections: ConnectionCount) {
         self.headTimeout = headTimeout
         self.connections = connections
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
+    package func handlerAdded(context: ChannelHandlerContext) {
         counted = true
         if !connections.enter() { refusing = true }
         awaitHead(context)
     }
 
-    func handlerRemoved(context: ChannelHandlerContext) {
+    package func handlerRemoved(context: ChannelHandlerContext) {
         timer?.cancel()
         if counted { connections.leave() }
         counted = false
     }
 
-    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    package func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let part = unwrapInboundIn(data)
         if case .head(let head) = part {
             timer?.cancel()
@@ -63,24 +63,24 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
         context.fireChannelRead(data)
     }
 
-    func channelInactive(context: ChannelHandlerContext) {
+    package func channelInactive(context: ChannelHandlerContext) {
         presence.leave()
         context.fireChannelInactive()
     }
 
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    package func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         // A client that closes its side (the page was closed, curl was stopped) asks for nothing more.
         if let event = event as? ChannelEvent, event == .inputClosed { presence.leave() }
         context.fireUserInboundEventTriggered(event)
     }
 
-    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    package func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         if case .end = unwrapOutboundIn(data) { awaitHead(context) }   // the next request's head has its own time
         context.write(data, promise: promise)
     }
 
     /// Why a request head is refused, or nil. Pure, so every case is a table test.
-    static func problem(_ head: HTTPRequestHead) -> String? {
+    package static func problem(_ head: HTTPRequestHead) -> String? {
         guard head.uri.hasPrefix("/") else { return "The request target must be a path (origin form), not \(head.uri.prefix(80))." }
         let hosts = head.headers["Host"].count
         guard hosts == 1 else { return hosts == 0 ? "A Host header is required." : "A request carries one Host header, not \(hosts)." }
@@ -121,11 +121,11 @@ final class ClientPresence: Sendable {
 }
 
 /// How many connections are open, shared by every connection's guard.
-final class ConnectionCount: Sendable {
+package final class ConnectionCount: Sendable {
     let limit: Int
     private let open = NIOLockedValueBox(0)
 
-    init(limit: Int) { self.limit = limit }
+    package init(limit: Int) { self.limit = limit }
 
     /// Counts a new connection; false when it is one too many (it is still counted until it leaves).
     func enter() -> Bool { open.withLockedValue { $0 += 1; return $0 <= limit } }

@@ -7,21 +7,27 @@ import Foundation
 ///   site that rebinds its own name to 127.0.0.1 (DNS rebinding) sends its own name and is refused.
 /// - With a token (required off loopback), a visit with `?token=` sets a cookie and redirects to the same
 ///   page without the token, so it does not stay in the address bar or history; then the cookie is enough.
-struct RequestGuard: Sendable {
+package struct RequestGuard: Sendable {
     let host: String
     let port: Int
     let token: String?
 
+    package init(host: String, port: Int, token: String?) {
+        self.host = host
+        self.port = port
+        self.token = token
+    }
+
     static let cookieName = "sigmic_token"
 
-    enum Decision: Equatable {
+    package enum Decision: Equatable {
         case allow
         /// The token was right: set the cookie and send the browser to `location`.
         case setCookie(location: String)
         case refuse(status: Int, reason: String)
     }
 
-    func decide(hostHeader: String?, path: String, query: FormQuery, cookieHeader: String?) -> Decision {
+    package func decide(hostHeader: String?, path: String, query: FormQuery, cookieHeader: String?) -> Decision {
         guard let hostHeader, accepts(hostHeader: hostHeader) else {
             return .refuse(status: 421, reason: "This server answers only to \(host):\(port) and localhost.")
         }
@@ -38,11 +44,18 @@ struct RequestGuard: Sendable {
 
     /// Where a browser says a request comes from: Fetch Metadata (`Sec-Fetch-Site`, `-Mode`, `-Dest`)
     /// and `Origin`. Programs (curl, scripts) send none of them.
-    struct Provenance: Equatable {
+    package struct Provenance: Equatable {
         var site: String?
         var mode: String?
         var destination: String?
         var origin: String?
+
+        package init(site: String? = nil, mode: String? = nil, destination: String? = nil, origin: String? = nil) {
+            self.site = site
+            self.mode = mode
+            self.destination = destination
+            self.origin = origin
+        }
     }
 
     /// A page on another site can make the browser send requests here — an image, a frame, a script,
@@ -50,7 +63,7 @@ struct RequestGuard: Sendable {
     /// answered to this origin and to programs only; another site may only link to a page, which the
     /// person then opens themselves (a top-level navigation). `Origin`, sent by older browsers without
     /// Fetch Metadata, must be ours when present.
-    func decide(provenance: Provenance, route: WebRoute?) -> Decision {
+    package func decide(provenance: Provenance, route: WebRoute?) -> Decision {
         if let origin = provenance.origin, origin != "null" {
             let authority = origin.hasPrefix("http://") ? String(origin.dropFirst("http://".count)) : ""
             guard !authority.isEmpty, accepts(hostHeader: authority) else {

@@ -1,8 +1,8 @@
 /// The stylesheet and the script, served from the binary itself: pages work offline, need no CDN,
 /// and load no code from anywhere but our origin (`script-src 'self'`). The script only adds search
 /// as you type; every page works without it.
-enum WebAssets {
-    enum Name: String, Sendable {
+package enum WebAssets {
+    package enum Name: String, Sendable {
         case css = "app.css"
         case js = "app.js"
         case icon = "icon.svg"

@@ -3,7 +3,7 @@ import Foundation
 /// What a request path asks for. Parsed from the raw (still percent-encoded) path, so an encoded
 /// slash in a task id cannot pose as a separator; an artifact path is decoded once and is only ever
 /// compared with the task's stored paths, never joined to a file-system path.
-enum WebRoute: Equatable, Sendable {
+package enum WebRoute: Equatable, Sendable {
     case taskList
     case search
     /// The search results alone, for search as you type.
@@ -15,7 +15,7 @@ enum WebRoute: Equatable, Sendable {
     case apiSearch
     case asset(WebAssets.Name)
 
-    static func parse(_ rawPath: String) -> WebRoute? {
+    package static func parse(_ rawPath: String) -> WebRoute? {
         let segments = rawPath.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
         switch segments.count {
         case 0: return nil
@@ -47,17 +47,17 @@ enum WebRoute: Equatable, Sendable {
 }
 
 /// A URL's query as a form sends it: `+` is a space, `%XX` a byte; a key may repeat.
-struct FormQuery: Sendable {
+package struct FormQuery: Sendable {
     private var pairs: [(String, String)] = []
 
-    init(_ query: String?) {
+    package init(_ query: String?) {
         for part in (query ?? "").split(separator: "&") {
             let (key, value) = part.firstIndex(of: "=").map { (part[..<$0], part[part.index(after: $0)...]) } ?? (part, "")
             pairs.append((Self.decode(key), Self.decode(value)))
         }
     }
 
-    subscript(_ key: String) -> String? {
+    package subscript(_ key: String) -> String? {
         pairs.first { $0.0 == key }.map(\.1)
     }
 
