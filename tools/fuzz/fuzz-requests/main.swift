@@ -55,6 +55,30 @@ let httpFragments: [[UInt8]] = [
     "Origin: http://evil.example", "Content-Length: 5", "Transfer-Encoding: chunked", ":", " ", "\0", "é", "\u{202E}",
     "http://evil.example/", "*", "abcde",
 ].map { Array($0.utf8) }
+let targets = ["/", "/api/tasks", "/api/search?q=a*", "/tasks/3f2a", "/tasks/3f2a/artifacts/a%2F..%2Fb", "/search/results?q=x&token=secret-secret-secret",
+               "http://evil.example/api/tasks", "*", "/api/tasks/..%2F..", "/tasks/é", "//", "/static/app.js"]
+let headerLines = ["Host: 127.0.0.1:8080", "Host: localhost:8080", "Host: evil.example", "Host: [::1]:8080", "Host:", "Cookie: sigmic_token=secret-secret-secret",
+                   "Cookie: sigmic_token=x; sigmic_token=secret-secret-secret", "Cookie: a=b", "Sec-Fetch-Site: cross-site", "Origin: http://evil.example",
+                   "Content-Length: 5", "Transfer-Encoding: chunked", "Connection: close", "X: \u{202E}"]
+
+/// Mostly well-formed requests (so many reach the guard and the routes), now and then broken by a
+/// random fragment or byte at a random place.
+func httpInput(_ generator: inout Generator) -> [UInt8] {
+    var bytes: [UInt8] = []
+    for _ in 0..<(1 + generator.below(2)) {
+        var request = ["GET ", "HEAD ", "POST ", "BREW "][generator.below(4)] + targets[generator.below(targets.count)]
+        if generator.below(3) == 0 { request += String(decoding: httpFragments[generator.below(httpFragments.count)], as: UTF8.self) }
+        request += [" HTTP/1.1", " HTTP/1.1", " HTTP/1.0", " HTTP/2"][generator.below(4)] + "\r\n"
+        if generator.below(3) > 0 { request += ["Host: 127.0.0.1:8080", "Host: localhost:8080"][generator.below(2)] + "\r\n" }
+        for _ in 0..<generator.below(4) { request += headerLines[generator.below(headerLines.count)] + "\r\n" }
+        bytes += Array((request + "\r\n").utf8)
+    }
+    if generator.below(4) == 0 {
+        let noise = generator.below(2) == 0 ? httpFragments[generator.below(httpFragments.count)] : [UInt8(truncatingIfNeeded: generator.next())]
+        bytes.insert(contentsOf: noise, at: generator.below(bytes.count + 1))
+    }
+    return bytes
+}
 
 /// Collects the request heads that reach Hummingbird's side of the pipeline.
 final class HeadSink: ChannelInboundHandler {
@@ -72,7 +96,7 @@ func fuzzHTTP(count: Int, seed: UInt64) -> Int {
     let idCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
     var passed = 0
     for _ in 0..<count {
-        let input = generator.bytes(from: httpFragments, pieces: 24)
+        let input = httpInput(&generator)
         let channel = EmbeddedChannel()
         let sink = HeadSink()
         do {
