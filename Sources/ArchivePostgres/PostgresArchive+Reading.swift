@@ -154,6 +154,8 @@ extension PostgresArchive: ArchiveReader {
             return try body()
         } catch let error as ArchiveError {
             throw error
+        } catch let error as CancellationError {
+            throw error   // the asker has gone: nothing to report about the database
         } catch {
             throw Self.failure(error, location: location, operation: operation)
         }

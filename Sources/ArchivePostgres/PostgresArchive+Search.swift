@@ -1,6 +1,7 @@
 public import ArchiveStore
 import Foundation
 import PostgresNIO
+import Synchronization
 
 /// Search on PostgreSQL, with the SQLite store's query language and intent: words (and phrases and
 /// prefixes) through `search_doc.words`, a tsvector under a GIN index, ranked by `ts_rank` and cut by
@@ -92,20 +93,43 @@ extension PostgresArchive {
     /// for just their time; a search stopped by it (57014) is "too broad". Searches take turns on the
     /// connection (it runs one statement at a time anyway), so no other search resets the timeout
     /// early; another reader's statement that slips in between runs under the same limit, which no
-    /// single read of one task or file piece comes near.
+    /// single read of one task or file piece comes near. When the asker goes (`cancellation`), a cancel
+    /// request stops the running statement.
     func searching<T>(_ deadline: SearchDeadline, _ body: () throws -> T) throws -> T {
         try searchTurn.withLock {
+            if deadline.isCancelled { throw CancellationError() }
             let milliseconds = max(1, Int(deadline.limit / .milliseconds(1)))
             return try read("searching") {
                 _ = try connection.rows(PostgresStatement("SET statement_timeout = \(milliseconds)"), logger: Self.logger)
                 defer { _ = try? connection.rows(PostgresStatement("SET statement_timeout = 0"), logger: Self.logger) }
-                do {
-                    return try body()
-                } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
-                    throw deadline.exceeded
+                let running = Mutex(true)
+                defer { running.withLock { $0 = false } }
+                deadline.cancellation?.onCancel { [configuration, readerBackend] in
+                    guard running.withLock({ $0 }) else { return }
+                    Task { await Self.cancelStatement(of: readerBackend, configuration: configuration) }
                 }
+                for attempt in 1...2 {
+                    do {
+                        return try body()
+                    } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
+                        if deadline.isCancelled { throw CancellationError() }
+                        // A cancel request sent just as an earlier search ended can reach this one: its
+                        // asker is still here, so it runs once more.
+                        if attempt == 1, error.serverInfo?[.message]?.contains("user request") == true { continue }
+                        throw deadline.exceeded
+                    }
+                }
+                throw deadline.exceeded
             }
         }
+    }
+
+    /// Asks the server to cancel what `backend` is running, over a connection of its own (the reading
+    /// connection is busy running it). Best effort: the statement's timeout stops it anyway.
+    static func cancelStatement(of backend: Int32, configuration: PostgresConnection.Configuration) async {
+        guard let connection = try? await PostgresConnection.connect(configuration: configuration, id: 3, logger: logger) else { return }
+        _ = try? await connection.query("SELECT pg_cancel_backend(\(backend))", logger: logger)
+        try? await connection.close()
     }
 
     /// The search entries, with their tasks and accounts when a filter needs them (`d`, `t`, `acc`).

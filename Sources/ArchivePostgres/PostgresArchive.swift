@@ -21,13 +21,19 @@ public final class PostgresArchive: Sendable {
     let writing: PostgresWriting?
     /// Searches take turns on the reading connection, each under its own statement timeout.
     let searchTurn = NSLock()
+    /// How to connect again, and the reading connection's server process: a search whose asker has
+    /// gone is stopped by a cancel request for that process, sent over a connection of its own.
+    let configuration: PostgresConnection.Configuration
+    let readerBackend: Int32
     static let logger = Logger(label: "sigmic-archive.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The PostgreSQL migrations this build carries (`Migrations/postgres`), in order.
     public static let bundledMigrations: [EmbeddedMigration] = embeddedMigrations
 
     private init(location: PostgresLocation, connection: PostgresConnection, writing: PostgresWriting?,
-                 outcome: PostgresMigrator.Outcome) {
+                 outcome: PostgresMigrator.Outcome, configuration: PostgresConnection.Configuration, readerBackend: Int32) {
+        self.configuration = configuration
+        self.readerBackend = readerBackend
         self.location = location
         self.connection = connection
         self.writing = writing
@@ -55,20 +61,24 @@ public final class PostgresArchive: Sendable {
             throw failure(error, location: location, credentials: credentials, operation: "connecting")
         }
         let outcome: PostgresMigrator.Outcome
+        let backend: Int32
         do {
             outcome = try await PostgresMigrator.migrate(connection, migrations: migrations, logger: logger)
+            backend = try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
         } catch {
             try? await connection.close()
             throw failure(error, location: location, credentials: credentials, operation: "migrating")
         }
         guard forWriting && !outcome.newer else {
-            return PostgresArchive(location: location, connection: connection, writing: nil, outcome: outcome)
+            return PostgresArchive(location: location, connection: connection, writing: nil, outcome: outcome,
+                                   configuration: configuration, readerBackend: backend)
         }
         do {
             let spool = try Spool.claim(for: location, environment: environment)
             let writer = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
             return PostgresArchive(location: location, connection: connection,
-                                   writing: PostgresWriting(connection: writer, spool: spool), outcome: outcome)
+                                   writing: PostgresWriting(connection: writer, spool: spool), outcome: outcome,
+                                   configuration: configuration, readerBackend: backend)
         } catch {
             try? await connection.close()
             throw failure(error, location: location, credentials: credentials, operation: "connecting the writer")

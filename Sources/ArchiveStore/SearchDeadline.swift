@@ -11,9 +11,10 @@ public struct SearchDeadline: Sendable {
     public let limit: Duration
     /// Starts a stopwatch: the closure it returns tells the time since.
     let startStopwatch: @Sendable () -> @Sendable () -> Duration
-    /// Whoever asked has gone (a web client that closed its connection): the search stops as soon as
-    /// SQLite next looks, with `CancellationError`. PostgreSQL runs the statement out, within `limit`.
-    public var isCancelled: @Sendable () -> Bool = { false }
+    /// Whoever asked has gone (a web client that closed its connection): the search stops with
+    /// `CancellationError`, on SQLite at the progress handler's next look, on PostgreSQL by a cancel
+    /// request for its statement.
+    public var cancellation: SearchCancellation?
 
     public init<C: Clock>(limit: Duration, clock: C) where C.Duration == Duration {
         self.limit = limit
@@ -27,16 +28,18 @@ public struct SearchDeadline: Sendable {
     /// so only a query that matches nearly everything, or a damaged index, gets near it.
     public static let standard = SearchDeadline(limit: .seconds(2), clock: ContinuousClock())
 
-    /// This deadline, for a search that also stops when `isCancelled` says so.
-    public func cancelled(when isCancelled: @escaping @Sendable () -> Bool) -> SearchDeadline {
+    /// This deadline, for a search that also stops when `cancellation` is cancelled.
+    public func cancelled(by cancellation: SearchCancellation?) -> SearchDeadline {
         var deadline = self
-        deadline.isCancelled = isCancelled
+        deadline.cancellation = cancellation
         return deadline
     }
 
+    package var isCancelled: Bool { cancellation?.isCancelled ?? false }
+
     /// The error an interrupted search ends with: its asker is gone, or it is past its deadline.
     var interrupted: any Error {
-        isCancelled() ? CancellationError() : exceeded
+        isCancelled ? CancellationError() : exceeded
     }
 
     /// The error a search past its deadline ends with.
@@ -58,11 +61,11 @@ public struct SearchDeadline: Sendable {
 private final class DeadlineCheck {
     let elapsed: @Sendable () -> Duration
     let limit: Duration
-    let isCancelled: @Sendable () -> Bool
+    let cancellation: SearchCancellation?
     init(_ deadline: SearchDeadline) {
         elapsed = deadline.startStopwatch()
         limit = deadline.limit
-        isCancelled = deadline.isCancelled
+        cancellation = deadline.cancellation
     }
 }
 
@@ -73,7 +76,7 @@ func withSearchDeadline<T>(_ db: Database, _ deadline: SearchDeadline, _ body: (
     let check = Unmanaged.passRetained(DeadlineCheck(deadline))
     sqlite3_progress_handler(db.sqliteConnection, SearchDeadline.instructionsPerCheck, { context in
         let check = Unmanaged<DeadlineCheck>.fromOpaque(context!).takeUnretainedValue()
-        return check.isCancelled() || check.elapsed() >= check.limit ? 1 : 0
+        return check.cancellation?.isCancelled == true || check.elapsed() >= check.limit ? 1 : 0
     }, check.toOpaque())
     defer {
         sqlite3_progress_handler(db.sqliteConnection, 0, nil, nil)

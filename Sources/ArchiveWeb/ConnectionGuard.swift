@@ -1,3 +1,4 @@
+import ArchiveStore
 import Foundation
 import NIOConcurrencyHelpers
 package import NIOCore
@@ -107,12 +108,13 @@ package final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandl
     }
 }
 
-/// Whether a connection's client is still there, read from any thread.
+/// Whether a connection's client is still there, read from any thread; its leaving cancels the
+/// searches it asked for.
 final class ClientPresence: Sendable {
-    private let gone = NIOLockedValueBox(false)
+    let searches = SearchCancellation()
 
-    var isGone: Bool { gone.withLockedValue { $0 } }
-    func leave() { gone.withLockedValue { $0 = true } }
+    var isGone: Bool { searches.isCancelled }
+    func leave() { searches.cancel() }
 
     /// The presence of the client on `channel`, if its connection is guarded.
     static func of(_ channel: any Channel) async -> ClientPresence? {

@@ -61,16 +61,15 @@ struct WebHandlers: Sendable {
         guard route.isSearch else { return try await Blocking.run { try self.page(route, query: query) } }
         // Searches take turns (`SearchGate`), so the task list and pages stay quick while many run; one
         // whose client has gone is not started, or stops where it is.
-        let presence = await ClientPresence.of(context.channel)
-        let clientGone: @Sendable () -> Bool = { presence?.isGone ?? false }
+        let clientGone = await ClientPresence.of(context.channel)?.searches
         return try await searches.run {
-            if clientGone() { throw CancellationError() }
+            if clientGone?.isCancelled == true { throw CancellationError() }
             return try await Blocking.run { try self.page(route, query: query, clientGone: clientGone) }
         }
     }
 
-    /// Every route but an artifact's: read, then render. A search stops when `clientGone` says so.
-    func page(_ route: WebRoute, query: FormQuery, clientGone: @escaping @Sendable () -> Bool = { false }) throws -> Response {
+    /// Every route but an artifact's: read, then render. A search stops when `clientGone` is cancelled.
+    func page(_ route: WebRoute, query: FormQuery, clientGone: SearchCancellation? = nil) throws -> Response {
         switch route {
         case .asset(let name):
             return WebResponses.text(200, name.body, contentType: name.contentType)
@@ -90,7 +89,7 @@ struct WebHandlers: Sendable {
                 do {
                     hits = try archive.search(try SearchQuery.parse(text),
                                               options: SearchOptions(limit: SearchPage.pageSize, offset: (page - 1) * SearchPage.pageSize,
-                                                                     deadline: SearchDeadline.standard.cancelled(when: clientGone)))
+                                                                     deadline: SearchDeadline.standard.cancelled(by: clientGone)))
                 } catch ArchiveError.invalidQuery(let reason) {
                     failure = reason
                 }
@@ -116,7 +115,7 @@ struct WebHandlers: Sendable {
         case .apiSearch:
             let (parsed, asked) = try WebQueries.cliSearch(query)
             var options = asked
-            options.deadline = options.deadline.cancelled(when: clientGone)
+            options.deadline = options.deadline.cancelled(by: clientGone)
             return WebResponses.json(200, Documents.searchHits(try archive.search(parsed, options: options)) + "\n")
         }
     }

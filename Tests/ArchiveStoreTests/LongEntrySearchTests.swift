@@ -56,7 +56,9 @@ import TestSupport
     }
 
     @Test func aSearchWhoseAskerHasGoneStops() throws {
-        let gone = SearchDeadline.standard.cancelled(when: { true })
+        let asker = SearchCancellation()
+        asker.cancel()
+        let gone = SearchDeadline.standard.cancelled(by: asker)
         #expect(throws: CancellationError.self) {
             _ = try archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: gone))
         }

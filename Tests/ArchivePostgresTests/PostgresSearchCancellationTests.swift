@@ -1,0 +1,54 @@
+@testable import ArchivePostgres
+import ArchiveStore
+import Foundation
+import PostgresNIO
+import Testing
+
+/// A search on PostgreSQL whose asker has gone stops mid-statement: a cancel request for the reading
+/// connection's server process, sent over a connection of its own; and a search past its deadline is
+/// "too broad". A statement that sleeps stands in for a search that would run long.
+@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+struct PostgresSearchCancellationTests {
+    func sleepingSearch(_ archive: PostgresArchive, _ deadline: SearchDeadline) async -> Result<Void, any Error> {
+        await withCheckedContinuation { continuation in
+            Thread {
+                continuation.resume(returning: Result {
+                    try archive.searching(deadline) { _ = try archive.connection.rows(PostgresStatement("SELECT pg_sleep(60)"), logger: PostgresArchive.logger) }
+                })
+            }.start()
+        }
+    }
+
+    @Test func aSearchWhoseAskerHasGoneIsCancelledMidStatement() async throws {
+        try await TestDatabase.with { location in
+            let archive = try await PostgresArchive.open(location, environment: TestDatabase.environment)
+            let watcher = try await PostgresArchive.open(location, environment: TestDatabase.environment)
+            let asker = SearchCancellation()
+            async let outcome = sleepingSearch(archive, SearchDeadline(limit: .seconds(120), clock: ContinuousClock()).cancelled(by: asker))
+            // Cancel once the statement is running on the server (its process is seen sleeping).
+            var seen = false
+            while !seen {
+                let rows = try watcher.connection.rows(PostgresStatement(
+                    "SELECT count(*) FROM pg_stat_activity WHERE pid = \(archive.readerBackend) AND query LIKE '%pg_sleep%' AND state = 'active'"),
+                    logger: PostgresArchive.logger)
+                seen = try rows.first?.decode(Int.self) == 1
+            }
+            asker.cancel()
+            let result = await outcome
+            #expect(throws: CancellationError.self) { try result.get() }
+            // The reading connection goes on: the next search runs.
+            #expect(try archive.search(SearchQuery.parse("anything"), options: SearchOptions()).isEmpty)
+            await archive.close()
+            await watcher.close()
+        }
+    }
+
+    @Test func aSearchPastItsDeadlineIsTooBroad() async throws {
+        try await TestDatabase.with { location in
+            let archive = try await PostgresArchive.open(location, environment: TestDatabase.environment)
+            let result = await sleepingSearch(archive, SearchDeadline(limit: .milliseconds(200), clock: ContinuousClock()))
+            #expect { try result.get() } throws: { "\($0)".contains("too broad") }
+            await archive.close()
+        }
+    }
+}
