@@ -186,9 +186,11 @@ let package = Package(
         ),
 
         // Property-based fuzzing of the SSE and search-query parsers (see RELIABILITY.md).
+        // What both fuzzers share: the seeded generator and the command line.
+        .target(name: "FuzzSupport", path: "tools/fuzz/FuzzSupport", swiftSettings: strictness),
         .executableTarget(
             name: "fuzz-parsers",
-            dependencies: ["SigmicAPI", "ArchiveStore"],
+            dependencies: ["SigmicAPI", "ArchiveStore", "FuzzSupport"],
             path: "tools/fuzz/fuzz-parsers",
             swiftSettings: strictness
         ),
@@ -196,7 +198,7 @@ let package = Package(
         .executableTarget(
             name: "fuzz-requests",
             dependencies: [
-                "ArchiveWeb", "ArchiveMCP",
+                "ArchiveWeb", "ArchiveMCP", "FuzzSupport",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

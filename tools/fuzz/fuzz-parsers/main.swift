@@ -11,19 +11,10 @@
 // `invalidQuery`; every 50th parsed query also runs against a real archive, where it must not fail.
 import ArchiveStore
 import Foundation
+import FuzzSupport
 import SigmicAPI
 
-struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
+typealias Generator = FuzzGenerator
 
 // MARK: SSE
 
@@ -189,32 +180,5 @@ func fuzzQuery(count: Int, seed: UInt64) throws -> Int {
 
 // MARK: Main
 
-var mode = "all"
-var count = 1_000_000
-var seed: UInt64 = 1
-var arguments = Array(CommandLine.arguments.dropFirst())
-while !arguments.isEmpty {
-    let argument = arguments.removeFirst()
-    switch argument {
-    case "sse", "query", "all": mode = argument
-    case "--count": count = Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? count
-    case "--seed": seed = UInt64(arguments.isEmpty ? "" : arguments.removeFirst()) ?? seed
-    default:
-        FileHandle.standardError.write(Data("usage: fuzz-parsers [sse|query|all] [--count N] [--seed S]\n".utf8))
-        exit(2)
-    }
-}
-var total = 0
-if mode == "sse" || mode == "all" {
-    let started = Date()
-    let failures = fuzzSSE(count: count, seed: seed)
-    print("sse: \(count) inputs, \(failures) failures, \(String(format: "%.1f", Date().timeIntervalSince(started))) s (seed \(seed))")
-    total += failures
-}
-if mode == "query" || mode == "all" {
-    let started = Date()
-    let failures = try fuzzQuery(count: count, seed: seed)
-    print("query: \(count) inputs, \(failures) failures, \(String(format: "%.1f", Date().timeIntervalSince(started))) s (seed \(seed))")
-    total += failures
-}
-exit(total == 0 ? 0 : 1)
+try runFuzzModes("fuzz-parsers", [("sse", { count, seed in fuzzSSE(count: count, seed: seed) }),
+                                  ("query", { count, seed in try fuzzQuery(count: count, seed: seed) })])

@@ -14,21 +14,14 @@
 import ArchiveMCP
 import ArchiveWeb
 import Foundation
+import FuzzSupport
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
 
-struct Generator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
+typealias Generator = FuzzGenerator
 
+extension FuzzGenerator {
     /// Fragments joined, now and then a random byte between them.
     mutating func bytes(from fragments: [[UInt8]], pieces: Int) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -184,26 +177,4 @@ func fuzzMCP(count: Int, seed: UInt64) -> Int {
 
 // MARK: Main
 
-var mode = "all"
-var count = 1_000_000
-var seed: UInt64 = 1
-var arguments = Array(CommandLine.arguments.dropFirst())
-while !arguments.isEmpty {
-    let argument = arguments.removeFirst()
-    switch argument {
-    case "http", "mcp", "all": mode = argument
-    case "--count": count = Int(arguments.isEmpty ? "" : arguments.removeFirst()) ?? count
-    case "--seed": seed = UInt64(arguments.isEmpty ? "" : arguments.removeFirst()) ?? seed
-    default:
-        FileHandle.standardError.write(Data("usage: fuzz-requests [http|mcp|all] [--count N] [--seed S]\n".utf8))
-        exit(2)
-    }
-}
-var total = 0
-for (name, fuzz) in [("http", fuzzHTTP), ("mcp", fuzzMCP)] where mode == name || mode == "all" {
-    let started = Date()
-    let failures = fuzz(count, seed)
-    print("\(name): \(count) inputs, \(failures) failures, \(String(format: "%.1f", Date().timeIntervalSince(started))) s (seed \(seed))")
-    total += failures
-}
-exit(total == 0 ? 0 : 1)
+try runFuzzModes("fuzz-requests", [("http", fuzzHTTP), ("mcp", fuzzMCP)])
