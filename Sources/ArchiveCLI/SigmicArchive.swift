@@ -46,7 +46,7 @@ public struct SigmicArchive: AsyncParsableCommand {
         } catch where ErrorLine.isParserOwned(error) {
             exit(withError: error)
         } catch {
-            Terminal.error(ErrorLine.describe(error))
+            Terminal.error(FileSystemFailure.describe(error))
             Foundation.exit(1)
         }
     }

@@ -123,7 +123,7 @@ public struct Exporter: Sendable {
                     try handle.write(contentsOf: data)
                     return true
                 } catch {
-                    throw Failure(description: "cannot write \(target.path): \(error.localizedDescription)")
+                    throw Failure(description: "cannot write " + FileSystemFailure.describe(error, path: target.path))
                 }
             }
         }
@@ -133,7 +133,7 @@ public struct Exporter: Sendable {
             try replace(target, with: temp)
         } catch {
             try? FileManager.default.removeItem(at: temp)
-            throw Failure(description: "cannot write \(target.path): \(error.localizedDescription)")
+            throw Failure(description: "cannot write " + FileSystemFailure.describe(error, path: target.path))
         }
         return true
     }
@@ -157,7 +157,7 @@ public struct Exporter: Sendable {
             throw Failure(description: "cannot copy an artifact to \(target.path): \(error)")
         } catch {
             try? FileManager.default.removeItem(at: temp)
-            throw Failure(description: "cannot copy an artifact to \(target.path): \(error.localizedDescription)")
+            throw Failure(description: "cannot copy an artifact to " + FileSystemFailure.describe(error, path: target.path))
         }
         return true
     }

@@ -104,9 +104,12 @@ extension PostgresArchive {
                 defer { _ = try? connection.rows(PostgresStatement("SET statement_timeout = 0"), logger: Self.logger) }
                 let running = Mutex(true)
                 defer { running.withLock { $0 = false } }
-                deadline.cancellation?.onCancel { [configuration, readerBackend] in
-                    guard running.withLock({ $0 }) else { return }
-                    Task { await Self.cancelStatement(of: readerBackend, configuration: configuration) }
+                if let cancellation = deadline.cancellation {
+                    let backend = try readerBackend()
+                    cancellation.onCancel { [configuration] in
+                        guard running.withLock({ $0 }) else { return }
+                        Task { await Self.cancelStatement(of: backend, configuration: configuration) }
+                    }
                 }
                 for attempt in 1...2 {
                     do {
@@ -122,6 +125,14 @@ extension PostgresArchive {
                 throw deadline.exceeded
             }
         }
+    }
+
+    /// The reading connection's server process, asked for once.
+    func readerBackend() throws -> Int32 {
+        if let known = readerBackendID.withLock({ $0 }) { return known }
+        let id = try connection.rows(PostgresStatement("SELECT pg_backend_pid()"), logger: Self.logger).first?.decode(Int32.self) ?? 0
+        readerBackendID.withLock { $0 = id }
+        return id
     }
 
     /// Asks the server to cancel what `backend` is running, over a connection of its own (the reading

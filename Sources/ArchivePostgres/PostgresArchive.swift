@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 
 /// A team archive on PostgreSQL (`--archive postgres://…`). Opening connects with the password libpq
 /// would find, and migrates the database to this build's schema — once, however many processes start
@@ -24,16 +25,16 @@ public final class PostgresArchive: Sendable {
     /// How to connect again, and the reading connection's server process: a search whose asker has
     /// gone is stopped by a cancel request for that process, sent over a connection of its own.
     let configuration: PostgresConnection.Configuration
-    let readerBackend: Int32
+    /// Asked for by the first search that can be cancelled (not at every opening: most commands never search).
+    let readerBackendID = Mutex<Int32?>(nil)
     static let logger = Logger(label: "sigmic-archive.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The PostgreSQL migrations this build carries (`Migrations/postgres`), in order.
     public static let bundledMigrations: [EmbeddedMigration] = embeddedMigrations
 
     private init(location: PostgresLocation, connection: PostgresConnection, writing: PostgresWriting?,
-                 outcome: PostgresMigrator.Outcome, configuration: PostgresConnection.Configuration, readerBackend: Int32) {
+                 outcome: PostgresMigrator.Outcome, configuration: PostgresConnection.Configuration) {
         self.configuration = configuration
-        self.readerBackend = readerBackend
         self.location = location
         self.connection = connection
         self.writing = writing
@@ -61,24 +62,22 @@ public final class PostgresArchive: Sendable {
             throw failure(error, location: location, credentials: credentials, operation: "connecting")
         }
         let outcome: PostgresMigrator.Outcome
-        let backend: Int32
         do {
             outcome = try await PostgresMigrator.migrate(connection, migrations: migrations, logger: logger)
-            backend = try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(Int32.self) ?? 0
         } catch {
             try? await connection.close()
             throw failure(error, location: location, credentials: credentials, operation: "migrating")
         }
         guard forWriting && !outcome.newer else {
             return PostgresArchive(location: location, connection: connection, writing: nil, outcome: outcome,
-                                   configuration: configuration, readerBackend: backend)
+                                   configuration: configuration)
         }
         do {
             let spool = try Spool.claim(for: location, environment: environment)
             let writer = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
             return PostgresArchive(location: location, connection: connection,
                                    writing: PostgresWriting(connection: writer, spool: spool), outcome: outcome,
-                                   configuration: configuration, readerBackend: backend)
+                                   configuration: configuration)
         } catch {
             try? await connection.close()
             throw failure(error, location: location, credentials: credentials, operation: "connecting the writer")

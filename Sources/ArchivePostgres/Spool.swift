@@ -25,7 +25,7 @@ final class Spool: Sendable {
         do {
             try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         } catch {
-            throw ArchiveError.blobStore(problem: "cannot create the download spool \(parent.path): \(error.localizedDescription)")
+            throw ArchiveError.blobStore(problem: "cannot create the download spool: " + FileSystemFailure.describe(error, path: parent.path))
         }
         for slot in 0..<1024 {
             let folder = parent.appending(path: String(slot))

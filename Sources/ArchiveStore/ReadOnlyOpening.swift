@@ -33,7 +33,7 @@ struct ReadOnlyOpening {
             try FileManager.default.copyItem(at: wal, to: folder.appending(path: Archive.databaseFileName + "-wal"))
         } catch {
             try? FileManager.default.removeItem(at: folder)
-            throw ArchiveError.cannotOpen(path: database.path, reason: "cannot copy it to a temporary folder to read it: \(error.localizedDescription)")
+            throw ArchiveError.cannotOpen(path: database.path, reason: "cannot copy it to a temporary folder to read it: " + FileSystemFailure.describe(error))
         }
         return folder
     }

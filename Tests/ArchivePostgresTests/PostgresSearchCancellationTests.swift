@@ -25,17 +25,20 @@ struct PostgresSearchCancellationTests {
             let watcher = try await PostgresArchive.open(location, environment: TestDatabase.environment)
             let asker = SearchCancellation()
             async let outcome = sleepingSearch(archive, SearchDeadline(limit: .seconds(120), clock: ContinuousClock()).cancelled(by: asker))
-            // Cancel once the statement is running on the server (its process is seen sleeping).
-            var seen = false
-            while !seen {
-                let rows = try watcher.connection.rows(PostgresStatement(
-                    "SELECT count(*) FROM pg_stat_activity WHERE pid = \(archive.readerBackend) AND query LIKE '%pg_sleep%' AND state = 'active'"),
-                    logger: PostgresArchive.logger)
-                seen = try rows.first?.decode(Int.self) == 1
+            // Cancel once the statement is running on the server (a process of this database is seen
+            // sleeping; asked over another connection, as the reading one is busy).
+            var sleeping: Int32?
+            while sleeping == nil {
+                let rows = try watcher.connection.rows(PostgresStatement("""
+                    SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
+                      AND query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'
+                    """), logger: PostgresArchive.logger)
+                sleeping = try rows.first?.decode(Int32.self)
             }
             asker.cancel()
             let result = await outcome
             #expect(throws: CancellationError.self) { try result.get() }
+            #expect(try archive.readerBackend() == sleeping)
             // The reading connection goes on: the next search runs.
             #expect(try archive.search(SearchQuery.parse("anything"), options: SearchOptions()).isEmpty)
             await archive.close()
