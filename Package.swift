@@ -56,6 +56,8 @@ let package = Package(
             swiftSettings: strictness,
             plugins: [.plugin(name: "EmbedMigrations")]
         ),
+        // The version (from VERSION) and the commit a program was built from, for `--version`.
+        .target(name: "BuildInfo", swiftSettings: strictness, plugins: [.plugin(name: "EmbedBuildInfo")]),
         // A host judged as an address (is it loopback?), for the API client, `serve` and PostgreSQL.
         .target(name: "HostAddress", swiftSettings: strictness),
         // The typed API client: every endpoint, the SSE parser, errors that keep their context, retries.
@@ -106,7 +108,7 @@ let package = Package(
         .target(
             name: "ArchiveMCP",
             dependencies: [
-                "ArchiveStore", "ArchiveExport",
+                "ArchiveStore", "ArchiveExport", "BuildInfo",
                 .product(name: "MCP", package: "swift-sdk"),
             ],
             swiftSettings: strictness
@@ -114,7 +116,7 @@ let package = Package(
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore", "ArchivePostgres", "ArchiveSync", "ArchiveExport", "SigmicAPI",
+                "ArchiveStore", "ArchivePostgres", "ArchiveSync", "ArchiveExport", "SigmicAPI", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -220,6 +222,8 @@ let package = Package(
             dependencies: ["embed-migrations"],
             path: "tools/build/EmbedMigrationsPlugin"
         ),
+        // Build tooling: VERSION and the commit into BuildInfo (tools/build/write-build-info).
+        .plugin(name: "EmbedBuildInfo", capability: .buildTool(), path: "tools/build/EmbedBuildInfoPlugin"),
 
         // Tests: one target per module; shared scaffolding in TestSupport.
         .target(
@@ -233,7 +237,7 @@ let package = Package(
             dependencies: ["ArchiveStore", "TestSupport", "fuzz-parsers"],
             swiftSettings: strictness
         ),
-        // Against a real PostgreSQL server: `.ci/run` starts a throwaway cluster and names it in
+        // Against a real PostgreSQL server: `tools/test` starts a throwaway cluster and names it in
         // SIGMIC_TEST_POSTGRES_URL (tools/postgres/throwaway-cluster).
         .testTarget(
             name: "ArchivePostgresTests",
@@ -282,7 +286,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveCLITests",
-            dependencies: ["ArchiveStore", "SigmicEmulator", "TestSupport", "sigmic-archive", "sigmic-archive-web", "sigmic-archive-mcp"],
+            dependencies: ["ArchiveStore", "ArchiveCLI", "SigmicEmulator", "TestSupport", "sigmic-archive", "sigmic-archive-web", "sigmic-archive-mcp",
+                           .product(name: "ArgumentParser", package: "swift-argument-parser")],
             exclude: ["Golden", "Helpers"],
             swiftSettings: strictness
         ),

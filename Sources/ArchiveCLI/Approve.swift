@@ -6,6 +6,7 @@ import SigmicAPI
 
 struct Approve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "approve",
         abstract: "Answer a tool call that awaits approval: run it once, or --deny it.",
         discussion: """
             ID is a task in the archive (a unique prefix is enough); CALL_ID is the call's id, as `run` prints \

@@ -6,6 +6,7 @@ import SigmicAPI
 
 struct Cancel: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "cancel",
         abstract: "Cancel a task, and archive it as cancelled.",
         discussion: "ID is a task in the archive (a unique prefix is enough). Cancelling a finished task changes nothing.")
 

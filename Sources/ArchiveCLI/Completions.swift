@@ -2,6 +2,7 @@ import ArgumentParser
 
 struct Completions: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "completions",
         abstract: "Print the shell completion script for bash, zsh or fish.",
         discussion: """
             Install it once, then open a new shell:

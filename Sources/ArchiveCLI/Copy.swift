@@ -5,6 +5,7 @@ import Foundation
 
 struct Copy: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "copy",
         abstract: "Copy an archive folder into a PostgreSQL archive (a team archive), or back.",
         discussion: """
             Every task with its messages, live-event log and artifacts (the files too), and each \

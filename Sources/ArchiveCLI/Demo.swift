@@ -6,6 +6,7 @@ import SigmicAPI
 
 struct Demo: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "demo",
         abstract: "Try everything offline: start the bundled API emulator, sync it into a fresh archive, search it.",
         discussion: """
             Needs no key and no network: the emulator listens on 127.0.0.1 only and stops when the demo ends. \

@@ -6,6 +6,7 @@ import SigmicAPI
 
 struct Download: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "download",
         abstract: "Write one of a task's files: from the archive, or fetched and archived first.",
         discussion: """
             ID is a task in the archive (a unique prefix is enough); PATH is the file's path as `show` lists \

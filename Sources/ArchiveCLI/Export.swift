@@ -5,6 +5,7 @@ import Foundation
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "export",
         abstract: "Write tasks as Markdown (or JSON) transcripts, one file per task (offline).",
         discussion: """
             Choose tasks by id (unique prefixes work), or with --all, --query and --since (which narrow \

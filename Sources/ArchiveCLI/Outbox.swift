@@ -6,6 +6,7 @@ import SigmicAPI
 
 struct Outbox: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "outbox",
         abstract: "What was done offline and waits to be sent: list it, send it now, or drop an item.",
         discussion: """
             `run`, `reply`, `approve` and `cancel` queue their request here when the API cannot be reached \
@@ -17,7 +18,7 @@ struct Outbox: AsyncParsableCommand {
         defaultSubcommand: List.self)
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the items that wait (with --all, every item).")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the items that wait (with --all, every item).")
 
         @Flag(help: "Also list items sent, stale or failed.")
         var all = false
@@ -56,7 +57,7 @@ struct Outbox: AsyncParsableCommand {
     }
 
     struct Send: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Send what waits now, in order, then archive the results.")
+        static let configuration = CommandConfiguration(commandName: "send", abstract: "Send what waits now, in order, then archive the results.")
 
         @Flag(help: "Send expired items too.")
         var expired = false
@@ -89,7 +90,7 @@ struct Outbox: AsyncParsableCommand {
     }
 
     struct Drop: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Discard an item that has not been sent.")
+        static let configuration = CommandConfiguration(commandName: "drop", abstract: "Discard an item that has not been sent.")
 
         @Argument(help: "The item's number, as `outbox` lists it (#N).")
         var id: String

@@ -6,6 +6,7 @@ import SigmicAPI
 
 struct Reply: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "reply",
         abstract: "Send a follow-up to a task, follow it live, and archive it as it runs.",
         discussion: """
             ID is a task in the archive (a unique prefix is enough, as in `show`). The task runs again with \

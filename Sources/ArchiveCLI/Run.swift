@@ -6,6 +6,7 @@ import SigmicAPI
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "run",
         abstract: "Create a task, follow it live, and archive it as it runs.",
         discussion: """
             Sends MESSAGE (with --file uploads as multipart), then follows the task's stream: on a terminal \

@@ -5,6 +5,7 @@ import Foundation
 
 struct Search: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "search",
         abstract: "Search every archived message, thought, tool call and artifact name (offline).",
         discussion: """
             Words must all match; "a phrase" matches in order; a OR b; -word excludes; deploy* matches \

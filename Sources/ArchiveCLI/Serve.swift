@@ -5,6 +5,7 @@ import Foundation
 
 struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "serve",
         abstract: "Read the archive in a browser: task list, search as you type, conversations, artifacts (read-only).",
         discussion: """
             The first line on stdout is {"url": "http://HOST:PORT"} (with --port 0 a free port is picked). The archive \

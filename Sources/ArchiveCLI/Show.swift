@@ -5,6 +5,7 @@ import Foundation
 
 struct Show: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "show",
         abstract: "Print one task's whole conversation from the archive (offline).",
         discussion: """
             ID may be any unique prefix of a task id, as with git. Long tool arguments and outputs are \

@@ -1,5 +1,6 @@
 public import ArgumentParser
 import ArchiveStore
+import BuildInfo
 import Foundation
 
 /// The `sigmic-archive` command: one subcommand per file in this module.
@@ -11,7 +12,7 @@ public struct SigmicArchive: AsyncParsableCommand {
             The archive is one folder: archive.sqlite and blobs/. Choose it with --archive or \
             SIGMIC_ARCHIVE; the default is $XDG_DATA_HOME/sigmic-archive, else ~/.local/share/sigmic-archive.
             """,
-        version: "0.1.0",
+        version: BuildInfo.versionLine,
         subcommands: [Demo.self, Sync.self, Watch.self, Run.self, Reply.self, Approve.self, Cancel.self, Download.self, Outbox.self, Tasks.self, Show.self,
                       Search.self, Export.self, Status.self, Verify.self, Serve.self, MCP.self, Copy.self, DatasetteMetadata.self, Completions.self]
     )

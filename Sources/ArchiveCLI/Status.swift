@@ -4,6 +4,7 @@ import Foundation
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "status",
         abstract: "Show what the archive holds: accounts, tasks by status, messages, artifacts, sizes.",
         discussion: "Upgrades an archive made by an older build. A folder without an archive is an error: `sync` makes one.")
 

@@ -6,6 +6,7 @@ import SigmicAPI
 
 struct Sync: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "sync",
         abstract: "Mirror every new or changed task into the archive; follow running tasks for a while.",
         discussion: """
             Reads the task list newest activity first and stops once it is past what the archive already \

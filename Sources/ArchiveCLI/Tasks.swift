@@ -5,6 +5,7 @@ import Foundation
 
 struct Tasks: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "tasks",
         abstract: "List archived tasks, newest activity first (offline).")
 
     @OptionGroup var options: ArchiveOptions

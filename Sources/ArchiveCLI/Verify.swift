@@ -5,6 +5,7 @@ import Foundation
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "verify",
         abstract: "Check that every byte of the archive is intact; exit 1 if anything is wrong.",
         discussion: """
             Runs SQLite's integrity and foreign-key checks, checks both search indexes against the text \

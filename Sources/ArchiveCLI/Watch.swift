@@ -6,6 +6,7 @@ import SigmicAPI
 
 struct Watch: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "watch",
         abstract: "Keep syncing: poll the task list every --interval seconds and follow every running task live.",
         discussion: """
             On a terminal, each live task's status, tool calls and streamed text are shown as they arrive. \

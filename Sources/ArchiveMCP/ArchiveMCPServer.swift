@@ -1,13 +1,14 @@
 public import ArchiveStore
 import ArchiveExport
+import BuildInfo
 import Foundation
 import MCP
 
 /// `mcp`: the archive as a Model Context Protocol server over stdio. Only protocol messages go to
 /// stdout; the archive is opened read-only by the caller and is never written.
 public enum ArchiveMCPServer {
-    /// The version reported to clients: `sigmic-archive --version`'s.
-    public static let version = "0.1.0"
+    /// The version reported to clients: `sigmic-archive --version`'s, without the commit.
+    public static let version = BuildInfo.version
 
     /// Tasks per page of `resources/list`.
     static let resourcePage = 100

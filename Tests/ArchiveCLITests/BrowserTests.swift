@@ -8,6 +8,9 @@ import TestSupport
 /// `SIGMIC_SCREENSHOTS=DIR swift test --filter BrowserTests`.
 @Suite struct BrowserTests {
     @Test func theReaderWorksInABrowserAndHostileContentRunsNothing() async throws {
+        try MachinePart.python(["selenium"]).require()
+        try MachinePart.program("/usr/bin/chromium", debian: "chromium").require()
+        try MachinePart.program("/usr/bin/chromedriver", debian: "chromium-driver").require()
         let folder = try TempFolder("browser")
         try HostileArchive.create(at: folder.path("archive"))
         let server = try ServeProcess(archive: folder.path("archive"))

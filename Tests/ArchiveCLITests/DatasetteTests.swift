@@ -16,6 +16,7 @@ import TestSupport
             let run = try await CommandRunner.runDetached(["run", "Find the zqxjplanted budget line", "--json"], environment: env)
             #expect(run.status == 0, "\(run.stderr)")
 
+            try MachinePart.python(["datasette"]).require()
             let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Helpers/datasette_check.py")
             let database = folder.path("a").appending(path: "archive.sqlite").path
             let result = try await CommandRunner.runDetached(

@@ -42,6 +42,7 @@ import TestSupport
     }
 
     @Test func mcpAnswersEveryQuery() throws {
+        try MachinePart.python(["mcp"]).require()
         let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Helpers/mcp_search.py")
         let result = try CommandRunner.run(["-k", "9", "120", "python3", helper.path, try CommandRunner.binary().path, archive.path] + Self.queries,
                                            executable: URL(fileURLWithPath: "/usr/bin/timeout"))

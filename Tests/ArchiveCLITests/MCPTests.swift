@@ -10,6 +10,7 @@ import TestSupport
         let folder = try TempFolder("mcp")
         let archive = folder.path("archive")
         try HostileArchive.create(at: archive)
+        try MachinePart.python(["mcp"]).require()
         let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Helpers/mcp_check.py")
         let result = try await CommandRunner.runDetached(
             ["python3", helper.path, try CommandRunner.binary().path, archive.path, GoldenArchive.taskA, HostileArchive.taskID],

@@ -64,6 +64,7 @@ import TestSupport
             ],
             "fences": [Self.toolOutput, "{\n  \"path\": \"a```b\"\n}"],
         ] as [String: Any]]]
+        try MachinePart.python(["markdown_it", "yaml"]).require()
         let check = try Python.run(Self.helper, input: try JSONSerialization.data(withJSONObject: spec))
         #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
     }

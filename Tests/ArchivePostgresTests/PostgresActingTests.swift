@@ -8,7 +8,7 @@ import TestSupport
 /// `run --no-auto-execute` then `approve`, and `download`, after which the database reads as an archive
 /// folder synced from the same server; `cancel`; and `run`, `reply` and `cancel` while the API cannot
 /// be reached: queued in the database's outbox, then sent exactly once by the next `sync`.
-@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+@Suite
 struct PostgresActingTests {
     func json(_ result: CommandResult) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)\(result.stderr)")

@@ -9,7 +9,7 @@ import TestSupport
 /// live events and artifact files) moves to PostgreSQL so that `tasks --json` and every task's
 /// `show --json` read the same from both; the files arrive whole; a second copy changes nothing, and
 /// after more work in the folder a third copies only what changed.
-@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+@Suite
 struct PostgresCopyTests {
     func json(_ result: CommandResult) throws -> [String: Any] {
         #expect(result.status == 0, "\(result.stderr)")

@@ -7,7 +7,7 @@ import TestSupport
 /// Search over entries of about 1 MB on PostgreSQL, as on a folder: ts_headline parses a whole text,
 /// so long entries get their snippet from a window here too, and both engines find the same entries
 /// with the same marked snippets for them.
-@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+@Suite
 struct PostgresLongEntrySearchTests {
     @Test func broadTermsInLongEntriesAnswerAlikeOnBothEngines() async throws {
         let folder = try TempFolder("postgres-long")

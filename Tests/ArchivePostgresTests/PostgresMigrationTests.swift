@@ -6,7 +6,7 @@ import Testing
 /// Opening a PostgreSQL archive against a real server: the schema is applied once, in one transaction
 /// under an advisory lock, however many processes start together; an edited migration is refused; a
 /// newer schema opens read-only; a wrong password or a missing database is one clear line.
-@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+@Suite
 struct PostgresMigrationTests {
     let environment = TestDatabase.environment
 

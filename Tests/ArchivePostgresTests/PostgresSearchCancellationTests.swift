@@ -7,7 +7,7 @@ import Testing
 /// A search on PostgreSQL whose asker has gone stops mid-statement: a cancel request for the reading
 /// connection's server process, sent over a connection of its own; and a search past its deadline is
 /// "too broad". A statement that sleeps stands in for a search that would run long.
-@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+@Suite
 struct PostgresSearchCancellationTests {
     func sleepingSearch(_ archive: PostgresArchive, _ deadline: SearchDeadline) async -> Result<Void, any Error> {
         await withCheckedContinuation { continuation in

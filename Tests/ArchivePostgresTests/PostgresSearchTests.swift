@@ -7,7 +7,7 @@ import TestSupport
 /// `search` on a PostgreSQL archive finds what it finds in the folder it was copied from: the same
 /// entries for words, phrases, prefixes, exclusions, filters, a planted token, text written without
 /// spaces and the substring retry (ranking and snippets are each engine's own).
-@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+@Suite
 struct PostgresSearchTests {
     /// The entries a `search --json --limit 0` found, as comparable keys, and whether they were substring matches.
     func entries(_ result: CommandResult) throws -> Set<String> {

@@ -7,7 +7,7 @@ import TestSupport
 /// `serve` and `mcp` on a PostgreSQL archive answer exactly as they do on the folder it was copied
 /// from: pages, JSON, search, artifacts (a file of several 1 MiB pieces streamed out of the database
 /// among them), the hostile content escaped alike, and the official MCP client sees the same answers.
-@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+@Suite
 struct PostgresServingTests {
     /// The hostile archive plus a 2.5 MiB file, copied into a new database.
     func withCopiedArchive(_ body: (_ folder: URL, _ url: String, _ big: Data) async throws -> Void) async throws {
@@ -71,6 +71,7 @@ struct PostgresServingTests {
 
     @Test func anMCPClientSeesTheSameAnswers() async throws {
         try await withCopiedArchive { folder, url, _ in
+            try MachinePart.python(["mcp"]).require()
             let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
                 .appending(path: "../ArchiveCLITests/Helpers/mcp_check.py").standardizedFileURL
             var seen: [NSDictionary] = []

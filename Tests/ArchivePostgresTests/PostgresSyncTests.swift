@@ -9,7 +9,7 @@ import TestSupport
 /// folder synced from the same server reads — every task's `show --json`, the task list, the files —
 /// however many syncers write at once, whatever faults the server injects, and after syncers are
 /// killed mid-run.
-@Suite(.enabled(if: TestDatabase.available, "needs SIGMIC_TEST_POSTGRES_URL (see tools/postgres/throwaway-cluster)"))
+@Suite
 struct PostgresSyncTests {
     struct Rig {
         let emulator: Emulator

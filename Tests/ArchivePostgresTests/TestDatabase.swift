@@ -3,18 +3,19 @@ import Foundation
 import Logging
 import PostgresNIO
 import Testing
+import TestSupport
 
 /// A fresh, empty database on the test server for each test, dropped afterwards. The server is the one
-/// `SIGMIC_TEST_POSTGRES_URL` names (`.ci/run` starts a throwaway cluster; its password is in the file
-/// `PGPASSFILE` names). Without it, these tests are skipped and say why.
+/// `SIGMIC_TEST_POSTGRES_URL` names (`tools/test` starts a throwaway cluster; its password is in the file
+/// `PGPASSFILE` names). Without it, each of these tests fails with one line saying how to get one.
 enum TestDatabase {
     static let serverURL = ProcessInfo.processInfo.environment["SIGMIC_TEST_POSTGRES_URL"]
-    static var available: Bool { serverURL != nil }
     static let environment = ProcessInfo.processInfo.environment
     static let logger = Logger(label: "tests", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    static func server() throws -> PostgresLocation {
-        try PostgresLocation(parsing: try #require(serverURL, "set SIGMIC_TEST_POSTGRES_URL"), defaultUser: "sigmic")
+    static func server(sourceLocation: SourceLocation = #_sourceLocation) throws -> PostgresLocation {
+        try MachinePart.postgres.require(sourceLocation: sourceLocation)
+        return try PostgresLocation(parsing: try #require(serverURL), defaultUser: "sigmic")
     }
 
     /// Runs one statement on the server's own database (to create or drop test databases).

@@ -40,7 +40,7 @@ import TestSupport
             let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "XDG_CACHE_HOME": folder.path("cache").path]
             var archives = [folder.path("a").path]
             var database: PostgresLocation?
-            if TestDatabase.available {
+            do {
                 // A database of its own, dropped below (TestDatabase.with would close over the whole test).
                 let server = try TestDatabase.server()
                 let name = "watch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)

@@ -39,7 +39,12 @@ let source = """
     ]
 
     """
-try Data(source.utf8).write(to: URL(fileURLWithPath: outputPath), options: .atomic)
+// Rewritten only when it changed: the build re-runs this tool whenever the tool itself is relinked
+// (each `swift build --product` does so), and a new file would recompile the store and every program.
+let output = URL(fileURLWithPath: outputPath)
+if (try? Data(contentsOf: output)) != Data(source.utf8) {
+    try Data(source.utf8).write(to: output, options: .atomic)
+}
 
 /// A raw single-line string literal whose `#` delimiter is longer than any run of `#` in the text, with
 /// newlines escaped, so that any file content round-trips byte for byte.
