@@ -47,7 +47,7 @@ public enum MachinePart: Sendable {
     }
 
     /// The PyPI name of a module where the two differ.
-    static func pipName(_ module: String) -> String {
+    public static func pipName(_ module: String) -> String {
         ["markdown_it": "markdown-it-py", "yaml": "pyyaml"][module] ?? module
     }
 
