@@ -1,4 +1,4 @@
-public import ArchiveStore
+import ArchiveStore
 import Foundation
 import HostAddress
 

@@ -1,6 +1,6 @@
 public import ArchiveStore
 import Foundation
-public import SigmicAPI
+import SigmicAPI
 
 /// A file as the artifact listing shows it: the values the fetch plan compares.
 public struct ListedFile: Sendable, Equatable {
