@@ -25,8 +25,8 @@ struct Show: ParsableCommand {
 
     func run() throws {
         let archive = try options.openReader()
-        if let outboxID = QueuedTask.outboxID(in: id), let folder = archive as? Archive {
-            try showQueued(outboxID, in: folder)
+        if let outboxID = QueuedTask.outboxID(in: id) {
+            try showQueued(outboxID, in: archive)
             return
         }
         let task = try archive.task(matching: id)
@@ -39,8 +39,8 @@ struct Show: ParsableCommand {
     }
 
     /// A request waiting in the outbox: what will be sent, and its state.
-    func showQueued(_ outboxID: Int64, in archive: Archive) throws {
-        guard let item = try archive.outbox().first(where: { $0.id == outboxID }) else {
+    func showQueued(_ outboxID: Int64, in archive: any ArchiveReader) throws {
+        guard let item = try archive.outbox(account: nil, states: nil).first(where: { $0.id == outboxID }) else {
             throw CLIError(description: "no outbox item #\(outboxID)")
         }
         if json {

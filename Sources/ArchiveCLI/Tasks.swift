@@ -44,7 +44,7 @@ struct Tasks: ParsableCommand {
         if let note = try limit.note(shown: tasks.count, total: { try archive.taskCount(filter) }) { Terminal.note(note) }
         // A `run` waiting in the outbox is listed first, as a local task, unless a filter is given.
         let unfiltered = status.isEmpty && since == nil && until == nil && account == nil
-        let queued = unfiltered ? try (archive as? Archive).map(QueuedTask.all) ?? [] : []
+        let queued = unfiltered ? try QueuedTask.all(in: archive) : []
         if json {
             Terminal.print(try Documents.taskList(tasks, queued: queued))
         } else if ndjson {

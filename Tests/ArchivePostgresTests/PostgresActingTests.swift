@@ -122,6 +122,18 @@ struct PostgresActingTests {
             let outbox = try #require(try JSONSerialization.jsonObject(with: Data(try await run(["outbox", "--json"]).stdout.utf8)) as? [[String: Any]])
             #expect(outbox.count == 2 && outbox.allSatisfy { $0["state"] as? String == "queued" }, "\(outbox)")
 
+            // The queued run is a local task, as on a folder: `tasks --json`, `show outbox-N` and `serve` agree
+            // (PostgreSQL's `tasks` and `show` once left it out).
+            let queuedID = try #require(outbox.first { $0["kind"] as? String == "create" }?["id"] as? Int)
+            let tasksJSON = try await run(["tasks", "--json"])
+            let rows = try #require(try JSONSerialization.jsonObject(with: Data(tasksJSON.stdout.utf8)) as? [[String: Any]])
+            #expect(rows.first?["id"] as? String == "outbox-\(queuedID)" && rows.first?["status"] as? String == "queued", "\(rows.first ?? [:])")
+            let shownQueued = try await run(["show", "outbox-\(queuedID)", "--json"])
+            #expect(shownQueued.status == 0 && shownQueued.stdout.contains("Summarise the offline notes"), "\(shownQueued.stderr)")
+            let server = try ServeProcess(archive: location.display)
+            let served = try #require(try JSONSerialization.jsonObject(with: try await server.get("/api/tasks").body) as? [[String: Any]])
+            #expect(served.compactMap { $0["id"] as? String } == rows.compactMap { $0["id"] as? String }, "serve lists what `tasks --json` lists")
+
             // The API is back (the same world on the same port): the next sync sends each once.
             let second = try await Emulator.start(Self.configuration(), port: port)
             let synced = try await run(["sync"])
