@@ -52,6 +52,10 @@ struct Outbox: AsyncParsableCommand {
             var line = "#\(item.id)  \(item.state.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0))  \(item.queuedAt.prefix(16))  \(what)"
             if let remoteID = item.remoteID { line += "  → \(remoteID)" }
             if let note = item.note, item.state != .sent { line += "  (\(note))" }
+            if let after = OutboxEntry.lookedForAfter(item) {
+                line += "  (sending since \(Show.time(item.sendingAt ?? "")); if interrupted, looked for on the API after "
+                    + "\(Show.time(after)) and sent again only if absent; later items of its task wait)"
+            }
             return line
         }
     }
@@ -137,8 +141,15 @@ struct Outbox: AsyncParsableCommand {
         if !report.stale.isEmpty { parts.append("\(report.stale.count) stale (not sent)") }
         if !report.failed.isEmpty { parts.append("\(report.failed.count) refused by the server") }
         if !report.expired.isEmpty { parts.append("\(report.expired.count) expired") }
-        if report.waiting > 0 { parts.append("\(report.waiting) still waiting (the API cannot be reached)") }
-        return "Outbox: " + parts.joined(separator: ", ")
+        if report.waiting > 0 { parts.append("\(report.waiting) still waiting") }
+        var lines = ["Outbox: " + parts.joined(separator: ", ") + (report.stoppedBecause.map { " (\($0))" } ?? "")]
+        for held in report.held {
+            let behind = held.holding.isEmpty ? "" : "; " + held.holding.map { "#\($0)" }.joined(separator: ", ")
+                + " of the same task wait\(held.holding.count == 1 ? "s" : "") behind it"
+            lines.append("  #\(held.id) was interrupted mid-send and may still reach the API: it is looked for there after "
+                         + "\(Show.time(held.lookedForAfter)), and sent again only if absent\(behind)")
+        }
+        return lines.joined(separator: "\n")
     }
 }
 
@@ -157,6 +168,9 @@ struct OutboxEntry: Encodable {
     var sentAt: String?
     var remoteId: String?
     var note: String?
+    /// For an item being sent (or interrupted mid-send): when it is looked for on the server, at the
+    /// default in-flight window (`outbox send --in-flight` can change it).
+    var lookedForAfter: String?
 
     init(_ item: OutboxItem) {
         id = item.id
@@ -172,5 +186,10 @@ struct OutboxEntry: Encodable {
         sentAt = item.sentAt
         remoteId = item.remoteID
         note = item.note
+        lookedForAfter = Self.lookedForAfter(item)
+    }
+
+    static func lookedForAfter(_ item: OutboxItem) -> String? {
+        OutboxPlan.lookedForAfter(item, inFlight: SigmicClient.Configuration.defaultRequestTimeout).map(Timestamp.string)
     }
 }

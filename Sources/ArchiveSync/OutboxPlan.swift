@@ -22,7 +22,8 @@ public enum OutboxPlan {
         /// there before sending again.
         case reconcile
         /// Its request may still be on its way to being handled (the server goes on with a request
-        /// whose client died): it is looked for only once that can no longer happen; the rest waits.
+        /// whose client died): it is looked for only once that can no longer happen; the items of its
+        /// task wait behind it (`mustWait`).
         case wait
         case send
     }
@@ -40,6 +41,21 @@ public enum OutboxPlan {
             if now.timeIntervalSince(queued) > expiry && !includeExpired { return item.state == .expired ? .skip : .expire }
             return .send
         }
+    }
+
+    /// When an item interrupted mid-send is looked for on the server: once its request can no longer be
+    /// handled (the send began plus the in-flight window). Nil for an item not being sent.
+    public static func lookedForAfter(_ item: OutboxItem, inFlight: Double) -> Date? {
+        guard item.state == .sending else { return nil }
+        return (item.sendingAt.flatMap(Timestamp.parse) ?? .distantPast).addingTimeInterval(inFlight)
+    }
+
+    /// Whether `item` must wait while `held`'s interrupted send may still reach the server. Order is
+    /// kept within a task: a follow-up, an approval or a cancel waits behind an earlier item of the same
+    /// task. Items of other tasks and new runs go ahead: a new run is recognised on the server by its
+    /// message, and a task another item has claimed is never taken for it (`createdTask`).
+    public static func mustWait(_ item: OutboxItem, behind held: OutboxItem) -> Bool {
+        item.taskID != nil && item.taskID == held.taskID
     }
 
     /// The task a `create` made, if the server has one: the newest of those created since the send

@@ -13,8 +13,22 @@ public struct OutboxSender: Sendable {
         public var stale: [Int64] = []
         public var failed: [Int64] = []
         public var expired: [Int64] = []
-        /// Items still waiting (the API could not be reached).
+        /// Items still waiting: queued, or interrupted mid-send.
         public var waiting = 0
+        /// Why sending stopped before the end (the API could not be reached, or answered with a
+        /// timeout or a server error); nil when every item was tried or held.
+        public var stoppedBecause: String?
+        /// Items interrupted mid-send whose request may still reach the server, each with the items of
+        /// its task that wait behind it.
+        public var held: [Held] = []
+
+        public struct Held: Sendable, Equatable, Codable {
+            public var id: Int64
+            /// When it is looked for on the server (and sent again if absent): a timestamp.
+            public var lookedForAfter: String
+            /// The items of the same task queued after it, which wait until then.
+            public var holding: [Int64] = []
+        }
 
         public init() {}
     }
@@ -40,13 +54,22 @@ public struct OutboxSender: Sendable {
         let fingerprint = KeyFingerprint.of(client.configuration.apiKey)
         guard let account = try archive.existingAccount(baseURL: baseURL, fingerprint: fingerprint) else { return Report() }
         var report = Report()
+        var held: [OutboxItem] = []
         let items = try archive.outbox(account: account, states: [.queued, .sending, .expired])
         for item in items {
-            switch OutboxPlan.step(for: item, now: now(), expiry: expiry, includeExpired: includeExpired, inFlight: inFlight) {
+            let step = OutboxPlan.step(for: item, now: now(), expiry: expiry, includeExpired: includeExpired, inFlight: inFlight)
+            if step != .skip && step != .expire, let blocker = held.firstIndex(where: { OutboxPlan.mustWait(item, behind: $0) }) {
+                report.held[blocker].holding.append(item.id)
+                continue
+            }
+            switch step {
             case .skip:
                 continue
             case .wait:
-                return try await finished(report, account: account)
+                held.append(item)
+                let after = OutboxPlan.lookedForAfter(item, inFlight: inFlight) ?? now()
+                report.held.append(Report.Held(id: item.id, lookedForAfter: Timestamp.string(from: after)))
+                continue
             case .expire:
                 try await archive.write { try $0.markOutbox(item.id, .expired, note: "queued more than \(Int(expiry / 86400)) days ago") }
                 report.expired.append(item.id)
@@ -72,8 +95,10 @@ public struct OutboxSender: Sendable {
                     report.failed.append(item.id)
                 case .queueAgainAndStop:
                     try await archive.write { try $0.markOutbox(item.id, .queued, note: String(describing: error)) }
+                    report.stoppedBecause = "the API cannot be reached"
                     return try await finished(report, account: account)
                 case .keepSendingAndStop:
+                    report.stoppedBecause = "#\(item.id) may have reached the API: \(error)"
                     return try await finished(report, account: account)
                 }
             }

@@ -17,7 +17,8 @@ public final class SigmicClient: Sendable {
         /// Plain `http://` is refused for anything but a loopback host unless this is set.
         public var allowInsecureHTTP = false
         /// Time allowed for a response to arrive (and, for non-streaming calls, to finish).
-        public var requestTimeout: Double = 60
+        public var requestTimeout = Self.defaultRequestTimeout
+        public static let defaultRequestTimeout: Double = 60
         /// A stream with no byte at all — not even a heartbeat — for this long is dead. The API sends a
         /// heartbeat every 15 s, so 45 s is three missed heartbeats.
         public var streamIdleTimeout: Double = 45

@@ -119,4 +119,49 @@ import TestSupport
         #expect(again.status == 1 && again.stderr.contains("no outbox item #1 waits"), "\(again.stderr)")
         #expect(try Archive.open(at: folder.path("a")).outbox().isEmpty)
     }
+
+    /// An item interrupted mid-send may still reach the server until its in-flight window ends: it is
+    /// held until then, and so are the later items of its task, while other tasks' items and new runs
+    /// are sent. `outbox send` and `outbox` say which item, why and until when — not "cannot be reached".
+    @Test func anInterruptedSendHoldsOnlyItsOwnTaskAndSaysUntilWhen() async throws {
+        let folder = try TempFolder("cli-outbox-held")
+        let first = try await Emulator.start(Self.configuration())
+        let port = try #require(URLComponents(string: first.baseURL)?.port)
+        let env = ["SIGMIC_BASE_URL": first.baseURL, "SIGMIC_API_KEY": first.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
+        let run = { (arguments: [String]) in try await CommandRunner.runDetached(arguments, environment: env) }
+        #expect(try await run(["sync", "--wait", "0.5"]).status == 0)
+        let completed = try Archive.open(at: folder.path("a")).tasks(TaskFilter()).filter { $0.status == .completed }.map(\.id)
+        let (taskA, taskB) = (try #require(completed.first), try #require(completed.last))
+        try #require(taskA != taskB)
+        await first.shutdown()
+        for arguments in [["reply", taskA, "first for A"], ["reply", taskB, "for B"], ["cancel", taskA], ["run", "a new run"]] {
+            #expect(try await run(arguments).status == 75, "\(arguments)")
+        }
+        // #1's send began a moment ago and was cut off: its request may still be handled.
+        let began = Timestamp.string(from: Date())
+        try SQLiteShell.run(folder.path("a/archive.sqlite"), "UPDATE outbox SET state = 'sending', sending_at = '\(began)' WHERE id = 1")
+
+        let second = try await Emulator.start(Self.configuration(), port: port)
+        let held = try await run(["outbox", "send", "--in-flight", "3600"])
+        #expect(held.status == 75, "\(held.stderr)")
+        #expect(held.stdout.hasPrefix("Outbox: 2 sent, 2 still waiting\n") && !held.stdout.contains("cannot be reached"), "\(held.stdout)")
+        #expect(held.stdout.contains("#1 was interrupted mid-send and may still reach the API: it is looked for there after ")
+                && held.stdout.contains("#3 of the same task waits behind it"), "\(held.stdout)")
+        let messages = { (id: String) async in await second.world.snapshot(key: 0).first { $0.id == id }?.messages.map(\.content) ?? [] }
+        #expect(await messages(taskB).filter { $0 == "for B" }.count == 1, "another task's reply is not held")
+        #expect(await second.world.snapshot(key: 0).contains { $0.messages.first?.content == "a new run" }, "a new run is not held")
+        #expect(await second.world.snapshot(key: 0).first { $0.id == taskA }?.status == "completed", "the same task's cancel waits")
+
+        let listed = try await run(["outbox"])
+        #expect(listed.stdout.contains("#1  sending") && listed.stdout.contains("looked for on the API after"), "\(listed.stdout)")
+        let entries = try #require(try JSONSerialization.jsonObject(with: Data(try await run(["outbox", "--json"]).stdout.utf8)) as? [[String: Any]])
+        #expect(entries.first { $0["id"] as? Int == 1 }?["lookedForAfter"] is String && entries.first { $0["id"] as? Int == 3 }?["lookedForAfter"] == nil)
+
+        // Once the window is over, #1 is looked for (absent: it never arrived), sent, and #3 follows in order.
+        let rest = try await run(["outbox", "send", "--in-flight", "0"])
+        #expect(rest.status == 0 && rest.stdout.hasPrefix("Outbox: 2 sent"), "\(rest.stdout)\(rest.stderr)")
+        #expect(await messages(taskA).filter { $0 == "first for A" }.count == 1)
+        #expect(await second.world.snapshot(key: 0).first { $0.id == taskA }?.status == "cancelled", "the reply went first, then the cancel")
+        await second.shutdown()
+    }
 }

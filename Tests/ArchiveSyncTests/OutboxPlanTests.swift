@@ -80,3 +80,32 @@ import Testing
         #expect(!OutboxPlan.isOffline(SigmicAPIError(kind: .validation, status: 400, message: "")), "nor a request the API refused")
     }
 }
+
+/// Which items wait behind one whose interrupted send may still reach the server: only its own task's.
+@Suite struct OutboxHoldTests {
+    static func item(_ kind: OutboxItem.Kind, task: String?, state: OutboxItem.State = .queued, sendingAt: String? = nil) -> OutboxItem {
+        OutboxItem(id: 1, accountBaseURL: "", kind: kind, taskID: task, message: "m", systemPrompt: nil, autoExecute: nil, callID: nil,
+                   outcome: nil, state: state, queuedAt: "2026-12-06T11:00:00.000Z", sendingAt: sendingAt, sentAt: nil, remoteID: nil,
+                   note: nil, files: [])
+    }
+
+    @Test(arguments: [
+        ("a reply behind a reply to the same task", item(.followUp, task: "a"), item(.followUp, task: "a"), true),
+        ("a cancel behind a reply to the same task", item(.cancel, task: "a"), item(.followUp, task: "a"), true),
+        ("an approval behind a cancel of the same task", item(.approve, task: "a"), item(.cancel, task: "a"), true),
+        ("a reply to another task", item(.followUp, task: "b"), item(.followUp, task: "a"), false),
+        ("a new run behind a reply", item(.create, task: nil), item(.followUp, task: "a"), false),
+        ("a new run behind a new run", item(.create, task: nil), item(.create, task: nil), false),
+        ("a reply behind a new run", item(.followUp, task: "a"), item(.create, task: nil), false),
+    ])
+    func onlyTheSameTaskWaits(_ label: String, item: OutboxItem, held: OutboxItem, waits: Bool) {
+        #expect(OutboxPlan.mustWait(item, behind: held) == waits, "\(label)")
+    }
+
+    @Test func anItemBeingSentIsLookedForAfterItsWindow() throws {
+        let sending = Self.item(.followUp, task: "a", state: .sending, sendingAt: "2026-12-06T11:00:00.000Z")
+        let after = try #require(OutboxPlan.lookedForAfter(sending, inFlight: 60))
+        #expect(Timestamp.string(from: after) == "2026-12-06T11:01:00.000Z")
+        #expect(OutboxPlan.lookedForAfter(Self.item(.followUp, task: "a"), inFlight: 60) == nil, "a queued item is not being sent")
+    }
+}
