@@ -149,6 +149,7 @@ let package = Package(
         .target(
             name: "SigmicEmulator",
             dependencies: [
+                "SeededRandom",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
             ],
@@ -164,6 +165,9 @@ let package = Package(
             path: "tools/emulator/Sources/sigmic-emulator",
             swiftSettings: strictness
         ),
+
+        // The one seeded generator (SplitMix64): the emulator's worlds, the corpora, the fuzzers, tests.
+        .target(name: "SeededRandom", path: "tools/SeededRandom", swiftSettings: strictness),
 
         // Benchmarks (see BENCHMARKS.md).
         .executableTarget(
@@ -182,17 +186,17 @@ let package = Package(
         // Deterministic archive corpora for the search, ingest and export benchmarks.
         .executableTarget(
             name: "archive-bench",
-            dependencies: ["ArchiveStore", "ArchiveExport"],
+            dependencies: ["ArchiveStore", "ArchiveExport", "SeededRandom"],
             path: "tools/bench/archive-bench",
             swiftSettings: strictness
         ),
 
         // Property-based fuzzing of the SSE and search-query parsers (see RELIABILITY.md).
-        // What both fuzzers share: the seeded generator and the command line.
+        // What both fuzzers share: the command line.
         .target(name: "FuzzSupport", path: "tools/fuzz/FuzzSupport", swiftSettings: strictness),
         .executableTarget(
             name: "fuzz-parsers",
-            dependencies: ["SigmicAPI", "ArchiveStore", "FuzzSupport"],
+            dependencies: ["SigmicAPI", "ArchiveStore", "FuzzSupport", "SeededRandom"],
             path: "tools/fuzz/fuzz-parsers",
             swiftSettings: strictness
         ),
@@ -200,7 +204,7 @@ let package = Package(
         .executableTarget(
             name: "fuzz-requests",
             dependencies: [
-                "ArchiveWeb", "ArchiveMCP", "FuzzSupport",
+                "ArchiveWeb", "ArchiveMCP", "FuzzSupport", "SeededRandom",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -251,7 +255,7 @@ let package = Package(
         .testTarget(
             name: "SigmicAPITests",
             dependencies: [
-                "SigmicAPI", "HostAddress", "SigmicEmulator", "TestSupport",
+                "SigmicAPI", "HostAddress", "SigmicEmulator", "TestSupport", "SeededRandom",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

@@ -1,3 +1,4 @@
+import SeededRandom
 import SigmicAPI
 import Testing
 
@@ -87,7 +88,7 @@ let sseCases: [SSECase] = [
 
     @Test(arguments: sseCases)
     func parsesRandomSplits(_ testCase: SSECase) throws {
-        var random = SplitMix(seed: UInt64(testCase.name.utf8.reduce(7) { $0 &* 31 &+ Int($1) }.magnitude))
+        var random = SeededRandom(seed: UInt64(testCase.name.utf8.reduce(7) { $0 &* 31 &+ Int($1) }.magnitude))
         for _ in 0..<25 {
             let cuts = (0..<Int(random.next() % 6)).map { _ in Int(random.next() % UInt64(max(1, testCase.input.count))) }.sorted()
             #expect(try Self.parse(testCase.input, splits: cuts).0 == testCase.expected, "splits \(cuts)")
@@ -132,18 +133,5 @@ let sseCases: [SSECase] = [
         #expect(throws: SSEParseError.eventTooLarge(limit: 4096)) {
             for _ in 0..<5 { _ = try parser.feed(line) }
         }
-    }
-}
-
-/// SplitMix64, for reproducible random splits.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9e37_79b9_7f4a_7c15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xbf58_476d_1ce4_e5b9
-        z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// A deterministic corpus of task conversations whose term frequencies are known, so search
 /// benchmarks can ask for a rare term, a 1 % term, a 50 % term, a phrase and a prefix. Filler text is
@@ -14,13 +15,13 @@ struct Corpus {
     static let prefixEvery = (50, 11)
 
     let vocabulary: [String]
-    private var random: SplitMix
+    private var random: SeededRandom
 
     init(seed: UInt64 = 20_261_129) {
-        random = SplitMix(seed: seed)
+        random = SeededRandom(seed: seed)
         let syllables = ["ba", "ke", "ti", "mo", "ru", "sa", "ne", "li", "go", "vu", "fe", "da", "zo", "mi", "ha", "wu", "ro", "ki", "na", "te"]
         var words = Set<String>()
-        var generator = SplitMix(seed: seed ^ 0x5EED)
+        var generator = SeededRandom(seed: seed ^ 0x5EED)
         while words.count < 6_000 {
             let count = 2 + Int(generator.next() % 3)
             words.insert((0..<count).map { _ in syllables[Int(generator.next() % UInt64(syllables.count))] }.joined())
@@ -61,17 +62,5 @@ struct Corpus {
     static func taskID(_ task: Int) -> String {
         let hex = String(format: "%012x", task)
         return "be0c0000-0000-4000-8000-\(hex)"
-    }
-}
-
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

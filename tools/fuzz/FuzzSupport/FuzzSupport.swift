@@ -1,22 +1,5 @@
 import Foundation
 
-/// The seeded generator both fuzzers draw from (SplitMix64), so a run is reproduced by its seed.
-public struct FuzzGenerator {
-    public var state: UInt64
-
-    public init(state: UInt64) { self.state = state }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
-    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
-}
-
 /// A fuzzer's command line, `NAME [MODE|all] [--count N] [--seed S]`: runs each chosen mode for N
 /// inputs, prints one line per mode, and exits 0 only when no mode found a failure.
 public func runFuzzModes(_ program: String, _ modes: [(name: String, run: (Int, UInt64) throws -> Int)]) throws -> Never {

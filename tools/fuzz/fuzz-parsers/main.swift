@@ -12,9 +12,10 @@
 import ArchiveStore
 import Foundation
 import FuzzSupport
+import SeededRandom
 import SigmicAPI
 
-typealias Generator = FuzzGenerator
+typealias Generator = SeededRandom
 
 // MARK: SSE
 
@@ -98,7 +99,7 @@ func parse(_ bytes: [UInt8], splits: [Int]) -> (events: [SSEEvent], lastID: Stri
 }
 
 func fuzzSSE(count: Int, seed: UInt64) -> Int {
-    var generator = Generator(state: seed)
+    var generator = Generator(seed: seed)
     var failures = 0
     for round in 0..<count {
         var bytes: [UInt8] = []
@@ -133,7 +134,7 @@ let queryFragments = [
 ]
 
 func fuzzQuery(count: Int, seed: UInt64) throws -> Int {
-    var generator = Generator(state: seed)
+    var generator = Generator(seed: seed)
     let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "fuzz-query-\(getpid())")
     defer { try? FileManager.default.removeItem(at: folder) }
     let archive = try Archive.open(at: folder)

@@ -18,10 +18,11 @@ import FuzzSupport
 import NIOCore
 import NIOEmbedded
 import NIOHTTP1
+import SeededRandom
 
-typealias Generator = FuzzGenerator
+typealias Generator = SeededRandom
 
-extension FuzzGenerator {
+extension SeededRandom {
     /// Fragments joined, now and then a random byte between them.
     mutating func bytes(from fragments: [[UInt8]], pieces: Int) -> [UInt8] {
         var bytes: [UInt8] = []
@@ -83,7 +84,7 @@ final class HeadSink: ChannelInboundHandler {
 }
 
 func fuzzHTTP(count: Int, seed: UInt64) -> Int {
-    var generator = Generator(state: seed)
+    var generator = Generator(seed: seed)
     var failures = 0
     let guardian = RequestGuard(host: "127.0.0.1", port: 8080, token: "secret-secret-secret")
     let idCharacters = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
@@ -138,7 +139,7 @@ let mcpFragments: [[UInt8]] = [
 ].map { Array($0.utf8) }
 
 func fuzzMCP(count: Int, seed: UInt64) -> Int {
-    var generator = Generator(state: seed)
+    var generator = Generator(seed: seed)
     var failures = 0
     var answered = 0
     for _ in 0..<count {

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// One event on a task's stream.
 struct StreamEvent: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// The raw material of generated conversations: realistic prompts and answers, including the hard
 /// cases an archive must keep byte for byte — emoji, CJK, right-to-left text, Markdown with fences,

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// One conversation message, as `/history` and `history_message` carry it.
 struct EmulatedMessage: Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// A file sent with a create or follow-up.
 struct Upload: Sendable {

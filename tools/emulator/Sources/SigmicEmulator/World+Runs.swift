@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 extension World {
     /// Applies the next step of a task's run and tells its subscribers. Returns false when the run has

@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// What a stream subscriber receives: events, and heartbeats between them.
 enum StreamItem: Sendable {

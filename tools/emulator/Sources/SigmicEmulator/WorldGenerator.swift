@@ -1,4 +1,5 @@
 import Foundation
+import SeededRandom
 
 /// Builds the deterministic starting world: for each key, `tasksPerKey` tasks with a realistic mix of
 /// statuses, 1–40 messages, thoughts, tool calls, uploads, Unicode, fenced Markdown, a few very long

@@ -1,7 +1,9 @@
 import Foundation
 
 /// SplitMix64 (https://prng.di.unimi.it/splitmix64.c): tiny, fast, and the same sequence on every
-/// machine for a seed, which is what makes a generated world reproducible.
+/// machine for a seed, which is what makes a generated world, a benchmark corpus, a fuzz run or a
+/// random test case reproducible. The one seeded generator of the project: the emulator, the corpora,
+/// the fuzzers and the tests all draw from it.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
@@ -26,6 +28,9 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
         z = (z ^ (z >> 27)) &* 0x94d0_49bb_1331_11eb
         return z ^ (z >> 31)
     }
+
+    /// A number in 0..<n, by the remainder (the fuzzers' and corpora's sequences depend on exactly this).
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 
     public mutating func chance(_ probability: Double) -> Bool {
         Double(next() >> 11) / Double(1 << 53) < probability
