@@ -65,15 +65,21 @@ struct ArchiveOptions: ParsableArguments {
     /// read-only file system, a backup of someone else's) is read as it is, and said so once.
     func openReader() throws -> any ArchiveReader {
         if let postgresURL { return try Self.openPostgres(postgresURL) }
-        guard FileManager.default.fileExists(atPath: folder.appending(path: Archive.databaseFileName).path) else {
-            throw CLIError(description: "no archive at \(folder.path) (run `sigmic-archive sync` first, or pass --archive DIR)")
-        }
+        try requireExistingFolder()
         guard Archive.canWrite(folder) else {
             let archive = try Archive.openReadOnly(at: folder)
             if case .readOnly(let reason) = archive.access { Terminal.note(reason) }
             return archive
         }
         return try open()
+    }
+
+    /// Refuses a folder that holds no archive, saying what to run: only `sync` and the acting
+    /// commands create one.
+    private func requireExistingFolder() throws {
+        guard FileManager.default.fileExists(atPath: folder.appending(path: Archive.databaseFileName).path) else {
+            throw CLIError(description: "no archive at \(folder.path) (run `sigmic-archive sync` first, or pass --archive DIR)")
+        }
     }
 
     /// Connects to a PostgreSQL archive (migrating it if this build is newer), waiting for it: the
@@ -97,5 +103,12 @@ struct ArchiveOptions: ParsableArguments {
     func openWritable() async throws -> any WritableArchive {
         if let postgresURL { return try await Self.openPostgres(postgresURL, forWriting: true) }
         return try open()
+    }
+
+    /// The same for a command that checks or mends an archive but never starts one (`verify`): a
+    /// folder without an archive is refused as `openReader` refuses it.
+    func openExistingWritable() async throws -> any WritableArchive {
+        if postgresURL == nil { try requireExistingFolder() }
+        return try await openWritable()
     }
 }

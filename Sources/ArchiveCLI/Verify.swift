@@ -1,9 +1,8 @@
-import ArchivePostgres
 import ArchiveStore
 import ArgumentParser
 import Foundation
 
-struct Verify: ParsableCommand {
+struct Verify: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check that every byte of the archive is intact; exit 1 if anything is wrong.",
@@ -22,20 +21,13 @@ struct Verify: ParsableCommand {
     @Flag(help: "Print the report as JSON.")
     var json = false
 
-    func run() throws {
+    func run() async throws {
         let progress = ProgressDisplay(enabled: !json && Terminal.stderrIsTerminal)
-        let report: VerifyReport
-        if let url = options.postgresURL {
-            report = try ArchiveOptions.openPostgres(url, forWriting: repair).verify(repair: repair) { bytes in
-                progress.update("verifying blobs: \(Status.bytes(bytes)) hashed")
-            }
-        } else {
-            let archive = try options.open()
-            let lock = repair ? try ArchiveLock.acquire(archive, purpose: "verify --repair") : nil
-            defer { withExtendedLifetime(lock) {} }
-            report = try archive.verify(repair: repair) { bytes in
-                progress.update("verifying blobs: \(Status.bytes(bytes)) hashed")
-            }
+        let archive = try await options.openExistingWritable()
+        let lock = repair ? try archive.claimWriter(purpose: "verify --repair") : nil
+        defer { withExtendedLifetime(lock) {} }
+        let report = try archive.verify(repair: repair) { bytes in
+            progress.update("verifying blobs: \(Status.bytes(bytes)) hashed")
         }
         progress.finish()
         if json {

@@ -129,4 +129,9 @@ public protocol WritableArchive: ArchiveReader {
     /// the returned lock lives (`ArchiveError.busy` when another process holds it). Nil where several
     /// processes write at once (PostgreSQL).
     func claimWriter(purpose: String) throws -> ArchiveLock?
+
+    /// Checks every byte the archive holds: the database, both search indexes against the text they
+    /// index, every stored file re-hashed (`progress` gets the bytes hashed so far). `repair` mends what
+    /// can be mended; the caller holds the writer's claim.
+    func verify(repair: Bool, progress: (Int64) -> Void) throws -> VerifyReport
 }

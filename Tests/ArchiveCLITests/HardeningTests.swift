@@ -64,7 +64,7 @@ import TestSupport
 
     @Test func readingCommandsOnAMissingArchiveSaySoAndCreateNothing() throws {
         let missing = folder.path("mistyped").path
-        for arguments in [["tasks"], ["search", "budget"], ["show", "abc"], ["status"], ["export", "--all", "-o", folder.path("out").path]] {
+        for arguments in [["tasks"], ["search", "budget"], ["show", "abc"], ["status"], ["verify"], ["export", "--all", "-o", folder.path("out").path]] {
             let result = try CommandRunner.run(arguments + ["--archive", missing])
             expectOneLineRefusal(result, "no archive at \(missing) (run `sigmic-archive sync` first", status: 1)
         }
