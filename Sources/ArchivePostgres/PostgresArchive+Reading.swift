@@ -41,21 +41,12 @@ extension PostgresArchive: ArchiveReader {
         }
     }
 
-    public func task(matching idOrPrefix: String) throws -> StoredTask {
-        let needle = idOrPrefix.lowercased()
-        guard !needle.isEmpty else { throw ArchiveError.taskNotFound(idOrPrefix) }
+    public func tasks(idPrefix prefix: String, limit: Int) throws -> [StoredTask] {
         var statement = PostgresStatement()
-        let pattern = statement.bind(SearchPlan.likePrefix(needle))
-        statement.sql = Self.taskSelect + " WHERE t.remote_id LIKE \(pattern) ESCAPE '\\' ORDER BY t.remote_id COLLATE \"C\" LIMIT 11"
-        let tasks = try read("looking up a task") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
-        if let exact = tasks.first(where: { $0.remoteID == needle }) { return exact }
-        switch tasks.count {
-        case 0: throw ArchiveError.taskNotFound(idOrPrefix)
-        case 1: return tasks[0]
-        default:
-            let names = tasks.prefix(10).map { "\($0.remoteID) (\($0.status.rawValue))" }
-            throw ArchiveError.ambiguousTaskPrefix(idOrPrefix, candidates: names + (tasks.count > 10 ? ["…"] : []))
-        }
+        let pattern = statement.bind(SearchPlan.likePrefix(prefix))
+        let count = statement.bind(limit)
+        statement.sql = Self.taskSelect + " WHERE t.remote_id LIKE \(pattern) ESCAPE '\\' ORDER BY t.remote_id COLLATE \"C\" LIMIT \(count)"
+        return try read("looking up a task") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
     }
 
     public func messages(of task: TaskRowID) throws -> [StoredMessage] {
@@ -176,19 +167,14 @@ extension PostgresArchive {
         return try read("listing tasks") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
     }
 
-    public func storedTasks(matching query: SearchQuery) throws -> [StoredTask] {
-        for substrings in [false, true] {
-            if substrings && !SearchPlan.substringRetryMakesSense(query) { break }
-            var statement = PostgresStatement()
-            let (_, conditions, needsTask) = Self.matching(query, substrings: substrings, &statement)
-            statement.sql = Self.taskSelect + """
-                 WHERE t.id IN (SELECT d.task_id FROM \(Self.entries(joiningTasks: needsTask)) WHERE \(conditions))
-                ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id COLLATE "C"
-                """
-            let tasks = try read("searching") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
-            if !tasks.isEmpty { return tasks }
-        }
-        return []
+    public func storedTasks(matching query: SearchQuery, match: SearchHit.Match) throws -> [StoredTask] {
+        var statement = PostgresStatement()
+        let (_, conditions, needsTask) = Self.matching(query, substrings: match == .substring, &statement)
+        statement.sql = Self.taskSelect + """
+             WHERE t.id IN (SELECT d.task_id FROM \(Self.entries(joiningTasks: needsTask)) WHERE \(conditions))
+            ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id COLLATE "C"
+            """
+        return try read("searching") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
     }
 
     public func taskIDsWithSharedShortPrefix() throws -> Set<String> {

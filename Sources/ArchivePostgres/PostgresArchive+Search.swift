@@ -8,15 +8,8 @@ import Synchronization
 /// `ts_headline`; text written without spaces, and every term of a substring retry, through `ILIKE`,
 /// which the pg_trgm GIN index answers. Every user string is bound as a parameter.
 extension PostgresArchive {
-    public func search(_ query: SearchQuery, options: SearchOptions) throws -> [SearchHit] {
-        let hits = try search(query, options: options, substrings: false)
-        guard hits.isEmpty, SearchPlan.substringRetryMakesSense(query) else { return hits }
-        if options.offset > 0 {
-            // An empty later page: substrings only if no word matched at all (as in SQLite).
-            let first = SearchOptions(sort: options.sort, limit: 1, deadline: options.deadline)
-            guard try search(query, options: first, substrings: false).isEmpty else { return hits }
-        }
-        return try search(query, options: options, substrings: true)
+    public func search(_ query: SearchQuery, options: SearchOptions, match: SearchHit.Match) throws -> [SearchHit] {
+        try search(query, options: options, substrings: match == .substring)
     }
 
     public func searchCount(_ query: SearchQuery, match: SearchHit.Match) throws -> Int {

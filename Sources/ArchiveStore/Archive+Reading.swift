@@ -4,25 +4,12 @@ internal import GRDB
 extension Archive {
     /// The task whose id is `idOrPrefix` or starts with it (like git's short hashes). An exact id wins
     /// over longer ids it prefixes; a prefix shared by several tasks is an error listing them.
-    public func task(matching idOrPrefix: String) throws -> StoredTask {
-        let needle = idOrPrefix.lowercased()
-        guard !needle.isEmpty else { throw ArchiveError.taskNotFound(idOrPrefix) }
-        return try read("looking up a task") { db in
-            let rows = try Row.fetchAll(db, sql: Self.taskSelect + " " + """
-                WHERE task.remote_id >= ? AND task.remote_id < ? ORDER BY task.remote_id LIMIT 11
-                """, arguments: [needle, needle + "\u{10FFFF}"])
-            if let exact = rows.first(where: { ($0["remote_id"] as String) == needle }) {
-                return Self.storedTask(exact)
-            }
-            switch rows.count {
-            case 0: throw ArchiveError.taskNotFound(idOrPrefix)
-            case 1: return Self.storedTask(rows[0])
-            default:
-                let names = rows.prefix(10).map { row -> String in
-                    "\(row["remote_id"] as String) (\(row["status"] as String))"
-                }
-                throw ArchiveError.ambiguousTaskPrefix(idOrPrefix, candidates: names + (rows.count > 10 ? ["…"] : []))
-            }
+    /// Tasks whose id starts with `prefix` (lower case), in id order, at most `limit`.
+    public func tasks(idPrefix prefix: String, limit: Int) throws -> [StoredTask] {
+        try read("looking up a task") { db in
+            try Row.fetchAll(db, sql: Self.taskSelect + " " + """
+                WHERE task.remote_id >= ? AND task.remote_id < ? ORDER BY task.remote_id LIMIT ?
+                """, arguments: [prefix, prefix + "\u{10FFFF}", limit]).map(Self.storedTask)
         }
     }
 

@@ -49,20 +49,13 @@ public struct SearchOptions: Sendable {
 }
 
 extension Archive {
-    /// Runs a parsed query: bm25-ranked full-text matches (or, for a filters-only query, the newest
-    /// matching rows), with snippets. Words go to the word index and text without spaces to the trigram
-    /// index (see `SearchPlan`); when a word search finds nothing at all, it is retried as a substring
-    /// search, and those hits say so in `match`. Every user string is bound as a parameter.
-    public func search(_ query: SearchQuery, options: SearchOptions = SearchOptions()) throws -> [SearchHit] {
-        let hits = try search(query, options: options, mode: .words)
-        guard hits.isEmpty, SearchPlan.substringRetryMakesSense(query) else { return hits }
-        if options.offset > 0 {
-            // An empty later page: substrings only if no word matched at all, so paging through
-            // substring matches keeps working.
-            let first = try search(query, options: SearchOptions(sort: options.sort, limit: 1, deadline: options.deadline), mode: .words)
-            guard first.isEmpty else { return hits }
-        }
-        return try search(query, options: options, mode: .substrings)
+    /// One way of matching a parsed query: bm25-ranked full-text matches (or, for a filters-only
+    /// query, the newest matching rows), with snippets. Words go to the word index and text without
+    /// spaces to the trigram index (see `SearchPlan`); `match: .substring` looks for every term as a
+    /// substring. When to retry as substrings is decided above the engines (`ArchiveReader.search`).
+    /// Every user string is bound as a parameter.
+    public func search(_ query: SearchQuery, options: SearchOptions, match: SearchHit.Match) throws -> [SearchHit] {
+        try search(query, options: options, mode: match == .substring ? .substrings : .words)
     }
 
     /// How many entries match a query in the way its hits did (`match`), whatever the page: the
@@ -79,26 +72,21 @@ extension Archive {
         }
     }
 
-    /// Every task with at least one entry matching the query (words, else substrings), newest activity
-    /// first: what `export --query` exports.
-    public func storedTasks(matching query: SearchQuery) throws -> [StoredTask] {
-        for mode in [SearchPlan.Mode.words, .substrings] {
-            if mode == .substrings && !SearchPlan.substringRetryMakesSense(query) { break }
-            let (_, from, conditions, arguments, needsTask) = Self.matching(query, mode: mode)
-            let sql = """
-                SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id
-                WHERE t.id IN (
-                    SELECT d.task_id FROM \(from)
-                    \(needsTask ? "JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id" : "")
-                    WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")))
-                ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
-                """
-            let tasks = try read("searching") { db in
-                try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.storedTask)
-            }
-            if !tasks.isEmpty { return tasks }
+    /// Every task with at least one entry matching the query in one way, newest activity first: what
+    /// `export --query` exports (`ArchiveReader.storedTasks(matching:)` decides the way).
+    public func storedTasks(matching query: SearchQuery, match: SearchHit.Match) throws -> [StoredTask] {
+        let (_, from, conditions, arguments, needsTask) = Self.matching(query, mode: match == .substring ? .substrings : .words)
+        let sql = """
+            SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id
+            WHERE t.id IN (
+                SELECT d.task_id FROM \(from)
+                \(needsTask ? "JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id" : "")
+                WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")))
+            ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
+            """
+        return try read("searching") { db in
+            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.storedTask)
         }
-        return []
     }
 
     /// Two steps in one snapshot: first the page of matching entry ids in order, then the details of

@@ -8,16 +8,18 @@ public protocol ArchiveReader: Sendable {
     func tasks(_ filter: TaskFilter) throws -> [TaskSummary]
     /// How many tasks a filter selects, whatever its limit and offset.
     func taskCount(_ filter: TaskFilter) throws -> Int
-    /// The task whose id is `idOrPrefix` or starts with it; an ambiguous prefix is an error naming them.
-    func task(matching idOrPrefix: String) throws -> StoredTask
+    /// Tasks whose id starts with `prefix` (lower case), in id order, at most `limit`
+    /// (`task(matching:)` resolves a prefix from them).
+    func tasks(idPrefix prefix: String, limit: Int) throws -> [StoredTask]
     /// A task's messages in history order.
     func messages(of task: TaskRowID) throws -> [StoredMessage]
     /// A task's artifacts, by path.
     func artifacts(of task: TaskRowID) throws -> [StoredArtifact]
     /// A task's stream events in arrival order (session by session).
     func events(of task: TaskRowID) throws -> [StoredEvent]
-    /// Entries matching a parsed query, best first (or by date), with snippets; words, else substrings.
-    func search(_ query: SearchQuery, options: SearchOptions) throws -> [SearchHit]
+    /// Entries matching a parsed query in one way (words, or every term as a substring), best first
+    /// (or by date), with snippets (`search(_:options:)` decides the way).
+    func search(_ query: SearchQuery, options: SearchOptions, match: SearchHit.Match) throws -> [SearchHit]
     /// How many entries match, the way the hits did (`match`), whatever the page.
     func searchCount(_ query: SearchQuery, match: SearchHit.Match) throws -> Int
     /// What the archive holds: accounts, tasks by status, rows per table, sizes.
@@ -25,8 +27,8 @@ public protocol ArchiveReader: Sendable {
 
     /// Whole tasks a filter selects, newest activity first (for `export`).
     func storedTasks(_ filter: TaskFilter) throws -> [StoredTask]
-    /// Every task with an entry matching a query (words, else substrings), newest activity first.
-    func storedTasks(matching query: SearchQuery) throws -> [StoredTask]
+    /// Every task with an entry matching a query in one way, newest activity first.
+    func storedTasks(matching query: SearchQuery, match: SearchHit.Match) throws -> [StoredTask]
     /// Ids of tasks whose first 8 characters another task shares (their short names would collide).
     func taskIDsWithSharedShortPrefix() throws -> Set<String>
     /// The `index`th MiB of a stored file (`blobChunkSize` bytes, the last one shorter), or nil past its
@@ -42,7 +44,46 @@ public protocol ArchiveReader: Sendable {
 /// Bytes per piece of a stored file, in both engines (PostgreSQL keeps them as `blob_chunk` rows).
 public let blobChunkSize = 1 << 20
 
+/// The policies of reading, written once above the engines: how an id prefix names a task, and when a
+/// search by words is tried again as a search for substrings.
 extension ArchiveReader {
+    /// The task whose id is `idOrPrefix` or starts with it, as git resolves a commit: an exact id wins,
+    /// one task starting with it is that task, and several make an error naming up to ten of them.
+    public func task(matching idOrPrefix: String) throws -> StoredTask {
+        let needle = idOrPrefix.lowercased()
+        guard !needle.isEmpty else { throw ArchiveError.taskNotFound(idOrPrefix) }
+        let tasks = try tasks(idPrefix: needle, limit: 11)
+        if let exact = tasks.first(where: { $0.remoteID == needle }) { return exact }
+        switch tasks.count {
+        case 0: throw ArchiveError.taskNotFound(idOrPrefix)
+        case 1: return tasks[0]
+        default:
+            let names = tasks.prefix(10).map { "\($0.remoteID) (\($0.status.rawValue))" }
+            throw ArchiveError.ambiguousTaskPrefix(idOrPrefix, candidates: names + (tasks.count > 10 ? ["…"] : []))
+        }
+    }
+
+    /// Entries matching a parsed query, best first (or by date), with snippets: by words, and when
+    /// that finds nothing at all, by substrings (those hits say so in `match`). An empty later page is
+    /// retried as substrings only if no word matched at all, so paging through substring hits works.
+    public func search(_ query: SearchQuery, options: SearchOptions = SearchOptions()) throws -> [SearchHit] {
+        let hits = try search(query, options: options, match: .words)
+        guard hits.isEmpty, SearchPlan.substringRetryMakesSense(query) else { return hits }
+        if options.offset > 0 {
+            let first = SearchOptions(sort: options.sort, limit: 1, deadline: options.deadline)
+            guard try search(query, options: first, match: .words).isEmpty else { return hits }
+        }
+        return try search(query, options: options, match: .substring)
+    }
+
+    /// Every task with an entry matching a query, newest activity first (for `export --query`): by
+    /// words, else by substrings, as `search` decides.
+    public func storedTasks(matching query: SearchQuery) throws -> [StoredTask] {
+        let byWords = try storedTasks(matching: query, match: .words)
+        guard byWords.isEmpty, SearchPlan.substringRetryMakesSense(query) else { return byWords }
+        return try storedTasks(matching: query, match: .substring)
+    }
+
     /// Hands a stored file's bytes to `each` a piece at a time, never the whole file at once.
     public func readBlob(_ hash: BlobHash, _ each: (UnsafeRawBufferPointer) throws -> Void) throws {
         var index = 0
