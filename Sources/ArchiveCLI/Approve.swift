@@ -30,16 +30,10 @@ struct Approve: AsyncParsableCommand {
         let outcome: ApprovalOutcome = deny ? .cancel : .proceedOnce
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
-            let approved: Bool
-            do {
-                approved = try await client.approve(task.remoteID, callId: callID, outcome: outcome)
-            } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
-                try await TaskAction.queue(NewOutboxItem(kind: .approve, taskID: task.remoteID, callID: callID, outcome: outcome.rawValue),
-                                     archive: archive, client: client, because: error, json: json,
-                                     describing: "\(deny ? "deny" : "approve") \(callID) of \(task.remoteID.prefix(8))")
-            } catch {
-                throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
-            }
+            let answer = try await TaskAction.sendOrQueue(.approve(taskID: task.remoteID, callID: callID, outcome: outcome), archive: { archive },
+                                                          client: client, connection: connection, json: json,
+                                                          describing: "\(deny ? "deny" : "approve") \(callID) of \(task.remoteID.prefix(8))")
+            let approved = answer == .approved(true)
             try await TaskAction.archiveNow(task.remoteID, archive: archive, client: client, purpose: "approve")
             if json {
                 try Terminal.printJSON(["id": .string(task.remoteID), "callId": .string(callID), "outcome": .string(outcome.rawValue),

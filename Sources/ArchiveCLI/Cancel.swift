@@ -22,14 +22,8 @@ struct Cancel: AsyncParsableCommand {
         let task = try archive.task(matching: id)
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
-            do {
-                try await client.cancel(task.remoteID)
-            } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
-                try await TaskAction.queue(NewOutboxItem(kind: .cancel, taskID: task.remoteID), archive: archive, client: client,
-                                     because: error, json: json, describing: "cancel \(task.remoteID.prefix(8))")
-            } catch {
-                throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
-            }
+            _ = try await TaskAction.sendOrQueue(.cancel(taskID: task.remoteID), archive: { archive }, client: client, connection: connection,
+                                                 json: json, describing: "cancel \(task.remoteID.prefix(8))")
             let after = try await TaskAction.archiveNow(task.remoteID, archive: archive, client: client, purpose: "cancel")
             if json {
                 try Terminal.printJSON(["id": .string(after.remoteID), "status": .string(after.status.rawValue)] as [String: JSONField])

@@ -30,15 +30,9 @@ struct Reply: AsyncParsableCommand {
         let before = try archive.task(matching: id)
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
-            do {
-                try await client.followUp(before.remoteID, message: message, files: uploads)
-            } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
-                try await TaskAction.queue(NewOutboxItem(kind: .followUp, taskID: before.remoteID, message: message), uploads: uploads,
-                                     archive: archive, client: client, because: error, json: json,
-                                     describing: "reply to \(before.remoteID.prefix(8))")
-            } catch {
-                throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
-            }
+            _ = try await TaskAction.sendOrQueue(.followUp(taskID: before.remoteID, message: message, files: uploads), archive: { archive },
+                                                 client: client, connection: connection, json: json,
+                                                 describing: "reply to \(before.remoteID.prefix(8))")
             if !json { Terminal.note("sent a follow-up to task \(before.remoteID)") }
             let ending = try await TaskAction.follow(before.remoteID, archive: archive, client: client, detach: detach, json: json)
             if case .settled(let after, _) = ending, let old = before.sessionID, let new = after.sessionID, old != new, !json {

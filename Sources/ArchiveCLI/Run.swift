@@ -31,21 +31,13 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let uploads = try options.uploads(for: message)
         let (json, detach) = (options.json, options.detach)
-        let request = CreateTaskRequest(message: message, systemPrompt: systemPrompt, autoExecute: noAutoExecute ? false : nil,
-                                        files: uploads)
+        let request = TaskRequest.create(message: message, systemPrompt: systemPrompt, autoExecute: noAutoExecute ? false : nil,
+                                         files: uploads)
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
-            let id: String
-            do {
-                id = try await client.createTask(request)
-            } catch let error as SigmicAPIError where OutboxPlan.isOffline(error) {
-                var item = NewOutboxItem(kind: .create, message: message, systemPrompt: systemPrompt)
-                item.autoExecute = noAutoExecute ? false : nil
-                try await TaskAction.queue(item, uploads: uploads, archive: try await archiveOptions.openWritable(), client: client, because: error,
-                                     json: json, describing: "run \(String(reflecting: message))")
-            } catch {
-                throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
-            }
+            let answer = try await TaskAction.sendOrQueue(request, archive: { try await archiveOptions.openWritable() }, client: client,
+                                                          connection: connection, json: json, describing: "run \(String(reflecting: message))")
+            guard case .created(let id) = answer else { preconditionFailure("a new run is answered with its task") }
             if !json { Terminal.note("created task \(id)") }
             let archive = try await TaskAction.open(archiveOptions, after: id)
             let ending = try await TaskAction.follow(id, archive: archive, client: client, detach: detach, json: json)

@@ -127,20 +127,8 @@ public struct OutboxSender: Sendable {
             }
         }
         try await archive.write { try $0.markOutbox(item.id, .sending) }
-        var remoteID: String?
-        switch item.kind {
-        case .create:
-            remoteID = try await client.createTask(CreateTaskRequest(message: item.message ?? "", systemPrompt: item.systemPrompt,
-                                                                     autoExecute: item.autoExecute, files: try uploads(item)))
-        case .followUp:
-            try await client.followUp(item.taskID ?? "", message: item.message ?? "", files: try uploads(item))
-        case .approve:
-            try await client.approve(item.taskID ?? "", callId: item.callID ?? "",
-                                     outcome: ApprovalOutcome(rawValue: item.outcome ?? "") ?? .proceedOnce)
-        case .cancel:
-            try await client.cancel(item.taskID ?? "")
-        }
-        let created = remoteID
+        let answer = try await TaskRequest(item, files: try uploads(item)).send(with: client)
+        let created: String? = if case .created(let taskID) = answer { taskID } else { nil }
         try await archive.write { try $0.markOutbox(item.id, .sent, remoteID: created) }
         report.sent.append(item.id)
     }

@@ -109,3 +109,23 @@ import Testing
         #expect(OutboxPlan.lookedForAfter(Self.item(.followUp, task: "a"), inFlight: 60) == nil, "a queued item is not being sent")
     }
 }
+
+/// An action kept in the outbox is the same action when it is read back to be sent.
+@Suite struct TaskRequestTests {
+    @Test(arguments: [
+        TaskRequest.create(message: "Summarise q3", systemPrompt: "Be brief", autoExecute: false, files: []),
+        .followUp(taskID: "t1", message: "And q4?", files: []),
+        .approve(taskID: "t1", callID: "call_7", outcome: .cancel),
+        .cancel(taskID: "t1"),
+    ])
+    func anActionSurvivesTheOutbox(_ request: TaskRequest) {
+        let kept = request.outboxItem
+        let stored = OutboxItem(id: 1, kind: kept.kind, taskID: kept.taskID, message: kept.message, systemPrompt: kept.systemPrompt,
+                                autoExecute: kept.autoExecute, callID: kept.callID, outcome: kept.outcome, state: .queued,
+                                queuedAt: "2026-12-06T11:00:00.000Z", sendingAt: nil, sentAt: nil, remoteID: nil, note: nil, files: [])
+        let again = TaskRequest(stored, files: []).outboxItem
+        #expect(again.kind == kept.kind && again.taskID == kept.taskID && again.message == kept.message
+                && again.systemPrompt == kept.systemPrompt && again.autoExecute == kept.autoExecute
+                && again.callID == kept.callID && again.outcome == kept.outcome, "\(request)")
+    }
+}
