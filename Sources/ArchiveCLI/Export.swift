@@ -8,8 +8,9 @@ struct Export: ParsableCommand {
         commandName: "export",
         abstract: "Write tasks as Markdown (or JSON) transcripts, one file per task (offline).",
         discussion: """
-            Choose tasks by id (unique prefixes work), or with --all, --query and --since (which narrow \
-            each other). Files are named YYYY-MM-DD-<title>-<id8>.md; exporting again rewrites only the \
+            Choose tasks by id (unique prefixes work), or with --all, --query and the task filters --status, \
+            --since, --until and --account (which narrow each other). Files are named \
+            YYYY-MM-DD-<title>-<id8>.md; exporting again rewrites only the \
             files whose content changed, so an export folder under git shows real changes only. \
             --with-artifacts copies each task's downloaded artifacts into <name>.files/ beside its file \
             (under safe names) and links them. `-o -` prints one task to standard output.
@@ -23,8 +24,7 @@ struct Export: ParsableCommand {
     var all = false
     @Option(help: ArgumentHelp("Tasks with an entry matching this search query.", valueName: "query"))
     var query: String?
-    @Option(help: ArgumentHelp("Tasks active on or after this date (YYYY-MM-DD or ISO-8601).", valueName: "date"))
-    var since: String?
+    @OptionGroup var filters: TaskFilterOptions
     @Option(help: ArgumentHelp("markdown or json.", valueName: "format"))
     var format: FormatOption = .markdown
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Folder to write into, or - for standard output.", valueName: "dir"))
@@ -40,10 +40,9 @@ struct Export: ParsableCommand {
     }
 
     func validate() throws {
-        guard !ids.isEmpty || all || query != nil || since != nil else {
-            throw ValidationError("choose tasks: give ids, or --all, --query or --since")
+        guard !ids.isEmpty || all || query != nil || !filters.isEmpty else {
+            throw ValidationError("choose tasks: give ids, or --all, --query or a filter (--status, --since, --until, --account)")
         }
-        try FilterCheck.validate(dates: [("--since", since)])
         guard !output.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError("-o needs a folder (or - for standard output); an empty one would mean the current folder by accident")
         }
@@ -100,11 +99,8 @@ struct Export: ParsableCommand {
             if seen.insert(task.rowID.rawValue).inserted { chosen.append(task) }
         }
         for id in ids { add(try archive.task(matching: id)) }
-        if all || query != nil || since != nil {
-            var filter = TaskFilter()
-            filter.since = since.flatMap(SearchQuery.Filters.dateBound)
-            filter.limit = 0   // all
-            var tasks = try archive.storedTasks(filter)
+        if all || query != nil || !filters.isEmpty {
+            var tasks = try archive.storedTasks(filters.filter)
             if let query {
                 let matching = Set(try archive.storedTasks(matching: SearchQuery.parse(query)).map(\.rowID.rawValue))
                 tasks = tasks.filter { matching.contains($0.rowID.rawValue) }

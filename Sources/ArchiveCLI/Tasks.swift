@@ -10,14 +10,7 @@ struct Tasks: ParsableCommand {
 
     @OptionGroup var options: ArchiveOptions
 
-    @Option(help: ArgumentHelp("Only tasks with this status (repeatable): pending, running, awaiting_approval, completed, failed, cancelled.", valueName: "status"))
-    var status: [String] = []
-    @Option(help: ArgumentHelp("Only tasks active on or after this date (YYYY-MM-DD or ISO-8601).", valueName: "date"))
-    var since: String?
-    @Option(help: ArgumentHelp("Only tasks last active before this date.", valueName: "date"))
-    var until: String?
-    @Option(help: ArgumentHelp("Only this account (part of its base URL, or its key fingerprint).", valueName: "account"))
-    var account: String?
+    @OptionGroup var filters: TaskFilterOptions
     @Option(help: "At most this many tasks (default 50; 0 for all).")
     var limit: Int?
     @Flag(help: "Print a JSON array.")
@@ -28,22 +21,17 @@ struct Tasks: ParsableCommand {
     func validate() throws {
         guard (limit ?? 0) >= 0 else { throw ValidationError("--limit must be ≥ 0 (0 for all)") }
         guard !(json && ndjson) else { throw ValidationError("choose one of --json and --ndjson") }
-        try FilterCheck.validate(statuses: status, dates: [("--since", since), ("--until", until)])
     }
 
     func run() throws {
         let archive = try options.openReader()
-        var filter = TaskFilter()
-        filter.statuses = status.map { TaskStatus($0) }
-        filter.since = since.flatMap(SearchQuery.Filters.dateBound)
-        filter.until = until.flatMap(SearchQuery.Filters.dateBound)
-        filter.account = account
+        var filter = filters.filter
         let limit = ListLimit(requested: limit, defaultRows: 50)
         filter.limit = limit.rows
         let tasks = try archive.tasks(filter)
         if let note = try limit.note(shown: tasks.count, total: { try archive.taskCount(filter) }) { Terminal.note(note) }
         // A `run` waiting in the outbox is listed first, as a local task, unless a filter is given.
-        let unfiltered = status.isEmpty && since == nil && until == nil && account == nil
+        let unfiltered = filters.isEmpty
         let queued = unfiltered ? try QueuedTask.all(in: archive) : []
         if json {
             Terminal.print(try Documents.taskList(tasks, queued: queued))

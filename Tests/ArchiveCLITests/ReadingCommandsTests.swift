@@ -32,6 +32,31 @@ import TestSupport
         #expect(result.stdout == expected, "output of \(arguments.joined(separator: " ")) differs from Golden/\(name)", sourceLocation: sourceLocation)
     }
 
+    /// `export` selects tasks with the same filters as `tasks` (one option group), and they narrow each other.
+    @Test func exportSelectsWithTheTaskFilters() throws {
+        func exported(_ filters: [String]) throws -> [String] {
+            let out = folder.path("export-\(filters.joined().filter(\.isLetter))")
+            let result = try run(["export", "-o", out.path, "--format", "json"] + filters)
+            #expect(result.status == 0, "\(filters): \(result.stderr)")
+            return try FileManager.default.contentsOfDirectory(atPath: out.path).filter { $0.hasSuffix(".json") }
+                .compactMap { try JSONSerialization.jsonObject(with: Data(contentsOf: out.appending(path: $0))) as? [String: Any] }
+                .compactMap { ($0["task"] as? [String: Any])?["id"] as? String }.sorted()
+        }
+        let listed = { (filters: [String]) throws -> [String] in
+            let rows = try JSONSerialization.jsonObject(with: Data(try run(["tasks", "--json", "--limit", "0"] + filters).stdout.utf8)) as? [[String: Any]]
+            return (rows ?? []).compactMap { $0["id"] as? String }.sorted()
+        }
+        for filters in [["--status", "failed"], ["--status", "completed", "--status", "running"], ["--since", "2026-02-01", "--until", "2026-03-01"]] {
+            let (ids, expected) = (try exported(filters), try listed(filters))
+            #expect(!ids.isEmpty && ids == expected, "\(filters): \(ids)")
+        }
+        #expect(try exported(["--status", "failed"]) == [GoldenArchive.taskB])
+        let bad = try run(["export", "--status", "bogus", "-o", folder.path("x").path])
+        #expect(bad.status == 64 && bad.stderr.contains("unknown status bogus"), "\(bad.stderr)")
+        let none = try run(["export", "-o", folder.path("y").path])
+        #expect(none.status == 64 && none.stderr.contains("--all, --query or a filter"), "\(none.stderr)")
+    }
+
     @Test func goldenOutputs() throws {
         try expectGolden("tasks.txt", ["tasks"])
         try expectGolden("tasks.json", ["tasks", "--json"])
