@@ -1,15 +1,13 @@
 public import ArchiveStore
-import Crypto
 import Foundation
-import Logging
-import NIOCore
 import PostgresNIO
 
 /// PostgreSQL's `ArchiveWriter`, valid only inside `PostgresArchive.write { writer in … }`: the same
 /// upserts as SQLite's, in PostgreSQL's words. Several syncers on several machines write at once, so
 /// every upsert is keyed by (account, remote id) and settles a race by itself (`ON CONFLICT`); rows are
 /// rewritten only when their raw JSON changed. Search entries follow messages by trigger (migration
-/// 0001), inside the same transaction.
+/// 0001), inside the same transaction. Split as SQLite's writer is: tasks, messages, events and
+/// artifacts here; stored files, the outbox and sync bookkeeping in `PostgresArchiveWriter+…`.
 public struct PostgresArchiveWriter: ArchiveWriter {
     let connection: PostgresConnection
     let now: String
@@ -226,115 +224,6 @@ public struct PostgresArchiveWriter: ArchiveWriter {
         artifact.size IS NOT DISTINCT FROM EXCLUDED.size AND artifact.modified_at IS NOT DISTINCT FROM EXCLUDED.modified_at
         """
 
-    /// Streams each blob the database lacks from the spool into `blob_chunk` rows, then links the
-    /// artifacts to them.
-    public func recordArtifactBlobs(_ links: [(artifact: ArtifactRowID, blob: StoredBlob)]) throws {
-        for (artifact, blob) in links {
-            try storeBlob(blob)
-            var link = PostgresStatement()
-            link.sql = """
-                UPDATE artifact SET blob_sha256 = \(link.bind(blob.hash.hex)), fetch_state = 'stored', fetch_error = NULL,
-                    fetch_failures = 0
-                WHERE id = \(link.bind(artifact.rawValue))
-                """
-            try run(link)
-        }
-    }
-
-    public func enqueue(_ item: NewOutboxItem, account: AccountID, sending: Bool) throws -> Int64 {
-        var statement = PostgresStatement()
-        statement.sql = """
-            INSERT INTO outbox (account_id, kind, task_remote_id, message, system_prompt, auto_execute, call_id, outcome,
-                state, queued_at, sending_at)
-            VALUES (\(statement.bind(account.rawValue)), \(statement.bind(item.kind.rawValue)), \(statement.bind(item.taskID)),
-                    \(statement.bind(item.message)), \(statement.bind(item.systemPrompt)), \(statement.bind(item.autoExecute)),
-                    \(statement.bind(item.callID)), \(statement.bind(item.outcome)), \(statement.bind(sending ? "sending" : "queued")),
-                    \(statement.bind(now)), \(statement.bind(sending ? now : nil)))
-            RETURNING id
-            """
-        let id = try self.id(statement)!
-        for (position, file) in item.files.enumerated() {
-            try storeBlob(file.blob)
-            var attach = PostgresStatement()
-            attach.sql = """
-                INSERT INTO outbox_file (outbox_id, position, filename, content_type, blob_sha256)
-                VALUES (\(attach.bind(id)), \(attach.bind(position)), \(attach.bind(file.filename)), \(attach.bind(file.contentType)),
-                        \(attach.bind(file.blob.hash.hex)))
-                """
-            try run(attach)
-        }
-        return id
-    }
-
-    public func markOutbox(_ id: Int64, _ state: OutboxItem.State, remoteID: String?, note: String?) throws {
-        var statement = PostgresStatement()
-        let newState = statement.bind(state.rawValue)
-        let stamp = statement.bind(now)
-        statement.sql = """
-            UPDATE outbox SET state = \(newState),
-                sending_at = CASE WHEN \(newState) = 'sending' THEN \(stamp) ELSE sending_at END,
-                sent_at = CASE WHEN \(newState) = 'sent' THEN \(stamp) ELSE sent_at END,
-                remote_id = coalesce(\(statement.bind(remoteID)), remote_id), note = \(statement.bind(note))
-            WHERE id = \(statement.bind(id))
-            """
-        try run(statement)
-    }
-
-    public func dropOutboxItem(_ id: Int64) throws -> Bool {
-        var statement = PostgresStatement()
-        statement.sql = "DELETE FROM outbox WHERE id = \(statement.bind(id)) AND state <> 'sent' RETURNING id"
-        return try !run(statement).isEmpty
-    }
-
-    /// Copies a spooled file into the database unless it has those bytes; it leaves the spool once the
-    /// transaction commits.
-    private func storeBlob(_ blob: StoredBlob) throws {
-        let file = spool.url(for: blob.hash)
-        do {
-            _ = try streamBlob(blob.hash, from: FileManager.default.fileExists(atPath: file.path) ? file : nil, size: blob.size,
-                               missing: "its downloaded file is gone from the spool \(spool.root.path); sync again")
-        } catch ArchiveError.contentMismatch(let expected, let actual) {
-            try? FileManager.default.removeItem(at: file)   // damaged in the spool: downloaded again next time
-            throw ArchiveError.contentMismatch(expected: expected, actual: actual)
-        }
-        streamed.add(blob.hash)
-    }
-
-    /// Streams a file into `blob_chunk` rows unless the database has those bytes, a chunk at a time (a
-    /// 1 GiB file never sits in memory), checking on the way that the bytes are the ones named (and
-    /// `size` long, when given). Returns the bytes added (0 when the database had them).
-    func streamBlob(_ hash: BlobHash, from file: URL?, size expected: Int64? = nil, missing: String) throws -> Int64 {
-        let hex = hash.hex
-        var exists = PostgresStatement()
-        exists.sql = "SELECT 1 FROM blob WHERE sha256 = \(exists.bind(hex))"
-        if try !run(exists).isEmpty { return 0 }
-        guard let file, let handle = try? FileHandle(forReadingFrom: file) else { throw ArchiveError.blob(hash: hex, problem: missing) }
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        var chunk = 0
-        while let data = try handle.read(upToCount: PostgresArchive.chunkSize), !data.isEmpty {
-            hasher.update(data: data)
-            var insert = PostgresStatement()
-            // A blob two writers store at once: the second waits on the first's rows, then adds nothing.
-            insert.sql = """
-                INSERT INTO blob_chunk (sha256, chunk, data) VALUES (\(insert.bind(hex)), \(insert.bind(chunk)), \(insert.bind(ByteBuffer(bytes: data))))
-                ON CONFLICT DO NOTHING
-                """
-            try run(insert)
-            size += Int64(data.count)
-            chunk += 1
-        }
-        guard expected.map({ $0 == size }) ?? true, BlobHash(hex: hasher.finalize().hexString) == hash else {
-            throw ArchiveError.contentMismatch(expected: "sha256 \(hex.prefix(12))…" + (expected.map { ", \($0) bytes" } ?? ""),
-                                               actual: "\(size) bytes that differ")
-        }
-        var row = PostgresStatement()
-        row.sql = "INSERT INTO blob (sha256, size, stored_at) VALUES (\(row.bind(hex)), \(row.bind(size)), \(row.bind(now))) ON CONFLICT DO NOTHING"
-        try run(row)
-        return size
-    }
-
     public func recordArtifactFailure(_ artifact: ArtifactRowID, error: String, givingUp: Bool) throws {
         var statement = PostgresStatement()
         statement.sql = """
@@ -344,99 +233,4 @@ public struct PostgresArchiveWriter: ArchiveWriter {
             """
         try run(statement)
     }
-
-    public func markSynced(_ task: TaskRowID, status: TaskStatus, activityAt: String?, messageCount: Int?, completedAt: String?) throws {
-        var statement = PostgresStatement()
-        statement.sql = """
-            UPDATE task SET sync_state = 'synced', sync_error = NULL, synced_status = \(statement.bind(status.rawValue)),
-                synced_activity_at = \(statement.bind(activityAt)), synced_message_count = \(statement.bind(messageCount)),
-                synced_completed_at = \(statement.bind(completedAt)), last_synced_at = \(statement.bind(now))
-            WHERE id = \(statement.bind(task.rawValue))
-            """
-        try run(statement)
-    }
-
-    public func markLive(_ task: TaskRowID) throws {
-        var statement = PostgresStatement()
-        statement.sql = """
-            UPDATE task SET sync_state = 'live', sync_error = NULL, synced_status = NULL, synced_activity_at = NULL,
-                synced_message_count = NULL, synced_completed_at = NULL
-            WHERE id = \(statement.bind(task.rawValue))
-            """
-        try run(statement)
-    }
-
-    public func markFailed(_ task: TaskRowID, error: String) throws {
-        var statement = PostgresStatement()
-        statement.sql = "UPDATE task SET sync_state = 'failed', sync_error = \(statement.bind(error)) WHERE id = \(statement.bind(task.rawValue))"
-        try run(statement)
-    }
-
-    public func markGone(_ task: TaskRowID, error: String) throws {
-        var statement = PostgresStatement()
-        statement.sql = """
-            UPDATE task SET remote_state = 'missing', sync_state = 'failed', sync_error = \(statement.bind(error))
-            WHERE id = \(statement.bind(task.rawValue))
-            """
-        try run(statement)
-    }
-
-    public func reconcilePresence(account: AccountID, present: Set<String>) throws -> Int {
-        var statement = PostgresStatement()
-        let wanted = "CASE WHEN remote_id = ANY(\(statement.bind(Array(present)))::text[]) THEN 'present' ELSE 'missing' END"
-        statement.sql = """
-            UPDATE task SET remote_state = \(wanted)
-            WHERE account_id = \(statement.bind(account.rawValue)) AND remote_state <> \(wanted)
-            RETURNING remote_state
-            """
-        return try run(statement).filter { try Columns($0)("remote_state", as: String.self) == "missing" }.count
-    }
-
-    public func updateCursor(account: AccountID, highWaterActivity: String?, full: Bool) throws {
-        var statement = PostgresStatement()
-        statement.sql = """
-            INSERT INTO sync_cursor (account_id, high_water_activity, last_sync_at, last_full_sync_at)
-            VALUES (\(statement.bind(account.rawValue)), \(statement.bind(highWaterActivity)), \(statement.bind(now)),
-                    \(statement.bind(full ? now : nil)))
-            ON CONFLICT (account_id) DO UPDATE SET
-                high_water_activity = GREATEST(coalesce(sync_cursor.high_water_activity, '') COLLATE "C",
-                                               coalesce(EXCLUDED.high_water_activity, '')),
-                last_sync_at = EXCLUDED.last_sync_at,
-                last_full_sync_at = coalesce(EXCLUDED.last_full_sync_at, sync_cursor.last_full_sync_at)
-            """
-        try run(statement)
-    }
-
-    public func beginSyncRun(account: AccountID, mode: SyncRunMode) throws -> SyncRunID {
-        var statement = PostgresStatement()
-        statement.sql = """
-            INSERT INTO sync_run (account_id, mode, started_at)
-            VALUES (\(statement.bind(account.rawValue)), \(statement.bind(mode.rawValue)), \(statement.bind(now))) RETURNING id
-            """
-        return SyncRunID(try id(statement)!)
-    }
-
-    public func finishSyncRun(_ run: SyncRunID, outcome: SyncRunOutcome, totals: SyncRunTotals, error: String?) throws {
-        var statement = PostgresStatement()
-        statement.sql = """
-            UPDATE sync_run SET finished_at = \(statement.bind(now)), outcome = \(statement.bind(outcome.rawValue)),
-                tasks_new = \(statement.bind(totals.tasksNew)), tasks_updated = \(statement.bind(totals.tasksUpdated)),
-                tasks_unchanged = \(statement.bind(totals.tasksUnchanged)), tasks_failed = \(statement.bind(totals.tasksFailed)),
-                messages = \(statement.bind(totals.messages)), events = \(statement.bind(totals.events)),
-                artifacts = \(statement.bind(totals.artifacts)), bytes = \(statement.bind(totals.bytes)),
-                requests = \(statement.bind(totals.requests)), error = \(statement.bind(error))
-            WHERE id = \(statement.bind(run.rawValue))
-            """
-        try self.run(statement)
-    }
-}
-
-/// The spooled blobs a transaction has put into (or found in) the database, to remove from the spool
-/// once it commits.
-final class StreamedBlobs: @unchecked Sendable {
-    private let lock = NSLock()
-    private var hashes: [BlobHash] = []
-
-    func add(_ hash: BlobHash) { lock.withLock { hashes.append(hash) } }
-    func take() -> [BlobHash] { lock.withLock { defer { hashes = [] }; return hashes } }
 }
