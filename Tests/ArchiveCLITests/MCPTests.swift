@@ -19,6 +19,8 @@ import TestSupport
         let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
 
         #expect(seen["serverName"] as? String == "sigmic-archive" && seen["hasTools"] as? Bool == true)
+        // The version `--version` names (from VERSION), without the commit.
+        #expect(seen["serverVersion"] as? String == (try VersionTests.version()), "\(seen["serverVersion"] ?? "")")
         #expect(seen["tools"] as? [String] == ["get_artifact", "get_task", "list_tasks", "search"])
         #expect(seen["schemasHaveProperties"] as? Bool == true)
 

@@ -120,6 +120,12 @@ import TestSupport
         #expect(try Archive.open(at: folder.path("a")).outbox().isEmpty)
     }
 
+    /// Each outbox item's state, by id.
+    func outboxStates(_ run: ([String]) async throws -> CommandResult) async throws -> [Int: String] {
+        let items = try JSONSerialization.jsonObject(with: Data(try await run(["outbox", "--all", "--json"]).stdout.utf8)) as? [[String: Any]] ?? []
+        return Dictionary(uniqueKeysWithValues: items.compactMap { item in (item["id"] as? Int).map { ($0, item["state"] as? String ?? "") } })
+    }
+
     /// An item interrupted mid-send may still reach the server until its in-flight window ends: it is
     /// held until then, and so are the later items of its task, while other tasks' items and new runs
     /// are sent. `outbox send` and `outbox` say which item, why and until when — not "cannot be reached".
@@ -150,7 +156,9 @@ import TestSupport
         let messages = { (id: String) async in await second.world.snapshot(key: 0).first { $0.id == id }?.messages.map(\.content) ?? [] }
         #expect(await messages(taskB).filter { $0 == "for B" }.count == 1, "another task's reply is not held")
         #expect(await second.world.snapshot(key: 0).contains { $0.messages.first?.content == "a new run" }, "a new run is not held")
-        #expect(await second.world.snapshot(key: 0).first { $0.id == taskA }?.status == "completed", "the same task's cancel waits")
+        let afterFirst = try await outboxStates(run)
+        #expect(afterFirst[1] == "sending" && afterFirst[2] == "sent" && afterFirst[3] == "queued" && afterFirst[4] == "sent",
+                "the same task's cancel waits; another task's reply and a new run do not: \(afterFirst)")
 
         let listed = try await run(["outbox"])
         #expect(listed.stdout.contains("#1  sending") && listed.stdout.contains("looked for on the API after"), "\(listed.stdout)")
@@ -161,7 +169,10 @@ import TestSupport
         let rest = try await run(["outbox", "send", "--in-flight", "0"])
         #expect(rest.status == 0 && rest.stdout.hasPrefix("Outbox: 2 sent"), "\(rest.stdout)\(rest.stderr)")
         #expect(await messages(taskA).filter { $0 == "first for A" }.count == 1)
-        #expect(await second.world.snapshot(key: 0).first { $0.id == taskA }?.status == "cancelled", "the reply went first, then the cancel")
+        let sent = try #require(try JSONSerialization.jsonObject(with: Data(try await run(["outbox", "--all", "--json"]).stdout.utf8)) as? [[String: Any]])
+        let sentAt = { (id: Int) in sent.first { $0["id"] as? Int == id }?["sentAt"] as? String ?? "" }
+        #expect(sent.allSatisfy { $0["state"] as? String == "sent" } && !sentAt(1).isEmpty && sentAt(1) <= sentAt(3),
+                "the reply went first, then the cancel: \(sent)")
         await second.shutdown()
     }
 }

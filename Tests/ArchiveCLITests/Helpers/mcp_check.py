@@ -32,6 +32,7 @@ async def main():
         async with ClientSession(read, write) as session:
             init = await session.initialize()
             seen["serverName"] = init.server_info.name
+            seen["serverVersion"] = init.server_info.version
             seen["hasTools"] = init.capabilities.tools is not None
             tools = await session.list_tools()
             seen["tools"] = sorted(tool.name for tool in tools.tools)
