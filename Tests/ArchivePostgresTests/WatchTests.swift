@@ -38,16 +38,12 @@ import TestSupport
     @Test func watchSyncsRoundsAndStopsOnInterrupt() async throws {
         try await withEmulatorWorld(tasks: 6, label: "watch") { emulator, folder in
             let env = ["SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0], "XDG_CACHE_HOME": folder.path("cache").path]
-            var archives = [folder.path("a").path]
-            var database: PostgresLocation?
-            do {
-                // A database of its own, dropped below (TestDatabase.with would close over the whole test).
-                let server = try TestDatabase.server()
-                let name = "watch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
-                try await TestDatabase.administer("CREATE DATABASE \(name)")
-                database = try PostgresLocation(parsing: "postgres://\(server.user)@\(server.host):\(server.port)/\(name)", defaultUser: server.user)
-                archives.append(database!.display)
-            }
+            // A database of its own, dropped below (TestDatabase.with would close over the whole test).
+            let server = try TestDatabase.server()
+            let name = "watch_" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(12)
+            try await TestDatabase.administer("CREATE DATABASE \(name)")
+            let database = try PostgresLocation(parsing: "postgres://\(server.user)@\(server.host):\(server.port)/\(name)", defaultUser: server.user)
+            let archives = [folder.path("a").path, database.display]
             for archive in archives {
                 let (status, stderr) = try await watchOneRound(archive, environment: env)
                 #expect(status == 0, "\(archive): \(stderr)")
@@ -57,7 +53,7 @@ import TestSupport
                 let tasks = try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]]
                 #expect(tasks?.count == 6, "\(archive): \(listed.stderr)")
             }
-            if let database { try await TestDatabase.administer("DROP DATABASE \(database.database) WITH (FORCE)") }
+            try await TestDatabase.administer("DROP DATABASE \(database.database) WITH (FORCE)")
         }
     }
 }
