@@ -44,122 +44,83 @@ struct FollowedRun {
 
     func follow(_ id: String, detach: Bool) async throws -> Ending {
         let display = LiveDisplay(enabled: live, tagged: false)
-        let seen = Mutex<(finalResponse: String?, waiting: (callID: String, toolName: String)?)>((nil, nil))
-        let interactive = self.interactive
-        let archive = self.archive
-        let (questions, asking) = AsyncStream<(callID: String, toolName: String, args: JSONValue?)>.makeStream()
-        let engine = SyncEngine(archive: archive, client: client, onEvent: { _, event in
-            display.show(id, event)
-            for call in Self.awaitingApproval(after: event, pending: { Self.pendingApprovals(of: id, in: archive) }) {
-                // Asked while the stream stays open: the server waits for the answer.
-                if interactive { asking.yield(call) } else { seen.withLock { $0.waiting = (call.callID, call.toolName) } }
-            }
-            if case .done(let text) = event { seen.withLock { $0.finalResponse = text } }
-        })
+        let ended = Mutex<FollowMachine.Ending?>(nil)
+        let (questions, asking) = AsyncStream<FollowMachine.Call>.makeStream()
+        let engine = SyncEngine(archive: archive, client: client, onEvent: { _, event in display.show(id, event) })
         var options = SyncEngine.Options()
         options.taskIDs = [id]
         options.wait = detach ? 0 : Self.followLimit
-        if !interactive {
-            options.detachAfter = { event in
-                !Self.awaitingApproval(after: event, pending: { Self.pendingApprovals(of: id, in: archive) }).isEmpty
-            }
-        }
-        let client = self.client
-        let report = try await withThrowingTaskGroup(of: SyncReport?.self) { group in
-            group.addTask {
-                for await question in questions {
-                    await Self.ask(id: id, callID: question.callID, toolName: question.toolName, args: question.args, client: client)
-                }
-                return nil
-            }
-            group.addTask { [options] in
-                defer { asking.finish() }
-                return try await engine.run(options)
-            }
-            var report: SyncReport?
-            for try await result in group { report = report ?? result }
-            return report!
+        options.approvals = interactive ? .ask : .stop
+        options.askAbout = { calls in for call in calls { asking.yield(call) } }
+        options.followEnded = { _, ending in ended.withLock { $0 = ending } }
+        let report = try await Self.answering(questions, id: id, client: client) { [options] in
+            defer { asking.finish() }
+            return try await engine.run(options)
         }
         // Followed to its end, or left where it waits for an approval: either way the engine has
         // recorded the task as the server has it now.
-        let (finalResponse, waiting) = seen.withLock { ($0.finalResponse, $0.waiting) }
         if let failure = report.failures.first { throw CLIError(description: "task \(id) could not be archived: \(failure.error)") }
         if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
         let task = try archive.task(matching: id)
-        if let waiting { return .awaitingApproval(TaskState(task), callID: waiting.callID, toolName: waiting.toolName) }
-        // A run that ended before its stream was attached sent its `done` to nobody: its answer is the
-        // last assistant message of the settled history.
-        if let finalResponse { return .settled(TaskState(task), finalResponse: finalResponse) }
-        let answer = task.status == .completed ? try archive.messages(of: task.rowID).last { $0.role == "assistant" }?.content : nil
-        return .settled(TaskState(task), finalResponse: answer)
-    }
-
-    /// The tool calls that await approval once `event` has been seen: the call it announces, or — at the
-    /// end of the history replay — those the task already had when the stream was attached (a run that
-    /// got to its call before we attached sends no `tool_call` again; the task's GET, archived just
-    /// before attaching, lists it among `pendingApprovals`).
-    static func awaitingApproval(after event: TaskStreamEvent, pending: () -> [JSONValue]) -> [(callID: String, toolName: String, args: JSONValue?)] {
-        switch event {
-        case .toolCall(let callID, let toolName, "awaiting_approval", let args):
-            return [(callID, toolName, args)]
-        case .historyDone:
-            return pending().compactMap { call in
-                call["callId"]?.string.map { ($0, call["toolName"]?.string ?? "?", call["args"]) }
-            }
+        switch ended.withLock({ $0 }) {
+        case .awaitingApproval(let call)?:
+            return .awaitingApproval(TaskState(task), callID: call.callID, toolName: call.toolName)
+        case .finished(let finalResponse?)?:
+            return .settled(TaskState(task), finalResponse: finalResponse)
         default:
-            return []
+            // A run that ended before its stream was attached sent its `done` to nobody: its answer is
+            // the last assistant message of the settled history.
+            let answer = task.status == .completed ? try archive.messages(of: task.rowID).last { $0.role == "assistant" }?.content : nil
+            return .settled(TaskState(task), finalResponse: answer)
         }
     }
 
-    static func pendingApprovals(of taskID: String, in archive: any WritableArchive) -> [JSONValue] {
-        guard let text = try? archive.task(matching: taskID).pendingApprovalsJSON else { return [] }
-        return (try? JSONValue.parse(Data(text.utf8)).array) ?? []
+    /// Runs `work` while the calls it raises are put to the user one at a time.
+    private static func answering<T: Sendable>(_ questions: AsyncStream<FollowMachine.Call>, id: String, client: SigmicClient,
+                                               _ work: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T?.self) { group in
+            group.addTask {
+                for await call in questions { await ask(id: id, call: call, client: client) }
+                return nil
+            }
+            group.addTask { try await work() }
+            var result: T?
+            for try await value in group { result = result ?? value }
+            return result!
+        }
     }
 
     /// Follows the task without recording it, when another process holds the archive (a `watch`,
-    /// most likely, which records it itself): shown live, approvals asked, the same endings.
+    /// most likely, which records it itself): the same machine and the same endings, shown live, with
+    /// approvals asked.
     static func followWithoutArchiving(_ id: String, client: SigmicClient, live: Bool, interactive: Bool) async throws -> Ending {
         let display = LiveDisplay(enabled: live, tagged: false)
-        let pending = try await client.getTask(id).pendingApprovals ?? []
-        var finalResponse: String?
-        var attempt = 0
-        reading: while true {
-            attempt += 1
-            do {
-                for try await record in client.stream(id) {
-                    display.show(id, record.event)
-                    for call in awaitingApproval(after: record.event, pending: { pending }) {
-                        guard interactive else {
-                            if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
-                            return .awaitingApproval(TaskState(try await client.getTask(id)), callID: call.callID, toolName: call.toolName)
-                        }
-                        await ask(id: id, callID: call.callID, toolName: call.toolName, args: call.args, client: client)
-                    }
-                    switch record.event {
-                    case .done(let text): finalResponse = text; break reading
-                    case .error: break reading
-                    case .historyDone(_, let streaming) where !streaming: break reading
-                    default: continue
-                    }
-                }
-            } catch let error as SigmicAPIError where error.isRetryable {
-                // Dropped: reconnect, as a sync would.
-            }
-            try await client.retrier.wait(beforeRetry: min(attempt, 6), atMost: 5)
+        let pending = (try await client.getTask(id).pendingApprovals ?? []).compactMap(FollowMachine.Call.init(pending:))
+        let machine = FollowMachine(deadline: client.clock.now + .seconds(followLimit), approvals: interactive ? .ask : .stop, pending: pending)
+        let (questions, asking) = AsyncStream<FollowMachine.Call>.makeStream()
+        let ending = try await answering(questions, id: id, client: client) {
+            defer { asking.finish() }
+            return try await StreamFollower(client: client).follow(id, machine: machine, recording: ShownFollow(id: id, display: display),
+                                                                   ask: { calls in for call in calls { asking.yield(call) } })
         }
         if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
         let task = TaskState(try await client.getTask(id))
-        // As in `follow`: a run that ended before we attached has its answer in the history only.
-        if finalResponse == nil && task.status == .completed {
-            finalResponse = try await client.history(id).messages.last { $0.role == "assistant" }?.content
+        switch ending {
+        case .awaitingApproval(let call):
+            return .awaitingApproval(task, callID: call.callID, toolName: call.toolName)
+        case .finished(let finalResponse?):
+            return .settled(task, finalResponse: finalResponse)
+        default:
+            // As in `follow`: a run that ended before we attached has its answer in the history only.
+            let answer = task.status == .completed ? try await client.history(id).messages.last { $0.role == "assistant" }?.content : nil
+            return .settled(task, finalResponse: answer)
         }
-        return .settled(task, finalResponse: finalResponse)
     }
 
     /// Shows the call and asks on the terminal; sends `proceed_once` for y, `cancel` otherwise.
-    static func ask(id: String, callID: String, toolName: String, args: JSONValue?, client: SigmicClient) async {
-        let arguments = args.map { $0.canonicalText } ?? "{}"
-        let question = "\ntool \(toolName) wants to run with \(arguments)\napprove? [y/N] "
+    static func ask(id: String, call: FollowMachine.Call, client: SigmicClient) async {
+        let (callID, arguments) = (call.callID, call.args.map { $0.canonicalText } ?? "{}")
+        let question = "\ntool \(call.toolName) wants to run with \(arguments)\napprove? [y/N] "
         let answer = await Prompt.line(question)
         let approved = answer.map { ["y", "yes"].contains($0.lowercased().trimmingCharacters(in: .whitespaces)) } ?? false
         do {
@@ -169,6 +130,16 @@ struct FollowedRun {
             Terminal.note("could not answer \(callID): \(error)")
         }
     }
+}
+
+/// Shows a followed stream that is not being archived.
+struct ShownFollow: FollowRecording {
+    let id: String
+    let display: LiveDisplay
+
+    func sessionBegan() {}
+    func record(_ records: [StreamRecord]) { for record in records { display.show(id, record.event) } }
+    func sessionEnded(_ reason: AttachSessionEnd) {}
 }
 
 /// A line from the terminal, read on a thread of its own (reading blocks; the concurrency pool's few

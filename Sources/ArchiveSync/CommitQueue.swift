@@ -1,4 +1,5 @@
 import ArchiveStore
+import SigmicAPI
 
 /// Group commit: finished tasks wait briefly and go into one transaction together, each still all or
 /// nothing (`WritableArchive.writeEach`). Every commit rewrites each page it touched (the B-tree pages of
@@ -15,10 +16,11 @@ actor CommitQueue {
     private let maxGroup: Int
     private let gathering: Duration
     private let indexInterval: Duration
+    private let clock: Stopwatch
     private var waiting: [(unit: Unit, done: CheckedContinuation<Void, any Error>)] = []
     private var draining = false
-    private var lastStarted: ContinuousClock.Instant?
-    private var lastIndexed: ContinuousClock.Instant?
+    private var lastStarted: Duration?
+    private var lastIndexed: Duration?
 
     /// - Parameters:
     ///   - maxGroup: the most units in one transaction.
@@ -28,12 +30,14 @@ actor CommitQueue {
     ///     entries of every group before it when this much time has passed since the last one did; the
     ///     engine's closing write (any `write`) indexes the rest. Fewer, larger index updates
     ///     cost less than one per commit.
+    ///   - clock: what `gathering` and `indexInterval` are measured on.
     init(archive: any WritableArchive, maxGroup: Int = 256, gathering: Duration = .milliseconds(50),
-         indexInterval: Duration = .seconds(1)) {
+         indexInterval: Duration = .seconds(1), clock: Stopwatch) {
         self.archive = archive
         self.maxGroup = maxGroup
         self.gathering = gathering
         self.indexInterval = indexInterval
+        self.clock = clock
     }
 
     /// Commits `unit`. Blobs it names that were stored in this process reach the disk before the group
@@ -52,11 +56,11 @@ actor CommitQueue {
         while !waiting.isEmpty {
             if let lastStarted, waiting.count < maxGroup {
                 let due = lastStarted + gathering
-                if due > .now { try? await Task.sleep(until: due) }   // others join meanwhile
+                try? await clock.sleep(until: due)   // others join meanwhile
             }
             let group = Array(waiting.prefix(maxGroup))
             waiting.removeFirst(group.count)
-            let now = ContinuousClock.now
+            let now = clock.now
             lastStarted = now
             let indexSearch = lastIndexed.map { now - $0 >= indexInterval } ?? true
             do {

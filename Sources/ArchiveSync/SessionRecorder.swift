@@ -13,6 +13,8 @@ actor SessionRecorder {
     let task: TaskRowID
     let session: AttachSessionID
     let now: @Sendable () -> Date
+    /// What `provisionalInterval` is measured on.
+    let clock: Stopwatch
     /// How stale the provisional message may be while text streams in.
     static let provisionalInterval: Duration = .milliseconds(250)
     private var seq = 0
@@ -21,14 +23,15 @@ actor SessionRecorder {
     private var live = false
     private var text = ""
     private var textWritten = true
-    private var lastProvisional: ContinuousClock.Instant?
+    private var lastProvisional: Duration?
     private(set) var count = 0
 
-    init(archive: any WritableArchive, task: TaskRowID, session: AttachSessionID, now: @escaping @Sendable () -> Date) {
+    init(archive: any WritableArchive, task: TaskRowID, session: AttachSessionID, now: @escaping @Sendable () -> Date, clock: Stopwatch) {
         self.archive = archive
         self.task = task
         self.session = session
         self.now = now
+        self.clock = clock
     }
 
     /// Records events in arrival order, in one transaction for those after the replay.
@@ -76,9 +79,9 @@ actor SessionRecorder {
 
     private func provisionalDue() -> Bool {
         guard !textWritten else { return false }
-        let clock = ContinuousClock.now
-        if let last = lastProvisional, clock - last < Self.provisionalInterval { return false }
-        lastProvisional = clock
+        let instant = clock.now
+        if let last = lastProvisional, instant - last < Self.provisionalInterval { return false }
+        lastProvisional = instant
         return true
     }
 

@@ -27,9 +27,14 @@ public final class SyncEngine: Sendable {
         /// Incremental paging stops this far below the saved high-water mark (clock skew, late writes).
         public var safetyWindow = 600.0
         public var pageSize = 100
-        /// Stop following a task after this event (it is recorded first): for `run` off a terminal,
-        /// which leaves a tool call awaiting approval to an `approve` command instead of waiting.
-        public var detachAfter: (@Sendable (TaskStreamEvent) -> Bool)?
+        /// What a followed task's call awaiting approval does: nothing (`sync`, `watch`), a question
+        /// (`run` on a terminal, through `askAbout`), or the end of the follow (`run` off a terminal,
+        /// which leaves the call to an `approve` command).
+        public var approvals = FollowMachine.Approvals.ignore
+        /// Puts calls to the user (`approvals == .ask`); must return at once, the stream goes on.
+        public var askAbout: @Sendable ([FollowMachine.Call]) -> Void = { _ in }
+        /// Told how each followed task's follow ended, once the task is settled.
+        public var followEnded: (@Sendable (String, FollowMachine.Ending) -> Void)?
 
         public init() {}
     }
@@ -42,6 +47,8 @@ public final class SyncEngine: Sendable {
     let onEvent: @Sendable (String, TaskStreamEvent) -> Void
     /// The time recorded with each live event.
     let now: @Sendable () -> Date
+    /// The time waits and deadlines are measured on: the client's.
+    var clock: Stopwatch { client.clock }
     let tally = SyncTally()
     let commits: CommitQueue
     let downloader: ArtifactDownloader
@@ -49,13 +56,13 @@ public final class SyncEngine: Sendable {
     /// - Parameters:
     ///   - progress: called as tasks finish (for a progress line).
     ///   - onEvent: called with each live event after it is committed (task id, event), for `watch`.
-    ///   - now: the wall clock, for the times recorded with live events. Waits between retries and
-    ///     reconnects are the client's (`SigmicClient.retrier`).
+    ///   - now: the wall clock, for the times recorded with live events. Waits, deadlines and commit
+    ///     batching are on the client's stopwatch (`SigmicClient.clock`, `SigmicClient.retrier`).
     public init(archive: any WritableArchive, client: SigmicClient, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in },
                 onEvent: @escaping @Sendable (String, TaskStreamEvent) -> Void = { _, _ in },
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.archive = archive
-        self.commits = CommitQueue(archive: archive)
+        self.commits = CommitQueue(archive: archive, clock: client.clock)
         self.client = client
         self.baseURL = client.configuration.baseURL
         self.fingerprint = KeyFingerprint.of(client.configuration.apiKey)
@@ -72,7 +79,7 @@ public final class SyncEngine: Sendable {
     /// key fails before the archive is touched). Throws only for failures that stop everything (auth);
     /// per-task failures are in the report.
     public func run(_ options: Options, firstPage: TaskPage? = nil) async throws -> SyncReport {
-        let started = ContinuousClock.now
+        let started = clock.now
         let requestsBefore = client.requestCount
         await tally.reset()
         let account = try await archive.write { [baseURL, fingerprint] in try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
@@ -97,7 +104,7 @@ public final class SyncEngine: Sendable {
             report.artifacts = totals.artifacts
             report.live = totals.live
             report.requests = client.requestCount - requestsBefore
-            report.seconds = Self.seconds(since: started)
+            report.seconds = Self.seconds(clock.now - started)
             let finished = report
             try await archive.write { writer in
                 if options.taskIDs.isEmpty {
@@ -190,9 +197,8 @@ public final class SyncEngine: Sendable {
         Timestamp.parse(timestamp).map { Timestamp.string(from: $0.addingTimeInterval(seconds)) }
     }
 
-    static func seconds(since start: ContinuousClock.Instant) -> Double {
-        let elapsed = ContinuousClock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    static func seconds(_ elapsed: Duration) -> Double {
+         Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 }
 

@@ -21,15 +21,11 @@ public struct Retrier: Sendable {
     ///   - sleep: waits the given seconds; throws when the waiting task is cancelled.
     ///   - unitRandom: a draw in [0, 1) for the jitter.
     public init(policy: RetryPolicy,
-                sleep: @escaping @Sendable (Double) async throws -> Void = Retrier.wallClockSleep,
+                sleep: @escaping @Sendable (Double) async throws -> Void = { try await Stopwatch.continuous.sleep(seconds: $0) },
                 unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) {
         self.policy = policy
         self.sleep = sleep
         self.unitRandom = unitRandom
-    }
-
-    public static let wallClockSleep: @Sendable (Double) async throws -> Void = { seconds in
-        try await Task.sleep(nanoseconds: UInt64(max(0, seconds) * 1e9))
     }
 
     /// Runs `body` (given the attempt number, from 1) until it succeeds, `next` says to give up, or

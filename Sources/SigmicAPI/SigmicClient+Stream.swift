@@ -27,13 +27,14 @@ extension SigmicClient {
         request.headers.replaceOrAdd(name: "Accept", value: "text/event-stream")
         let streamRequest = request
         let idleTimeout = configuration.streamIdleTimeout
+        let clock = self.clock
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {
                     let response = try await self.withRetries(idempotent: true) { () async throws(SigmicAPIError) -> HTTPClientResponse in
                         try await self.open(streamRequest, label: label, accepted: 200...200)
                     }
-                    try await Self.pump(response.body, idleTimeout: idleTimeout, label: label) { record in
+                    try await Self.pump(response.body, idleTimeout: idleTimeout, clock: clock, label: label) { record in
                         continuation.yield(record)
                     }
                     continuation.finish()
@@ -46,10 +47,11 @@ extension SigmicClient {
     }
 
     /// Reads the body through the SSE parser, with a watchdog that ends the read after `idleTimeout`
-    /// seconds without a byte. (AsyncHTTPClient's own timeout covers only the wait for the headers.)
-    static func pump(_ body: HTTPClientResponse.Body, idleTimeout: Double, label: String,
+    /// seconds without a byte, as `clock` measures it. (AsyncHTTPClient's own timeout covers only the
+    /// wait for the headers.)
+    static func pump(_ body: HTTPClientResponse.Body, idleTimeout: Double, clock: Stopwatch, label: String,
                      _ yield: @escaping @Sendable (StreamRecord) -> Void) async throws {
-        let lastByte = LastActivity()
+        let lastByte = LastActivity(clock: clock)
         try await withThrowingTaskGroup(of: Bool.self) { group in
             group.addTask {
                 var parser = SSEParser()
@@ -75,11 +77,11 @@ extension SigmicClient {
                 return true
             }
             group.addTask {
-                let step = max(0.01, idleTimeout / 4)
+                let limit = Duration.milliseconds(Int64(min(idleTimeout, 86400 * 365) * 1000))
                 while true {
-                    try await Task.sleep(nanoseconds: UInt64(step * 1e9))
-                    let idle = lastByte.idle
-                    if idle > .milliseconds(Int64(idleTimeout * 1000)) {
+                    // Wakes when the stream would be silent for the whole limit if no byte came meanwhile.
+                    try await clock.sleep(for: limit - lastByte.idle)
+                    if lastByte.idle >= limit {
                         throw SigmicAPIError(kind: .timeout, request: label, message: "stream silent for \(idleTimeout) s (no event, no heartbeat)")
                     }
                 }
@@ -92,13 +94,20 @@ extension SigmicClient {
 
 /// When the last byte arrived, shared between a stream's reader and its watchdog.
 final class LastActivity: Sendable {
-    private let instant = Mutex(ContinuousClock.now)
+    private let clock: Stopwatch
+    private let instant: Mutex<Duration>
+
+    init(clock: Stopwatch) {
+        self.clock = clock
+        instant = Mutex(clock.now)
+    }
 
     func touch() {
-        instant.withLock { $0 = .now }
+        let now = clock.now
+        instant.withLock { $0 = now }
     }
 
     var idle: Duration {
-        ContinuousClock.now - instant.withLock { $0 }
+        clock.now - instant.withLock { $0 }
     }
 }

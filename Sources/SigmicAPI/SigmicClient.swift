@@ -39,6 +39,8 @@ public final class SigmicClient: Sendable {
     let baseText: String
     /// Waits between attempts, for this client's requests and for the sync's downloads and reconnects.
     public let retrier: Retrier
+    /// The time the stream's watchdog reads, and the retrier's waits unless a `sleep` was injected.
+    public let clock: Stopwatch
     private let counter = Mutex(0)
 
     /// Requests sent so far, retries included.
@@ -49,10 +51,11 @@ public final class SigmicClient: Sendable {
     }
 
     /// - Parameters:
-    ///   - sleep: how to wait between retries (injected by tests).
+    ///   - clock: the time the client waits on (injected by tests).
+    ///   - sleep: how to wait between retries, when not on `clock` (injected by tests that count waits).
     ///   - unitRandom: a draw in [0, 1) for backoff jitter (injected by tests).
-    public init(_ configuration: Configuration, httpClient: HTTPClient,
-                sleep: @escaping @Sendable (Double) async throws -> Void = Retrier.wallClockSleep,
+    public init(_ configuration: Configuration, httpClient: HTTPClient, clock: Stopwatch = .continuous,
+                sleep: (@Sendable (Double) async throws -> Void)? = nil,
                 unitRandom: @escaping @Sendable () -> Double = { Double.random(in: 0..<1) }) throws(SigmicAPIError) {
         if let problem = Self.problem(apiKey: configuration.apiKey) {
             throw SigmicAPIError(kind: .refused, message: problem)
@@ -62,7 +65,8 @@ public final class SigmicClient: Sendable {
         let text = base.absoluteString
         self.baseText = text.hasSuffix("/") ? String(text.dropLast()) : text
         self.http = httpClient
-        self.retrier = Retrier(policy: configuration.retry, sleep: sleep, unitRandom: unitRandom)
+        self.clock = clock
+        self.retrier = Retrier(policy: configuration.retry, sleep: sleep ?? { try await clock.sleep(seconds: $0) }, unitRandom: unitRandom)
     }
 
     /// AsyncHTTPClient's own default: what a command that is not a sync keeps open.
