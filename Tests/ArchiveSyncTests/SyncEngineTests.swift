@@ -266,3 +266,32 @@ func syncUntilNothingFails(_ rig: SyncRig, _ archive: Archive) async throws -> S
     } while !report.failures.isEmpty && runs < 4
     return report
 }
+
+@Suite struct FollowClockTests {
+    /// A sync with a ten-minute `--wait` follows a task parked at its tool call, and detaches when the
+    /// client's clock says ten minutes have passed: the clock is the test's, so that takes no time.
+    @Test func theWaitRunsOutOnTheClientsClockNotTheWallClock() async throws {
+        try await withSyncRig({ $0.tasksPerKey = 1; $0.statusMix = [("awaiting_approval", 1)] }) { rig in
+            let clock = TestClock()
+            var settings = SigmicClient.Configuration(baseURL: rig.emulator.baseURL, apiKey: rig.emulator.keys[0])
+            settings.streamIdleTimeout = 100_000   // only the wait may end this follow
+            let client = try SigmicClient(settings, httpClient: rig.http, clock: Stopwatch(clock))
+            let archive = try rig.archive()
+            let id = try #require(await rig.emulator.world.snapshot(key: 0).first?.id)
+            var options = SyncEngine.Options()
+            options.wait = 600
+            let sync = Task { try await SyncEngine(archive: archive, client: client).run(options) }
+            await rig.emulator.world.waitForSubscribers(id)
+            await clock.sleepers(atLeast: 2)   // the follow's deadline and the stream's watchdog
+            clock.advance(by: .seconds(599))
+            await clock.sleepers(atLeast: 2)   // a second short of the wait: still following
+            clock.advance(by: .seconds(1))
+            let report = try await sync.value
+            #expect(report.tasks.new == 1 && report.failures.isEmpty)
+            let task = try archive.task(matching: id)
+            #expect(task.status == .awaitingApproval)
+            let sessions = try SQLiteShell.run(archive.databaseURL, "SELECT end_reason FROM attach_session")
+            #expect(sessions == "detached\n", "the session ends because the wait ran out")
+        }
+    }
+}
