@@ -3,7 +3,7 @@ import ArchiveStore
 import ArgumentParser
 import Foundation
 
-struct Copy: ParsableCommand {
+struct Copy: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "copy",
         abstract: "Copy an archive folder into a PostgreSQL archive (a team archive), or back.",
@@ -25,8 +25,9 @@ struct Copy: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard PostgresLocation.isPostgresURL(from) != PostgresLocation.isPostgresURL(to) else {
-            throw ValidationError("copy goes between a folder and postgres://USER@HOST:PORT/DATABASE, one each way")
+        switch (ArchiveLocation(from), ArchiveLocation(to)) {
+        case (.folder, .database), (.database, .folder): return
+        default: throw ValidationError("copy goes between a folder and postgres://USER@HOST:PORT/DATABASE, one each way")
         }
     }
 
@@ -40,9 +41,8 @@ struct Copy: ParsableCommand {
         var blobBytes: Int64 = 0
     }
 
-    func run() throws {
-        var summary = PostgresLocation.isPostgresURL(from) ? try copyOut() : try copyIn()
-        summary.target = PostgresLocation.isPostgresURL(to) ? summary.target : to
+    func run() async throws {
+        let summary = if case .database = ArchiveLocation(from) { try await copyOut() } else { try await copyIn() }
         if json {
             try Terminal.printJSON(summary)
         } else {
@@ -52,13 +52,13 @@ struct Copy: ParsableCommand {
     }
 
     /// Folder → PostgreSQL.
-    func copyIn() throws -> Summary {
+    func copyIn() async throws -> Summary {
         let source = try Archive.openReadOnly(at: URL(fileURLWithPath: from))
         let unsent = try source.unsentOutboxCount()
         guard unsent == 0 else {
             throw CLIError(description: "\(from) has \(unsent) outbox item(s) not sent; `sigmic-archive outbox send` or `outbox drop` them first")
         }
-        let target = try ArchiveOptions.openPostgres(to, forWriting: true)
+        let target = try await ArchiveLocation.openDatabase(to, forWriting: true, environment: ProcessInfo.processInfo.environment, note: Terminal.note)
         var summary = Summary(target: target.location.display)
         let tasks = try source.taskRowIDsForCopy()
         summary.tasks = tasks.count
@@ -96,8 +96,8 @@ struct Copy: ParsableCommand {
 
     /// PostgreSQL → folder (created if missing), holding the folder's writer lock. Files are streamed
     /// out of the database a chunk at a time and hash-checked as they are stored.
-    func copyOut() throws -> Summary {
-        let source = try ArchiveOptions.openPostgres(from)
+    func copyOut() async throws -> Summary {
+        let source = try await ArchiveLocation.openDatabase(from, forWriting: false, environment: ProcessInfo.processInfo.environment, note: Terminal.note)
         let target = try Archive.open(at: URL(fileURLWithPath: to))
         if case .readOnly(let reason) = target.access { throw CLIError(description: reason) }
         let lock = try ArchiveLock.acquire(target, purpose: "copy")

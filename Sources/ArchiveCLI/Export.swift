@@ -3,7 +3,7 @@ import ArchiveStore
 import ArgumentParser
 import Foundation
 
-struct Export: ParsableCommand {
+struct Export: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
         abstract: "Write tasks as Markdown (or JSON) transcripts, one file per task (offline).",
@@ -51,8 +51,8 @@ struct Export: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let archive = try options.openReader()
+    func run() async throws {
+        let archive = try await options.openReader()
         let tasks = try selectedTasks(archive)
         let exporter = try Exporter(archive: archive, format: format.exporter, withArtifacts: withArtifacts)
         if output == "-" {

@@ -2,7 +2,7 @@ import ArchiveStore
 import ArgumentParser
 import Foundation
 
-struct MCP: ParsableCommand {
+struct MCP: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
         abstract: "Serve the archive to AI agents as a Model Context Protocol server over stdio (read-only).",
@@ -15,8 +15,8 @@ struct MCP: ParsableCommand {
 
     @OptionGroup var archiveOptions: ArchiveOptions
 
-    func run() throws {
-        let archive = try archiveOptions.checkedForServing()
+    func run() async throws {
+        let archive = try await archiveOptions.checkedForServing()
         // The server replaces this process: the client's pipes are its stdin and stdout.
         try SiblingProgram.mcp.exec([archive])
     }

@@ -17,7 +17,7 @@ struct Outbox: AsyncParsableCommand {
         subcommands: [List.self, Send.self, Drop.self],
         defaultSubcommand: List.self)
 
-    struct List: ParsableCommand {
+    struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(commandName: "list", abstract: "List the items that wait (with --all, every item).")
 
         @Flag(help: "Also list items sent, stale or failed.")
@@ -26,8 +26,8 @@ struct Outbox: AsyncParsableCommand {
         var json = false
         @OptionGroup var archiveOptions: ArchiveOptions
 
-        func run() throws {
-            let archive = try archiveOptions.openReader()
+        func run() async throws {
+            let archive = try await archiveOptions.openReader()
             let items = try archive.outbox(account: nil, states: nil).filter { all || $0.state.isWaiting }
             if json {
                 try Terminal.printJSON(items.map(OutboxEntry.init))

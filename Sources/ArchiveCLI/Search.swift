@@ -3,7 +3,7 @@ import ArchiveStore
 import ArgumentParser
 import Foundation
 
-struct Search: ParsableCommand {
+struct Search: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "search",
         abstract: "Search every archived message, thought, tool call and artifact name (offline).",
@@ -53,9 +53,9 @@ struct Search: ParsableCommand {
         return try SearchQuery.parse(query.joined(separator: " "), filters: filters)
     }
 
-    func run() throws {
+    func run() async throws {
         let parsed = try parsedQuery()
-        let archive = try options.openReader()
+        let archive = try await options.openReader()
         let limit = ListLimit(requested: limit, defaultRows: 20)
         let hits = try archive.search(parsed, options: SearchOptions(sort: sort.store, limit: limit.rows, offset: offset))
         if let match = hits.first?.match,

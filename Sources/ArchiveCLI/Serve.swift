@@ -3,7 +3,7 @@ import SigmicAPI
 import ArgumentParser
 import Foundation
 
-struct Serve: ParsableCommand {
+struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Read the archive in a browser: task list, search as you type, conversations, artifacts (read-only).",
@@ -34,8 +34,8 @@ struct Serve: ParsableCommand {
         }
     }
 
-    func run() throws {
-        let archive = try archiveOptions.checkedForServing()
+    func run() async throws {
+        let archive = try await archiveOptions.checkedForServing()
         // The server is the sigmic-archive-web program, which this process becomes. The token goes in
         // its environment, not its arguments, which any local user can read in `ps`.
         try SiblingProgram.web.exec([archive, host, String(port)], environment: token.map { ["SIGMIC_SERVE_TOKEN": $0] } ?? [:])

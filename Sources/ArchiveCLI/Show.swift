@@ -3,7 +3,7 @@ import ArchiveStore
 import ArgumentParser
 import Foundation
 
-struct Show: ParsableCommand {
+struct Show: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "show",
         abstract: "Print one task's whole conversation from the archive (offline).",
@@ -23,8 +23,8 @@ struct Show: ParsableCommand {
     @Flag(help: "Print the task, messages, artifacts (and events) as JSON.")
     var json = false
 
-    func run() throws {
-        let archive = try options.openReader()
+    func run() async throws {
+        let archive = try await options.openReader()
         if let outboxID = QueuedTask.outboxID(in: id) {
             try showQueued(outboxID, in: archive)
             return

@@ -2,7 +2,7 @@ import ArgumentParser
 import ArchiveStore
 import Foundation
 
-struct Status: ParsableCommand {
+struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show what the archive holds: accounts, tasks by status, messages, artifacts, sizes.",
@@ -13,8 +13,8 @@ struct Status: ParsableCommand {
     @Flag(help: "Print the status as JSON.")
     var json = false
 
-    func run() throws {
-        let archive = try options.openReader()
+    func run() async throws {
+        let archive = try await options.openReader()
         let status = try archive.status()
         if json {
             try Terminal.printJSON(status)

@@ -3,7 +3,7 @@ import ArchiveStore
 import ArgumentParser
 import Foundation
 
-struct Tasks: ParsableCommand {
+struct Tasks: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tasks",
         abstract: "List archived tasks, newest activity first (offline).")
@@ -23,8 +23,8 @@ struct Tasks: ParsableCommand {
         guard !(json && ndjson) else { throw ValidationError("choose one of --json and --ndjson") }
     }
 
-    func run() throws {
-        let archive = try options.openReader()
+    func run() async throws {
+        let archive = try await options.openReader()
         var filter = filters.filter
         let limit = ListLimit(requested: limit, defaultRows: 50)
         filter.limit = limit.rows

@@ -34,11 +34,15 @@ public enum ArchiveError: Error, Sendable, CustomStringConvertible {
     case busy(holder: String)
     /// A read-only opening found no archive, or one this build must upgrade first.
     case notReadable(path: String, reason: String)
+    /// A folder named for reading that holds no archive.
+    case noArchive(path: String)
     /// Any other SQLite failure, with its result code and the operation that hit it.
     case sqlite(code: Int32, message: String, operation: String)
 
     public var description: String {
         switch self {
+        case .noArchive(let path):
+            return "no archive at \(path) (run `sigmic-archive sync` first, or pass --archive DIR)"
         case .notReadable(let path, let reason):
             return "\(path): \(reason)"
         case .notADatabase(let path):

@@ -10,7 +10,8 @@ guard arguments.count == 2 else {
     exit(64)
 }
 do {
-    let (archive, _) = try await ReadOnlyArchive.open(arguments[1], environment: ProcessInfo.processInfo.environment)
+    // `mcp` opened it once already and said what there was to say about it: no notes here.
+    let archive = try await ArchiveLocation(arguments[1]).openForServing(environment: ProcessInfo.processInfo.environment, note: { _ in })
     try await ArchiveMCPServer.run(archive: archive, version: ArchiveMCPServer.version)
     exit(0)
 } catch {

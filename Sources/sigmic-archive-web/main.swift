@@ -13,11 +13,13 @@ guard arguments.count == 4, let port = Int(arguments[3]) else {
 let token = ProcessInfo.processInfo.environment["SIGMIC_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
 unsetenv("SIGMIC_SERVE_TOKEN")
 do {
-    let (archive, folder) = try await ReadOnlyArchive.open(arguments[1], environment: ProcessInfo.processInfo.environment)
+    // `serve` opened it once already and said what there was to say about it: no notes here.
+    let location = ArchiveLocation(arguments[1])
+    let archive = try await location.openForServing(environment: ProcessInfo.processInfo.environment, note: { _ in })
     try await WebServer.run(archive: archive, options: .init(host: arguments[2], port: port, token: token)) { url in
         FileHandle.standardOutput.write(Data("{\"url\": \"\(url)\"}\n".utf8))
         let login = token.map { "; open \(url)/?token=\($0)" } ?? ""
-        FileHandle.standardError.write(Data("sigmic-archive: serving \(folder) read-only at \(url)\(login) (Ctrl-C stops)\n".utf8))
+        FileHandle.standardError.write(Data("sigmic-archive: serving \(location.display) read-only at \(url)\(login) (Ctrl-C stops)\n".utf8))
     }
     exit(0)
 } catch {
