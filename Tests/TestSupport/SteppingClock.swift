@@ -3,12 +3,7 @@ import Synchronization
 /// A clock that moves `step` forward each time it is read, and never sleeps: a deadline measured
 /// on it passes after a known number of looks, whatever the machine's speed.
 public final class SteppingClock: Clock, Sendable {
-    public struct Instant: InstantProtocol {
-        public var offset: Duration
-        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        public func duration(to other: Instant) -> Duration { other.offset - offset }
-        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
-    }
+    public typealias Instant = OffsetInstant
 
     private let current = Mutex(Duration.zero)
     private let step: Duration

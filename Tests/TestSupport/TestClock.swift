@@ -3,12 +3,7 @@ import Synchronization
 /// A clock that moves only when a test says so (`advance(by:)`): a sleeper waits until the clock
 /// reaches its deadline, so a test drives timeouts, backoffs and deadlines without waiting.
 public final class TestClock: Clock, Sendable {
-    public struct Instant: InstantProtocol {
-        public var offset: Duration
-        public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
-        public func duration(to other: Instant) -> Duration { other.offset - offset }
-        public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
-    }
+    public typealias Instant = OffsetInstant
 
     private struct Sleeper {
         var id: Int
