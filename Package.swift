@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "ArchivePostgres",
             dependencies: [
-                "ArchiveStore", "HostAddress",
+                "ArchiveStore", "HostAddress", "Pacing",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -60,11 +60,13 @@ let package = Package(
         .target(name: "BuildInfo", swiftSettings: strictness, plugins: [.plugin(name: "EmbedBuildInfo")]),
         // A host judged as an address (is it loopback?), for the API client, `serve` and PostgreSQL.
         .target(name: "HostAddress", swiftSettings: strictness),
+        // Time and retries, injected everywhere something waits: `Stopwatch`, `RetryPolicy`, `Retrier`.
+        .target(name: "Pacing", swiftSettings: strictness),
         // The typed API client: every endpoint, the SSE parser, errors that keep their context, retries.
         .target(
             name: "SigmicAPI",
             dependencies: [
-                "HostAddress",
+                "HostAddress", "Pacing",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,7 +78,7 @@ let package = Package(
         .target(
             name: "ArchiveSync",
             dependencies: [
-                "ArchiveStore", "SigmicAPI",
+                "ArchiveStore", "SigmicAPI", "Pacing",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictness
@@ -116,7 +118,7 @@ let package = Package(
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore", "ArchivePostgres", "ArchiveSync", "ArchiveExport", "SigmicAPI", "BuildInfo",
+                "ArchiveStore", "ArchivePostgres", "ArchiveSync", "ArchiveExport", "SigmicAPI", "Pacing", "BuildInfo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -255,7 +257,7 @@ let package = Package(
         .testTarget(
             name: "SigmicAPITests",
             dependencies: [
-                "SigmicAPI", "HostAddress", "SigmicEmulator", "TestSupport", "SeededRandom",
+                "SigmicAPI", "HostAddress", "Pacing", "SigmicEmulator", "TestSupport", "SeededRandom",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
@@ -263,7 +265,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ArchiveSyncTests",
-            dependencies: ["ArchiveSync", "ArchiveStore", "SigmicAPI", "SigmicEmulator", "TestSupport", "sigmic-archive"],
+            dependencies: ["ArchiveSync", "ArchiveStore", "SigmicAPI", "Pacing", "SigmicEmulator", "TestSupport", "sigmic-archive"],
             swiftSettings: strictness
         ),
         .testTarget(

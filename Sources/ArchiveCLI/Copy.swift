@@ -66,8 +66,8 @@ struct Copy: AsyncParsableCommand {
         let blobs = source.blobs
         var batch: [CopiedTask] = []
         var rows = 0
-        func flush() throws {
-            for outcome in try target.replace(batch, blobFile: { blobs.url(for: $0) }) {
+        func flush() async throws {
+            for outcome in try await target.replace(batch, blobFile: { blobs.url(for: $0) }) {
                 switch outcome {
                 case .copied(let bytes):
                     summary.copied += 1
@@ -86,10 +86,10 @@ struct Copy: AsyncParsableCommand {
             rows += 1 + copied.messages.count + copied.artifacts.count + copied.sessions.reduce(0) { $0 + 1 + $1.events.count }
             // About this many rows a transaction: large enough that round trips stop counting, small
             // enough that an interruption loses little work.
-            if rows >= Self.rowsPerTransaction { try flush() }
+            if rows >= Self.rowsPerTransaction { try await flush() }
         }
-        if !batch.isEmpty { try flush() }
-        for (account, cursor) in try source.syncCursorsForCopy() { try target.replaceCursor(account: account, cursor: cursor) }
+        if !batch.isEmpty { try await flush() }
+        for (account, cursor) in try source.syncCursorsForCopy() { try await target.replaceCursor(account: account, cursor: cursor) }
         progress.finish()
         return summary
     }

@@ -1,6 +1,7 @@
 import ArchiveStore
 import ArchiveSync
 import Foundation
+import Pacing
 import SigmicAPI
 import Synchronization
 

@@ -26,7 +26,7 @@ struct Verify: AsyncParsableCommand {
         let archive = try await options.openExistingWritable()
         let lock = repair ? try archive.claimWriter(purpose: "verify --repair") : nil
         defer { withExtendedLifetime(lock) {} }
-        let report = try archive.verify(repair: repair) { bytes in
+        let report = try await archive.verify(repair: repair) { bytes in
             progress.update("verifying blobs: \(Status.bytes(bytes)) hashed")
         }
         progress.finish()

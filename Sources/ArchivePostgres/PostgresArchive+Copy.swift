@@ -7,7 +7,7 @@ import PostgresNIO
 /// transaction, so that an interrupted copy leaves each task either whole or as it was, and running it
 /// again is safe (it skips tasks already copied unchanged and replaces the rest).
 extension PostgresArchive {
-    package enum CopyOutcome: Equatable { case copied(blobBytes: Int64), unchanged }
+    package enum CopyOutcome: Equatable, Sendable { case copied(blobBytes: Int64), unchanged }
 
     /// Bytes per `blob_chunk` row: a file is streamed in and out this much at a time, never whole.
     static let chunkSize = blobChunkSize
@@ -16,29 +16,25 @@ extension PostgresArchive {
     /// (or, if the transaction fails, as it was). A few statements serve the whole batch — the locks,
     /// the unchanged test, the delete, and multi-row inserts of tasks, messages and artifacts — where
     /// one task at a time took nine round trips a task. Outcomes are in the batch's order.
-    package func replace(_ batch: [CopiedTask], blobFile: @escaping @Sendable (BlobHash) -> URL?) throws -> [CopyOutcome] {
-        try onWriterNow { writing in
-            try self.transaction(writing) { writer in try writer.replace(batch, blobFile: blobFile) }
-        }
+    package func replace(_ batch: [CopiedTask], blobFile: @escaping @Sendable (BlobHash) -> URL?) async throws -> [CopyOutcome] {
+        try await write { writer in try writer.replace(batch, blobFile: blobFile) }
     }
 
     /// Sets an account's sync cursor (creating the account if it has no task yet).
-    package func replaceCursor(account: CopiedRow, cursor: CopiedRow) throws {
-        try onWriterNow { writing in
-            try self.transaction(writing) { writer in
-                let id = try writer.account(account)
-                var statement = PostgresStatement()
-                let values = cursor.values.map { value -> String in
-                    if case .text(let text) = value { statement.bind(text) } else { "NULL" }
-                }
-                statement.sql = """
-                    INSERT INTO sync_cursor (account_id, \(cursor.columns.joined(separator: ", ")))
-                    VALUES (\(statement.bind(id)), \(values.joined(separator: ", ")))
-                    ON CONFLICT (account_id) DO UPDATE SET
-                    \(cursor.columns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
-                    """
-                try writer.run(statement)
+    package func replaceCursor(account: CopiedRow, cursor: CopiedRow) async throws {
+        try await write { writer in
+            let id = try writer.account(account)
+            var statement = PostgresStatement()
+            let values = cursor.values.map { value -> String in
+                if case .text(let text) = value { statement.bind(text) } else { "NULL" }
             }
+            statement.sql = """
+                INSERT INTO sync_cursor (account_id, \(cursor.columns.joined(separator: ", ")))
+                VALUES (\(statement.bind(id)), \(values.joined(separator: ", ")))
+                ON CONFLICT (account_id) DO UPDATE SET
+                \(cursor.columns.map { "\($0) = EXCLUDED.\($0)" }.joined(separator: ", "))
+                """
+            try writer.run(statement)
         }
     }
 }

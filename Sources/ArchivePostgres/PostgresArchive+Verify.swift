@@ -17,10 +17,11 @@ extension PostgresArchive {
     /// and the search entries must match what the messages and artifacts hold. The database's own
     /// consistency (foreign keys, CHECKs) PostgreSQL keeps itself. With `repair`, what was found is
     /// mended in one transaction (see `repair(_:)`).
-    public func verify(repair: Bool = false, progress: (Int64) -> Void = { _ in }) throws -> VerifyReport {
+    public func verify(repair: Bool = false, progress: (Int64) -> Void = { _ in }) async throws -> VerifyReport {
         var (report, repairs) = try check(progress: progress)
         if repair && !repairs.isEmpty {
-            try onWriterNow { writing in try self.transaction(writing) { writer in try writer.repair(repairs) } }
+            let found = repairs
+            try await write { writer in try writer.repair(found) }
             report.repaired = true
         }
         return report

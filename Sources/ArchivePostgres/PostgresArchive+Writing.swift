@@ -1,5 +1,6 @@
 public import ArchiveStore
 import Foundation
+public import Pacing
 import PostgresNIO
 
 /// The writing side of one opening: its own connection, a serial queue that runs one transaction at
@@ -24,8 +25,19 @@ extension PostgresArchive: WritableArchive {
         writing?.spool.blobs ?? BlobStore(root: URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "sigmic-archive-unused-spool"))
     }
 
+    /// One transaction: committed if `body` returns, rolled back if it throws. When PostgreSQL breaks a
+    /// deadlock between two syncers by failing one of them, the loser runs again after the
+    /// `conflictRetrier`'s wait (off the writer's queue, which meanwhile serves no one else's turn):
+    /// every write is an idempotent upsert, so running a body twice is safe.
     public func write<T: Sendable>(_ body: @escaping @Sendable (PostgresArchiveWriter) throws -> T) async throws -> T {
-        try await onWriter { writing in try self.transaction(writing, body) }
+        let writing = try writer()
+        do {
+            return try await conflictRetrier.run({ _ in
+                try await self.onWriter(writing) { try self.transaction($0, body) }
+            }, next: { Self.isConflict($0) ? .backOff(retryAfter: nil) : .giveUp }, cancelled: { CancellationError() })
+        } catch {
+            throw Self.failure(error, location: location, operation: "writing to the archive")
+        }
     }
 
     /// All units in one transaction; if one throws, the transaction is run again with each unit in its
@@ -60,17 +72,10 @@ extension PostgresArchive: WritableArchive {
     }
 
     /// Runs `work` on the writer's queue and suspends until it is done.
-    private func onWriter<T: Sendable>(_ work: @escaping @Sendable (PostgresWriting) throws -> T) async throws -> T {
-        let writing = try writer()
-        return try await withCheckedThrowingContinuation { continuation in
+    private func onWriter<T: Sendable>(_ writing: PostgresWriting, _ work: @escaping @Sendable (PostgresWriting) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
             writing.queue.async { continuation.resume(with: Result { try work(writing) }) }
         }
-    }
-
-    /// The same for synchronous callers (`copy`): this thread waits for the writer's queue.
-    func onWriterNow<T>(_ work: (PostgresWriting) throws -> T) throws -> T {
-        let writing = try writer()
-        return try writing.queue.sync { try work(writing) }
     }
 
     private func writer() throws -> PostgresWriting {
@@ -81,32 +86,26 @@ extension PostgresArchive: WritableArchive {
         return writing
     }
 
-    /// One transaction: committed if `body` returns, rolled back if it throws. When PostgreSQL breaks a
-    /// deadlock between two syncers by failing one of them, the loser runs again (a few times, after
-    /// a short random wait): every write is an idempotent upsert, so running a body twice is safe.
+    /// One attempt at a transaction, on the writer's queue: committed if `body` returns, rolled back
+    /// (and the error thrown as it came, so that `write` can tell a conflict) if it throws.
     func transaction<T>(_ writing: PostgresWriting, _ body: (PostgresArchiveWriter) throws -> T) throws -> T {
-        var attempt = 0
-        while true {
-            attempt += 1
-            let writer = PostgresArchiveWriter(connection: writing.connection, now: Timestamp.string(from: Date()),
-                                               spool: writing.spool.blobs, streamed: StreamedBlobs())
-            do {
-                try writer.run(PostgresStatement("BEGIN"))
-                let value = try body(writer)
-                try writer.run(PostgresStatement("COMMIT"))
-                writing.spool.remove(writer.streamed.take())
-                return value
-            } catch {
-                _ = try? writer.run(PostgresStatement("ROLLBACK"))
-                guard Self.isConflict(error) && attempt < Self.conflictAttempts else {
-                    throw Self.failure(error, location: location, operation: "writing to the archive")
-                }
-                Thread.sleep(forTimeInterval: Double.random(in: 0.005...0.03) * Double(attempt))
-            }
+        let writer = PostgresArchiveWriter(connection: writing.connection, now: Timestamp.string(from: now()),
+                                           spool: writing.spool.blobs, streamed: StreamedBlobs())
+        do {
+            try writer.run(PostgresStatement("BEGIN"))
+            let value = try body(writer)
+            try writer.run(PostgresStatement("COMMIT"))
+            writing.spool.remove(writer.streamed.take())
+            return value
+        } catch {
+            _ = try? writer.run(PostgresStatement("ROLLBACK"))
+            throw error
         }
     }
 
-    static let conflictAttempts = 10
+    /// How a transaction that lost a deadlock is run again: up to ten attempts, a short jittered wait
+    /// before each (at most 10 ms, 20 ms, 40 ms … 300 ms), so that two syncers do not collide again.
+    public static let conflictRetries = RetryPolicy(maxAttempts: 10, baseDelay: 0.01, maxDelay: 0.3)
 
     /// Deadlock detected, or a serialization failure: another transaction won, and this one may simply
     /// run again.

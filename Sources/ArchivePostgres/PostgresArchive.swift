@@ -1,7 +1,8 @@
 public import ArchiveStore
-import Foundation
+public import Foundation
 import Logging
 import NIOCore
+public import Pacing
 import PostgresNIO
 import Synchronization
 
@@ -27,13 +28,18 @@ public final class PostgresArchive: Sendable {
     let configuration: PostgresConnection.Configuration
     /// Asked for by the first search that can be cancelled (not at every opening: most commands never search).
     let readerBackendID = Mutex<Int32?>(nil)
+    /// The wall clock, for the times written with rows.
+    let now: @Sendable () -> Date
+    /// Waits before a transaction that lost a deadlock runs again (`conflictRetries`).
+    let conflictRetrier: Retrier
     static let logger = Logger(label: "sigmic-archive.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
     /// The PostgreSQL migrations this build carries (`Migrations/postgres`), in order.
     public static let bundledMigrations: [EmbeddedMigration] = embeddedMigrations
 
     private init(location: PostgresLocation, connection: PostgresConnection, writing: PostgresWriting?,
-                 outcome: PostgresMigrator.Outcome, configuration: PostgresConnection.Configuration) {
+                 outcome: PostgresMigrator.Outcome, configuration: PostgresConnection.Configuration, timing: Timing) {
+        (self.now, self.conflictRetrier) = (timing.now, timing.conflictRetrier)
         self.configuration = configuration
         self.location = location
         self.connection = connection
@@ -43,9 +49,21 @@ public final class PostgresArchive: Sendable {
         self.appliedMigrations = outcome.applied
     }
 
+    /// The time an opening reads: the wall clock for the times written with rows, and the waits
+    /// between attempts of a transaction that lost a deadlock (injected by tests).
+    public struct Timing: Sendable {
+        public var now: @Sendable () -> Date
+        public var conflictRetrier: Retrier
+
+        public init(now: @escaping @Sendable () -> Date = { Date() }, conflictRetrier: Retrier = Retrier(policy: conflictRetries)) {
+            (self.now, self.conflictRetrier) = (now, conflictRetrier)
+        }
+    }
+
     /// `forWriting`: also connect the writer (`write`, `writeEach`) and claim a download spool.
     public static func open(_ location: PostgresLocation, environment: [String: String],
-                            migrations: [EmbeddedMigration] = bundledMigrations, forWriting: Bool = false) async throws -> PostgresArchive {
+                            migrations: [EmbeddedMigration] = bundledMigrations, forWriting: Bool = false,
+                            timing: Timing = Timing()) async throws -> PostgresArchive {
         let credentials = PostgresCredentials.find(for: location, environment: environment)
         let tls: PostgresConnection.Configuration.TLS
         switch location.tls {
@@ -63,21 +81,21 @@ public final class PostgresArchive: Sendable {
         }
         let outcome: PostgresMigrator.Outcome
         do {
-            outcome = try await PostgresMigrator.migrate(connection, migrations: migrations, logger: logger)
+            outcome = try await PostgresMigrator.migrate(connection, migrations: migrations, now: timing.now, logger: logger)
         } catch {
             try? await connection.close()
             throw failure(error, location: location, credentials: credentials, operation: "migrating")
         }
         guard forWriting && !outcome.newer else {
             return PostgresArchive(location: location, connection: connection, writing: nil, outcome: outcome,
-                                   configuration: configuration)
+                                   configuration: configuration, timing: timing)
         }
         do {
             let spool = try Spool.claim(for: location, environment: environment)
             let writer = try await PostgresConnection.connect(configuration: configuration, id: 2, logger: logger)
             return PostgresArchive(location: location, connection: connection,
                                    writing: PostgresWriting(connection: writer, spool: spool), outcome: outcome,
-                                   configuration: configuration)
+                                   configuration: configuration, timing: timing)
         } catch {
             try? await connection.close()
             throw failure(error, location: location, credentials: credentials, operation: "connecting the writer")

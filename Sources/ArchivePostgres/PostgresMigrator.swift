@@ -20,7 +20,9 @@ enum PostgresMigrator {
         let newer: Bool
     }
 
-    static func migrate(_ connection: PostgresConnection, migrations: [EmbeddedMigration], logger: Logger) async throws -> Outcome {
+    /// `now`: the wall clock, for `applied_at`.
+    static func migrate(_ connection: PostgresConnection, migrations: [EmbeddedMigration], now: @Sendable () -> Date,
+                        logger: Logger) async throws -> Outcome {
         let plan = try MigrationPlan.validated(migrations)
         return try await connection.withTransaction(logger: logger) { connection in
             try await connection.query("SELECT pg_advisory_xact_lock(\(lockKey))", logger: logger)
@@ -50,10 +52,10 @@ enum PostgresMigrator {
                         try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
                     }
                     let version = migration.version ?? 0
-                    let now = Timestamp.string(from: Date())
+                    let appliedAt = Timestamp.string(from: now())
                     try await connection.query("""
                         INSERT INTO schema_migration (version, file_name, sha256, applied_at)
-                        VALUES (\(version), \(migration.fileName), \(migration.checksum), \(now))
+                        VALUES (\(version), \(migration.fileName), \(migration.checksum), \(appliedAt))
                         """, logger: logger)
                 }
                 return Outcome(schemaVersion: applied.count + pending.count, applied: pending.map(\.fileName), newer: false)

@@ -133,5 +133,5 @@ public protocol WritableArchive: ArchiveReader {
     /// Checks every byte the archive holds: the database, both search indexes against the text they
     /// index, every stored file re-hashed (`progress` gets the bytes hashed so far). `repair` mends what
     /// can be mended; the caller holds the writer's claim.
-    func verify(repair: Bool, progress: (Int64) -> Void) throws -> VerifyReport
+    func verify(repair: Bool, progress: (Int64) -> Void) async throws -> VerifyReport
 }

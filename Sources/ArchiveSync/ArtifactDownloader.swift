@@ -2,6 +2,7 @@ import ArchiveStore
 import Foundation
 import NIOCore
 import SigmicAPI
+import Pacing
 
 /// Downloads a task's files into the blob store, each retried by the client's `retrier`. A file the
 /// server lists but answers 404 for is reported as unavailable, not thrown: the fetch plan decides

@@ -1,5 +1,6 @@
 import ArchiveStore
 import SigmicAPI
+import Pacing
 
 /// Group commit: finished tasks wait briefly and go into one transaction together, each still all or
 /// nothing (`WritableArchive.writeEach`). Every commit rewrites each page it touched (the B-tree pages of

@@ -1,6 +1,7 @@
 import ArchiveStore
 import Foundation
 import SigmicAPI
+import Pacing
 
 /// Writes one attach session's events, a batch per commit. The history replay is collected and written
 /// with its messages at `history_done` (deduplicated by message id: upserts); live events are then

@@ -1,6 +1,7 @@
 import Synchronization
 public import SigmicAPI
 public import ArchiveStore
+import Pacing
 
 /// What a follower does with what it reads: `ArchivedFollow` records it (one attach session per
 /// connection); a follower that may not write the archive only shows it.

@@ -1,6 +1,7 @@
 import ArchiveStore
 import Foundation
 import SigmicAPI
+import Pacing
 
 extension SyncEngine {
     /// Follows a live task (`FollowMachine` decides, `StreamFollower` acts): each connection is an

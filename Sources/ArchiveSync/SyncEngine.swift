@@ -1,6 +1,7 @@
 public import ArchiveStore
 public import Foundation
 public import SigmicAPI
+public import Pacing
 
 /// Mirrors one account (base URL + key) into the archive: reconcile the listing, plan, then fetch or
 /// follow each task with bounded concurrency. Each task commits atomically with its bookkeeping, so an

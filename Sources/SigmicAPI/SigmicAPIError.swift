@@ -1,3 +1,4 @@
+public import Pacing
 /// A failed API call, with its context: which request, the HTTP status and the API's error code and
 /// message. Never a flattened string, and never the key. `kind` tells the sync engine what to do.
 public struct SigmicAPIError: Error, Sendable, Equatable, CustomStringConvertible {

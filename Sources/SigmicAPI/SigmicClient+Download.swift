@@ -2,6 +2,7 @@ import AsyncHTTPClient
 public import Foundation
 public import NIOCore
 import NIOHTTP1
+import Pacing
 
 /// What a download delivered.
 public struct DownloadResult: Sendable, Equatable {

@@ -3,6 +3,7 @@ import Foundation
 import NIOCore
 import NIOHTTP1
 import Synchronization
+import Pacing
 
 /// One event read from a task's stream: typed, with the raw SSE record it came from.
 public struct StreamRecord: Sendable, Equatable {

@@ -5,6 +5,7 @@ import NIOCore
 import NIOHTTP1
 import NIOPosix
 import Synchronization
+public import Pacing
 
 /// A typed client for every endpoint of the Sigmic AI Task API.
 ///

@@ -5,6 +5,7 @@ import SigmicAPI
 import SigmicEmulator
 import Testing
 import TestSupport
+import Pacing
 
 @Suite struct SyncEngineTests {
     @Test func aSyncMirrorsEveryTaskMessageAndArtifact() async throws {

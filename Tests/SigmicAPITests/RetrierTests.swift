@@ -2,6 +2,7 @@ import Foundation
 import SigmicAPI
 import Synchronization
 import Testing
+import Pacing
 
 /// The retrier waits through an injected sleep: these tests record the waits instead of waiting.
 @Suite struct RetrierTests {

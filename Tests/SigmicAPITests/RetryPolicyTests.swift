@@ -1,5 +1,6 @@
 import SigmicAPI
 import Testing
+import Pacing
 
 @Suite struct RetryPolicyTests {
     @Test func backoffDoublesUpToItsCeilingWithFullJitter() {

@@ -5,6 +5,7 @@ import SigmicAPI
 import SigmicEmulator
 import Testing
 import TestSupport
+import Pacing
 
 @Suite struct SigmicClientTests {
     @Test func listsPagesAndEveryTask() async throws {

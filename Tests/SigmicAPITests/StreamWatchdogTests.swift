@@ -4,6 +4,7 @@ import NIOCore
 import Synchronization
 import TestSupport
 import Testing
+import Pacing
 
 /// The stream's idle watchdog on a clock the test moves: a body fed chunk by chunk, and a clock that
 /// moves only when told. Nothing waits on the wall clock; a stream "silent for 45 s" takes no time.

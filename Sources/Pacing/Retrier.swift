@@ -1,7 +1,8 @@
 /// The one place that waits between attempts: a `RetryPolicy` with an injected sleep and an injected
 /// jitter draw, so every retry and reconnect loop follows the same schedule and tests run it without
 /// waiting on the wall clock. The client's requests, the sync's downloads and its stream reconnects
-/// all go through the client's `retrier`.
+/// all go through the client's `retrier`; a PostgreSQL transaction that lost a deadlock goes through
+/// its archive's `conflictRetrier`.
 public struct Retrier: Sendable {
     /// What to do after a failed attempt.
     public enum Next: Sendable, Equatable {
