@@ -248,7 +248,7 @@ let package = Package(
         .testTarget(
             name: "ArchivePostgresTests",
             dependencies: [
-                "ArchivePostgres", "ArchiveStore", "TestSupport", "SigmicEmulator", "sigmic-archive",
+                "ArchivePostgres", "ArchiveStore", "Pacing", "TestSupport", "SigmicEmulator", "sigmic-archive",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],
