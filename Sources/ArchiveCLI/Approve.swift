@@ -26,7 +26,7 @@ struct Approve: AsyncParsableCommand {
 
     func run() async throws {
         let archive = try await archiveOptions.openWritable()
-        let task = try archive.task(matching: id)
+        let task = try await archive.task(matching: id)
         let outcome: ApprovalOutcome = deny ? .cancel : .proceedOnce
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)

@@ -19,7 +19,7 @@ struct Cancel: AsyncParsableCommand {
 
     func run() async throws {
         let archive = try await archiveOptions.openWritable()
-        let task = try archive.task(matching: id)
+        let task = try await archive.task(matching: id)
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
             _ = try await TaskAction.sendOrQueue(.cancel(taskID: task.remoteID), archive: { archive }, client: client, connection: connection,

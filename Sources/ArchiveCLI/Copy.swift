@@ -103,14 +103,14 @@ struct Copy: AsyncParsableCommand {
         let lock = try ArchiveLock.acquire(target, purpose: "copy")
         defer { withExtendedLifetime(lock) {} }
         var summary = Summary(target: to)
-        let tasks = try source.taskRowIDsForCopy()
+        let tasks = try await source.taskRowIDsForCopy()
         summary.tasks = tasks.count
         let progress = ProgressDisplay(enabled: !json && Terminal.stderrIsTerminal)
         for (index, id) in tasks.enumerated() {
-            let copied = try target.replace(try source.copiedTask(id)) { hash in
+            let copied = try await target.replace(try await source.copiedTask(id)) { hash in
                 let writer = try target.blobs.makeWriter()
                 do {
-                    try source.readBlob(hash) { try writer.append($0) }
+                    try await source.readBlob(hash) { try writer.append($0) }
                     let blob = try writer.finish(expectedHash: hash)
                     summary.blobBytes += blob.isNew ? blob.size : 0
                     return blob
@@ -122,7 +122,7 @@ struct Copy: AsyncParsableCommand {
             if copied { summary.copied += 1 } else { summary.unchanged += 1 }
             progress.update("copying \(index + 1)/\(tasks.count) tasks, \(Status.bytes(summary.blobBytes)) of files")
         }
-        for (account, cursor) in try source.syncCursorsForCopy() { try target.replaceCursor(account: account, cursor: cursor) }
+        for (account, cursor) in try await source.syncCursorsForCopy() { try target.replaceCursor(account: account, cursor: cursor) }
         progress.finish()
         return summary
     }

@@ -50,7 +50,7 @@ struct Demo: AsyncParsableCommand {
             Terminal.print("3. Synced into \(folder.path):")
             Terminal.print("   " + Sync.summary(report))
             let query = try SearchQuery.parse("\"error budget\"")
-            let hits = try archive.search(query, options: SearchOptions(limit: 3))
+            let hits = try await archive.search(query, options: SearchOptions(limit: 3))
             Terminal.print("4. Searched the archive, offline, for \"error budget\": \(hits.count == 3 ? "top 3" : "\(hits.count)") of the matches:")
             for hit in hits {
                 let snippet = Search.highlight(hit.snippet, colour: false).split(whereSeparator: \.isNewline).joined(separator: " ")
@@ -65,7 +65,7 @@ struct Demo: AsyncParsableCommand {
                 Terminal.print("5. Replied to \(id.prefix(8)) as `sigmic-archive reply` does: followed live, every event archived; the task is \(task.status.rawValue).")
                 if let answer { Terminal.print("   Its answer: " + answer.split(whereSeparator: \.isNewline).joined(separator: " ").prefix(100)) }
             }
-            let status = try archive.status()
+            let status = try await archive.status()
             Terminal.print("6. The archive now holds \(status.tables["task"] ?? 0) tasks, \(status.tables["message"] ?? 0) messages, \(status.tables["stream_event"] ?? 0) live events and \(status.artifacts.stored) artifacts (\(Status.bytes(status.blobBytes))).")
             Terminal.print("""
 

@@ -29,8 +29,8 @@ struct Download: AsyncParsableCommand {
     func run() async throws {
         let target = try outputTarget()
         let archive = try await archiveOptions.openWritable()
-        let task = try archive.task(matching: id)
-        let known = try archive.artifacts(of: task.rowID).first { Data($0.path.utf8) == Data(path.utf8) }
+        let task = try await archive.task(matching: id)
+        let known = try await archive.artifacts(of: task.rowID).first { Data($0.path.utf8) == Data(path.utf8) }
         let hash: BlobHash
         // A folder whose file went missing fetches it again (PostgreSQL holds a stored file's rows).
         if let known, known.isStored, let stored = known.blobHash,
@@ -39,7 +39,7 @@ struct Download: AsyncParsableCommand {
         } else {
             hash = try await fetch(task.remoteID, into: archive)
         }
-        try write(hash, from: archive, to: target)
+        try await write(hash, from: archive, to: target)
     }
 
     /// Where to write: stdout, the named file, or PATH's last part here — a name the user typed, checked
@@ -81,15 +81,15 @@ struct Download: AsyncParsableCommand {
 
     /// Copies the file out a piece at a time, to a temp file renamed into place (a failed write leaves
     /// no half file).
-    func write(_ hash: BlobHash, from archive: any ArchiveReader, to target: URL?) throws {
+    func write(_ hash: BlobHash, from archive: any ArchiveReader, to target: URL?) async throws {
         guard let target else {
-            try archive.readBlob(hash) { FileHandle.standardOutput.write(Data($0)) }
+            try await archive.readBlob(hash) { FileHandle.standardOutput.write(Data($0)) }
             return
         }
         let temp = target.deletingLastPathComponent().appending(path: ".\(target.lastPathComponent).sigmic-\(getpid())")
         do {
             try? FileManager.default.removeItem(at: temp)
-            try archive.writeBlob(hash, to: temp)
+            try await archive.writeBlob(hash, to: temp)
             if force { try? FileManager.default.removeItem(at: target) }
             try FileManager.default.moveItem(at: temp, to: target)
         } catch {

@@ -53,13 +53,13 @@ struct Export: AsyncParsableCommand {
 
     func run() async throws {
         let archive = try await options.openReader()
-        let tasks = try selectedTasks(archive)
-        let exporter = try Exporter(archive: archive, format: format.exporter, withArtifacts: withArtifacts)
+        let tasks = try await selectedTasks(archive)
+        let exporter = try await Exporter(archive: archive, format: format.exporter, withArtifacts: withArtifacts)
         if output == "-" {
             guard tasks.count == 1 else {
                 throw CLIError(description: "-o - prints one task, and \(tasks.count) were chosen; give one id or an output folder")
             }
-            FileHandle.standardOutput.write(Data(try exporter.render(tasks[0]).text.utf8))
+            await FileHandle.standardOutput.write(Data(try exporter.render(tasks[0]).text.utf8))
             return
         }
         if tasks.isEmpty {
@@ -70,7 +70,7 @@ struct Export: AsyncParsableCommand {
         let progress = ProgressDisplay(enabled: !json && Terminal.stderrIsTerminal && tasks.count > 20)
         let summary: Exporter.Summary
         do {
-            summary = try exporter.export(tasks, to: folder) { done, total in
+            summary = try await exporter.export(tasks, to: folder) { done, total in
                 progress.update("exporting \(done)/\(total) tasks")
             }
         } catch let failure as Exporter.Failure {
@@ -92,17 +92,17 @@ struct Export: AsyncParsableCommand {
     }
 
     /// Ids (resolved like git prefixes), then the filtered set; each task once, in that order.
-    func selectedTasks(_ archive: any ArchiveReader) throws -> [StoredTask] {
+    func selectedTasks(_ archive: any ArchiveReader) async throws -> [StoredTask] {
         var chosen: [StoredTask] = []
         var seen = Set<Int64>()
         func add(_ task: StoredTask) {
             if seen.insert(task.rowID.rawValue).inserted { chosen.append(task) }
         }
-        for id in ids { add(try archive.task(matching: id)) }
+        for id in ids { add(try await archive.task(matching: id)) }
         if all || query != nil || !filters.isEmpty {
-            var tasks = try archive.storedTasks(filters.filter)
+            var tasks = try await archive.storedTasks(filters.filter)
             if let query {
-                let matching = Set(try archive.storedTasks(matching: SearchQuery.parse(query)).map(\.rowID.rawValue))
+                let matching = Set(try await archive.storedTasks(matching: SearchQuery.parse(query)).map(\.rowID.rawValue))
                 tasks = tasks.filter { matching.contains($0.rowID.rawValue) }
             }
             tasks.forEach(add)

@@ -62,7 +62,7 @@ struct FollowedRun {
         // recorded the task as the server has it now.
         if let failure = report.failures.first { throw CLIError(description: "task \(id) could not be archived: \(failure.error)") }
         if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
-        let task = try archive.task(matching: id)
+        let task = try await archive.task(matching: id)
         switch ended.withLock({ $0 }) {
         case .awaitingApproval(let call)?:
             return .awaitingApproval(TaskState(task), callID: call.callID, toolName: call.toolName)
@@ -71,7 +71,7 @@ struct FollowedRun {
         default:
             // A run that ended before its stream was attached sent its `done` to nobody: its answer is
             // the last assistant message of the settled history.
-            let answer = task.status == .completed ? try archive.messages(of: task.rowID).last { $0.role == "assistant" }?.content : nil
+            let answer = await task.status == .completed ? try archive.messages(of: task.rowID).last { $0.role == "assistant" }?.content : nil
             return .settled(TaskState(task), finalResponse: answer)
         }
     }

@@ -11,9 +11,9 @@ struct ListLimit {
 
     /// The note for a list of `shown` rows from `offset` on, or nil when the default did not cut it.
     /// `total` is asked only when the list is exactly as long as the default.
-    func note(shown: Int, offset: Int = 0, total: () throws -> Int) rethrows -> String? {
+    func note(shown: Int, offset: Int = 0, total: () async throws -> Int) async rethrows -> String? {
         guard requested == nil, shown == defaultRows else { return nil }
-        let all = try total()
+        let all = try await total()
         guard all > offset + shown else { return nil }
         let range = offset == 0 ? "\(shown)" : "\(offset + 1)–\(offset + shown)"
         return "\(range) of \(all) shown; --limit 0 for all"

@@ -28,7 +28,7 @@ struct Outbox: AsyncParsableCommand {
 
         func run() async throws {
             let archive = try await archiveOptions.openReader()
-            let items = try archive.outbox(account: nil, states: nil).filter { all || $0.state.isWaiting }
+            let items = try await archive.outbox(account: nil, states: nil).filter { all || $0.state.isWaiting }
             if json {
                 try Terminal.printJSON(items.map(OutboxEntry.init))
                 return
@@ -126,7 +126,7 @@ struct Outbox: AsyncParsableCommand {
         } catch {
             throw CLIError(description: Sync.explain(error, baseURL: baseURL))
         }
-        let touched = try archive.outbox(account: nil, states: nil).filter { report.sent.contains($0.id) }.compactMap { $0.remoteID ?? $0.taskID }
+        let touched = try await archive.outbox(account: nil, states: nil).filter { report.sent.contains($0.id) }.compactMap { $0.remoteID ?? $0.taskID }
         if !touched.isEmpty {
             var options = SyncEngine.Options()
             options.taskIDs = Array(Set(touched)).sorted()

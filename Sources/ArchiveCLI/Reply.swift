@@ -27,7 +27,7 @@ struct Reply: AsyncParsableCommand {
         let uploads = try options.uploads(for: message)
         let (json, detach) = (options.json, options.detach)
         let archive = try await archiveOptions.openWritable()
-        let before = try archive.task(matching: id)
+        let before = try await archive.task(matching: id)
         try await HTTPClientBox.with { http in
             let client = try connection.makeClient(http: http)
             _ = try await TaskAction.sendOrQueue(.followUp(taskID: before.remoteID, message: message, files: uploads), archive: { archive },

@@ -57,9 +57,9 @@ struct Search: AsyncParsableCommand {
         let parsed = try parsedQuery()
         let archive = try await options.openReader()
         let limit = ListLimit(requested: limit, defaultRows: 20)
-        let hits = try archive.search(parsed, options: SearchOptions(sort: sort.store, limit: limit.rows, offset: offset))
+        let hits = try await archive.search(parsed, options: SearchOptions(sort: sort.store, limit: limit.rows, offset: offset))
         if let match = hits.first?.match,
-           let note = try limit.note(shown: hits.count, offset: offset, total: { try archive.searchCount(parsed, match: match) }) {
+           let note = try await limit.note(shown: hits.count, offset: offset, total: { try await archive.searchCount(parsed, match: match) }) {
             Terminal.note(note)
         }
         if json {

@@ -26,11 +26,11 @@ struct Show: AsyncParsableCommand {
     func run() async throws {
         let archive = try await options.openReader()
         if let outboxID = QueuedTask.outboxID(in: id) {
-            try showQueued(outboxID, in: archive)
+            try await showQueued(outboxID, in: archive)
             return
         }
-        let task = try archive.task(matching: id)
-        let transcript = try Transcript.load(task, from: archive, events: events)
+        let task = try await archive.task(matching: id)
+        let transcript = try await Transcript.load(task, from: archive, events: events)
         if json {
             Terminal.print(Documents.transcript(transcript))
         } else {
@@ -39,8 +39,8 @@ struct Show: AsyncParsableCommand {
     }
 
     /// A request waiting in the outbox: what will be sent, and its state.
-    func showQueued(_ outboxID: Int64, in archive: any ArchiveReader) throws {
-        guard let item = try archive.outbox(account: nil, states: nil).first(where: { $0.id == outboxID }) else {
+    func showQueued(_ outboxID: Int64, in archive: any ArchiveReader) async throws {
+        guard let item = try await archive.outbox(account: nil, states: nil).first(where: { $0.id == outboxID }) else {
             throw CLIError(description: "no outbox item #\(outboxID)")
         }
         if json {

@@ -15,7 +15,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let archive = try await options.openReader()
-        let status = try archive.status()
+        let status = try await archive.status()
         if json {
             try Terminal.printJSON(status)
             return

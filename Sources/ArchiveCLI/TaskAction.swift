@@ -113,6 +113,6 @@ extension TaskAction {
         options.wait = 0
         let report = try await SyncEngine(archive: archive, client: client).run(options)
         if let failure = report.failures.first { throw CLIError(description: "task \(id) could not be archived: \(failure.error)") }
-        return try archive.task(matching: id)
+        return try await archive.task(matching: id)
     }
 }

@@ -28,11 +28,11 @@ struct Tasks: AsyncParsableCommand {
         var filter = filters.filter
         let limit = ListLimit(requested: limit, defaultRows: 50)
         filter.limit = limit.rows
-        let tasks = try archive.tasks(filter)
-        if let note = try limit.note(shown: tasks.count, total: { try archive.taskCount(filter) }) { Terminal.note(note) }
+        let tasks = try await archive.tasks(filter)
+        if let note = try await limit.note(shown: tasks.count, total: { try await archive.taskCount(filter) }) { Terminal.note(note) }
         // A `run` waiting in the outbox is listed first, as a local task, unless a filter is given.
         let unfiltered = filters.isEmpty
-        let queued = unfiltered ? try QueuedTask.all(in: archive) : []
+        let queued = unfiltered ? try await QueuedTask.all(in: archive) : []
         if json {
             Terminal.print(try Documents.taskList(tasks, queued: queued))
         } else if ndjson {

@@ -32,11 +32,11 @@ public struct Exporter: Sendable {
     let withArtifacts: Bool
     let sharedPrefixes: Set<String>
 
-    public init(archive: any ArchiveReader, format: Format, withArtifacts: Bool) throws {
+    public init(archive: any ArchiveReader, format: Format, withArtifacts: Bool) async throws {
         self.archive = archive
         self.format = format
         self.withArtifacts = withArtifacts
-        self.sharedPrefixes = try archive.taskIDsWithSharedShortPrefix()
+        self.sharedPrefixes = try await archive.taskIDsWithSharedShortPrefix()
     }
 
     /// The file name a task exports to.
@@ -47,8 +47,8 @@ public struct Exporter: Sendable {
     }
 
     /// One task's document, with links to artifacts as `export` would place them.
-    public func render(_ task: StoredTask) throws -> (name: String, text: String, transcript: Transcript) {
-        let transcript = try Transcript.load(task, from: archive)
+    public func render(_ task: StoredTask) async throws -> (name: String, text: String, transcript: Transcript) {
+        let transcript = try await Transcript.load(task, from: archive)
         let name = fileName(transcript)
         switch format {
         case .json:
@@ -64,12 +64,12 @@ public struct Exporter: Sendable {
     }
 
     /// Exports `tasks` into `folder` (created if needed). `progress` gets (done, total) after each task.
-    public func export(_ tasks: [StoredTask], to folder: URL, progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+    public func export(_ tasks: [StoredTask], to folder: URL, progress: (Int, Int) -> Void = { _, _ in }) async throws -> Summary {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         Self.removeAbandonedTempFiles(in: folder)
         var summary = Summary()
         for (index, task) in tasks.enumerated() {
-            let (name, text, transcript) = try render(task)
+            let (name, text, transcript) = try await render(task)
             let data = Data(text.utf8)
             if try Self.writeIfChanged(data, to: folder, relative: name) {
                 summary.written += 1
@@ -84,7 +84,7 @@ public struct Exporter: Sendable {
                 summary.artifactsMissing += transcript.artifacts.count - placement.count
                 for (artifact, relative) in placement {
                     guard let hash = artifact.blobHash else { continue }
-                    if try copyIfChanged(hash, size: artifact.size, to: folder, relative: base + "/" + relative) {
+                    if try await copyIfChanged(hash, size: artifact.size, to: folder, relative: base + "/" + relative) {
                         summary.artifactsCopied += 1
                     } else {
                         summary.artifactsUnchanged += 1
@@ -140,7 +140,7 @@ public struct Exporter: Sendable {
 
     /// Writes a stored file to `relative` under `folder` unless a file with the same bytes is there.
     /// The bytes come from the archive a piece at a time (a folder's blob file, or PostgreSQL's chunks).
-    func copyIfChanged(_ hash: BlobHash, size: Int64?, to folder: URL, relative: String) throws -> Bool {
+    func copyIfChanged(_ hash: BlobHash, size: Int64?, to folder: URL, relative: String) async throws -> Bool {
         let target = try Self.safeTarget(folder, relative)
         // Hash the existing copy only when its size could match (a different size means different bytes).
         let existingSize = (try? FileManager.default.attributesOfItem(atPath: target.path)[.size] as? NSNumber)?.int64Value
@@ -150,7 +150,7 @@ public struct Exporter: Sendable {
         let temp = Self.tempFile(for: target)
         do {
             try? FileManager.default.removeItem(at: temp)
-            try archive.writeBlob(hash, to: temp)
+            try await archive.writeBlob(hash, to: temp)
             try Self.replace(target, with: temp)
         } catch let error as ArchiveError {
             try? FileManager.default.removeItem(at: temp)

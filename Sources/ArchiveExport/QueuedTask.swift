@@ -32,7 +32,7 @@ public struct QueuedTask: Encodable, Sendable {
     }
 
     /// The `run`s that wait to be sent.
-    public static func all(in archive: any ArchiveReader) throws -> [QueuedTask] {
-        try archive.outbox(account: nil, states: [.queued, .sending, .expired]).filter { $0.kind == .create }.map(QueuedTask.init)
+    public static func all(in archive: any ArchiveReader) async throws -> [QueuedTask] {
+        try await archive.outbox(account: nil, states: [.queued, .sending, .expired]).filter { $0.kind == .create }.map(QueuedTask.init)
     }
 }

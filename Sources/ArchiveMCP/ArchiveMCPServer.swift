@@ -26,15 +26,14 @@ public enum ArchiveMCPServer {
             ListTools.Result(tools: ArchiveTools.definitions)
         }
         await server.withMethodHandler(CallTool.self) { params in
-            try await Blocking.run { tools.call(params.name, arguments: params.arguments) }
+            await tools.call(params.name, arguments: params.arguments)
         }
         await server.withMethodHandler(ListResources.self) { params in
             let offset = params.cursor.flatMap(Int.init) ?? 0
             var filter = TaskFilter()
             filter.limit = resourcePage
             filter.offset = offset
-            let page = filter
-            let tasks = try await Blocking.run { try archive.tasks(page) }
+            let tasks = try await archive.tasks(filter)
             let resources = tasks.map { task in
                 Resource(name: task.title.isEmpty ? task.id : task.title, uri: uri(task.id),
                          description: "\(task.status.rawValue) task, last active \(task.lastActivityAt)", mimeType: "text/markdown")
@@ -52,7 +51,7 @@ public enum ArchiveMCPServer {
             guard params.uri.hasPrefix(prefix) else { throw MCPError.invalidParams("unknown resource \(params.uri); use sigmic://tasks/{id}") }
             let id = String(params.uri.dropFirst(prefix.count))
             do {
-                let markdown = try await Blocking.run { MarkdownRenderer.render(try Transcript.load(try archive.task(matching: id), from: archive)) }
+                let markdown = MarkdownRenderer.render(try await Transcript.load(try await archive.task(matching: id), from: archive))
                 return ReadResource.Result(contents: [.text(markdown, uri: params.uri, mimeType: "text/markdown")])
             } catch let error as ArchiveError {
                 throw MCPError.invalidParams(error.description)

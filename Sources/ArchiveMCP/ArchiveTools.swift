@@ -71,14 +71,14 @@ struct ArchiveTools: Sendable {
                         "additionalProperties": false])
     }
 
-    func call(_ name: String, arguments: [String: Value]?) -> CallTool.Result {
+    func call(_ name: String, arguments: [String: Value]?) async -> CallTool.Result {
         let arguments = ToolArguments(arguments)
         do {
             switch name {
-            case "search": return text(try search(arguments))
-            case "list_tasks": return text(try listTasks(arguments))
-            case "get_task": return text(try getTask(arguments))
-            case "get_artifact": return try getArtifact(arguments)
+            case "search": return text(try await search(arguments))
+            case "list_tasks": return text(try await listTasks(arguments))
+            case "get_task": return text(try await getTask(arguments))
+            case "get_artifact": return try await getArtifact(arguments)
             default: throw ToolError("unknown tool \(name); the tools are search, list_tasks, get_task and get_artifact")
             }
         } catch let error as ToolError {
@@ -102,16 +102,16 @@ struct ArchiveTools: Sendable {
         CallTool.Result(content: [.text(text: message, annotations: nil, _meta: nil)], isError: true)
     }
 
-    func search(_ arguments: ToolArguments) throws -> String {
+    func search(_ arguments: ToolArguments) async throws -> String {
         let filters = try SearchQuery.Filters(statuses: try arguments.strings("status"), kinds: try arguments.strings("kind"),
                                               since: try arguments.string("since"), until: try arguments.string("until"))
         let query = try SearchQuery.parse(try arguments.requiredString("query"), filters: filters)
         let options = SearchOptions(limit: try arguments.int("limit", in: 1...100, default: 20),
                                     offset: try arguments.int("offset", in: 0...1_000_000, default: 0))
-        return Documents.searchHits(try archive.search(query, options: options), compact: true)
+        return Documents.searchHits(try await archive.search(query, options: options), compact: true)
     }
 
-    func listTasks(_ arguments: ToolArguments) throws -> String {
+    func listTasks(_ arguments: ToolArguments) async throws -> String {
         var filter = TaskFilter()
         for status in try arguments.strings("status") {
             if let problem = TaskFilter.problem(status: status) { throw ToolError(problem) }
@@ -120,7 +120,7 @@ struct ArchiveTools: Sendable {
         filter.since = try date(arguments, "since")
         filter.until = try date(arguments, "until")
         filter.limit = try arguments.int("limit", in: 1...500, default: 50)
-        return try Documents.taskList(try archive.tasks(filter), compact: true)
+        return try Documents.taskList(try await archive.tasks(filter), compact: true)
     }
 
     func date(_ arguments: ToolArguments, _ name: String) throws -> String? {
@@ -129,13 +129,13 @@ struct ArchiveTools: Sendable {
         return SearchQuery.Filters.dateBound(text)
     }
 
-    func getTask(_ arguments: ToolArguments) throws -> String {
-        let task = try archive.task(matching: try arguments.requiredString("id"))
+    func getTask(_ arguments: ToolArguments) async throws -> String {
+        let task = try await archive.task(matching: try arguments.requiredString("id"))
         let format = try arguments.string("format") ?? "markdown"
         let maxChars = try arguments.int("maxChars", in: 1_000...200_000, default: 20_000)
         let fromMessage = try arguments.int("fromMessage", in: 0...Int.max, default: 0)
         let fromChar = try arguments.int("fromChar", in: 0...Int.max, default: 0)
-        let transcript = try Transcript.load(task, from: archive)
+        let transcript = try await Transcript.load(task, from: archive)
         let next: (Int, Int) -> String = { message, character in
             "get_task {\"id\": \"\(task.remoteID)\", \"format\": \"\(format)\", \"fromMessage\": \(message), \"fromChar\": \(character), \"maxChars\": \(maxChars)}"
         }
@@ -162,11 +162,11 @@ struct ArchiveTools: Sendable {
         }
     }
 
-    func getArtifact(_ arguments: ToolArguments) throws -> CallTool.Result {
-        let task = try archive.task(matching: try arguments.requiredString("id"))
+    func getArtifact(_ arguments: ToolArguments) async throws -> CallTool.Result {
+        let task = try await archive.task(matching: try arguments.requiredString("id"))
         let path = try arguments.requiredString("path")
         let maxBytes = try arguments.int("maxBytes", in: 1...10_000_000, default: 100_000)
-        let artifacts = try archive.artifacts(of: task.rowID)
+        let artifacts = try await archive.artifacts(of: task.rowID)
         guard let artifact = artifacts.first(where: { $0.path == path }) else {
             let known = artifacts.prefix(10).map(\.path).joined(separator: ", ")
             throw ToolError("task \(task.remoteID) has no artifact \(path)" + (known.isEmpty ? " (it has none)" : "; it has: \(known)"))
@@ -179,7 +179,7 @@ struct ArchiveTools: Sendable {
         // The first maxBytes + 1 bytes, a piece at a time (a piece is 1 MiB; the file may be far larger).
         var bytes = Data()
         var index = 0
-        while bytes.count <= maxBytes, let chunk = try archive.blobChunk(hash, index: index) {
+        while bytes.count <= maxBytes, let chunk = try await archive.blobChunk(hash, index: index) {
             bytes.append(chunk.prefix(maxBytes + 1 - bytes.count))
             index += 1
         }

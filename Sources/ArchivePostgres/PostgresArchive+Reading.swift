@@ -5,7 +5,7 @@ import PostgresNIO
 /// The reading half of the store on PostgreSQL: the same answers as the SQLite store's, in the same
 /// order (text compared byte by byte, `COLLATE "C"`, as SQLite compares it).
 extension PostgresArchive: ArchiveReader {
-    public func tasks(_ filter: TaskFilter) throws -> [TaskSummary] {
+    public func tasks(_ filter: TaskFilter) async throws -> [TaskSummary] {
         var statement = PostgresStatement()
         let conditions = Self.conditions(filter, &statement)
         let limit = statement.bind(filter.limit == 0 ? nil : max(0, filter.limit))
@@ -19,8 +19,8 @@ extension PostgresArchive: ArchiveReader {
             ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id COLLATE "C"
             LIMIT \(limit) OFFSET \(offset)
             """
-        return try read("listing tasks") {
-            try connection.rows(statement, logger: Self.logger).map { row in
+        return try await read("listing tasks") {
+            try await connection.rows(statement, logger: Self.logger).map { row in
                 let column = Columns(row)
                 // As in SQLite: the title is the first user message's, else the task's own message's.
                 let source: String = try column("first_user", as: String?.self) ?? column("message", as: String?.self) ?? ""
@@ -32,32 +32,32 @@ extension PostgresArchive: ArchiveReader {
         }
     }
 
-    public func taskCount(_ filter: TaskFilter) throws -> Int {
+    public func taskCount(_ filter: TaskFilter) async throws -> Int {
         var statement = PostgresStatement()
         let conditions = Self.conditions(filter, &statement)
         statement.sql = "SELECT count(*) FROM task t JOIN account a ON a.id = t.account_id WHERE \(conditions)"
-        return try read("counting tasks") {
-            try connection.rows(statement, logger: Self.logger).first.map { try Columns($0)("count", as: Int.self) } ?? 0
+        return try await read("counting tasks") {
+            try await connection.rows(statement, logger: Self.logger).first.map { try Columns($0)("count", as: Int.self) } ?? 0
         }
     }
 
-    public func tasks(idPrefix prefix: String, limit: Int) throws -> [StoredTask] {
+    public func tasks(idPrefix prefix: String, limit: Int) async throws -> [StoredTask] {
         var statement = PostgresStatement()
         let pattern = statement.bind(SearchPlan.likePrefix(prefix))
         let count = statement.bind(limit)
         statement.sql = Self.taskSelect + " WHERE t.remote_id LIKE \(pattern) ESCAPE '\\' ORDER BY t.remote_id COLLATE \"C\" LIMIT \(count)"
-        return try read("looking up a task") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
+        return try await read("looking up a task") { try await connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
     }
 
-    public func messages(of task: TaskRowID) throws -> [StoredMessage] {
+    public func messages(of task: TaskRowID) async throws -> [StoredMessage] {
         var statement = PostgresStatement()
         let id = statement.bind(task.rawValue)
         statement.sql = """
             SELECT remote_id, position, role, content, created_at, thoughts_json, tool_calls_json, attached_files_json, raw_json
             FROM message WHERE task_id = \(id) ORDER BY position, id
             """
-        return try read("reading messages") {
-            try connection.rows(statement, logger: Self.logger).map { row in
+        return try await read("reading messages") {
+            try await connection.rows(statement, logger: Self.logger).map { row in
                 let column = Columns(row)
                 return StoredMessage(remoteID: try column("remote_id"), position: try column("position"), role: try column("role"),
                                      content: try column("content"), createdAt: try column("created_at"),
@@ -67,7 +67,7 @@ extension PostgresArchive: ArchiveReader {
         }
     }
 
-    public func artifacts(of task: TaskRowID) throws -> [StoredArtifact] {
+    public func artifacts(of task: TaskRowID) async throws -> [StoredArtifact] {
         var statement = PostgresStatement()
         let id = statement.bind(task.rawValue)
         statement.sql = """
@@ -75,8 +75,8 @@ extension PostgresArchive: ArchiveReader {
                    fetch_failures, remote_state
             FROM artifact WHERE task_id = \(id) ORDER BY path COLLATE "C"
             """
-        return try read("reading artifacts") {
-            try connection.rows(statement, logger: Self.logger).map { row in
+        return try await read("reading artifacts") {
+            try await connection.rows(statement, logger: Self.logger).map { row in
                 let column = Columns(row)
                 return StoredArtifact(rowID: ArtifactRowID(try column("id", as: Int64.self)), path: try column("path"),
                                       name: try column("name"), size: try column("size"), mimeType: try column("mime_type"),
@@ -88,7 +88,7 @@ extension PostgresArchive: ArchiveReader {
         }
     }
 
-    public func events(of task: TaskRowID) throws -> [StoredEvent] {
+    public func events(of task: TaskRowID) async throws -> [StoredEvent] {
         var statement = PostgresStatement()
         let id = statement.bind(task.rawValue)
         statement.sql = """
@@ -96,8 +96,8 @@ extension PostgresArchive: ArchiveReader {
             FROM stream_event e JOIN attach_session s ON s.id = e.session_id
             WHERE s.task_id = \(id) ORDER BY e.session_id, e.seq
             """
-        return try read("reading stream events") {
-            try connection.rows(statement, logger: Self.logger).map { row in
+        return try await read("reading stream events") {
+            try await connection.rows(statement, logger: Self.logger).map { row in
                 let column = Columns(row)
                 return StoredEvent(session: AttachSessionID(try column("session_id", as: Int64.self)), seq: try column("seq"),
                                    type: try column("type"), data: try column("data"), receivedAt: try column("received_at"))
@@ -140,9 +140,9 @@ extension PostgresArchive: ArchiveReader {
     }
 
     /// Runs a read, turning what PostgreSQL or the network said into one line.
-    func read<T>(_ operation: String, _ body: () throws -> T) throws -> T {
+    func read<T>(_ operation: String, _ body: () async throws -> T) async throws -> T {
         do {
-            return try body()
+            return try await body()
         } catch let error as ArchiveError {
             throw error
         } catch let error as CancellationError {
@@ -155,7 +155,7 @@ extension PostgresArchive: ArchiveReader {
 
 /// What `export` reads besides transcripts: whole tasks by filter or by search, and file bytes.
 extension PostgresArchive {
-    public func storedTasks(_ filter: TaskFilter) throws -> [StoredTask] {
+    public func storedTasks(_ filter: TaskFilter) async throws -> [StoredTask] {
         var statement = PostgresStatement()
         let conditions = Self.conditions(filter, &statement)
         let limit = statement.bind(filter.limit == 0 ? nil : max(0, filter.limit))
@@ -164,32 +164,32 @@ extension PostgresArchive {
             ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id COLLATE "C"
             LIMIT \(limit)
             """
-        return try read("listing tasks") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
+        return try await read("listing tasks") { try await connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
     }
 
-    public func storedTasks(matching query: SearchQuery, match: SearchHit.Match) throws -> [StoredTask] {
+    public func storedTasks(matching query: SearchQuery, match: SearchHit.Match) async throws -> [StoredTask] {
         var statement = PostgresStatement()
         let (_, conditions, needsTask) = Self.matching(query, substrings: match == .substring, &statement)
         statement.sql = Self.taskSelect + """
              WHERE t.id IN (SELECT d.task_id FROM \(Self.entries(joiningTasks: needsTask)) WHERE \(conditions))
             ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id COLLATE "C"
             """
-        return try read("searching") { try connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
+        return try await read("searching") { try await connection.rows(statement, logger: Self.logger).map(Self.storedTask) }
     }
 
-    public func taskIDsWithSharedShortPrefix() throws -> Set<String> {
-        try read("listing tasks") {
-            Set(try connection.rows(PostgresStatement("""
+    public func taskIDsWithSharedShortPrefix() async throws -> Set<String> {
+        try await read("listing tasks") {
+            Set(try await connection.rows(PostgresStatement("""
                 SELECT remote_id FROM task WHERE left(remote_id, 8) IN
                     (SELECT left(remote_id, 8) FROM task GROUP BY 1 HAVING count(DISTINCT remote_id) > 1)
                 """), logger: Self.logger).map { try Columns($0)("remote_id", as: String.self) })
         }
     }
 
-    public func blobChunk(_ hash: BlobHash, index: Int) throws -> Data? {
+    public func blobChunk(_ hash: BlobHash, index: Int) async throws -> Data? {
         var statement = PostgresStatement()
         statement.sql = "SELECT data FROM blob_chunk WHERE sha256 = \(statement.bind(hash.hex)) AND chunk = \(statement.bind(index))"
-        if let row = try read("reading a file", { try connection.rows(statement, logger: Self.logger).first }) {
+        if let row = try await read("reading a file", { try await connection.rows(statement, logger: Self.logger).first }) {
             let buffer: ByteBuffer = try Columns(row)("data")
             return Data(buffer.readableBytesView)
         }
@@ -197,7 +197,7 @@ extension PostgresArchive {
         var known = PostgresStatement()
         known.sql = "SELECT 1 FROM blob WHERE sha256 = \(known.bind(hash.hex))"
         if index > 0 { return nil }
-        guard try read("reading a file", { try connection.rows(known, logger: Self.logger).first }) != nil else {
+        guard try await read("reading a file", { try await connection.rows(known, logger: Self.logger).first }) != nil else {
             throw ArchiveError.blob(hash: hash.hex, problem: "the archive lists it but does not hold its bytes")
         }
         return nil
@@ -206,7 +206,7 @@ extension PostgresArchive {
     /// PostgreSQL keeps files as rows, never as files of their own.
     public func blobFile(_ hash: BlobHash) -> URL? { nil }
 
-    public func outbox(account: AccountID?, states: Set<OutboxItem.State>?) throws -> [OutboxItem] {
+    public func outbox(account: AccountID?, states: Set<OutboxItem.State>?) async throws -> [OutboxItem] {
         var statement = PostgresStatement()
         var conditions = ["TRUE"]
         if let account { conditions.append("o.account_id = \(statement.bind(account.rawValue))") }
@@ -215,24 +215,26 @@ extension PostgresArchive {
             SELECT o.*, a.base_url AS account_base_url FROM outbox o JOIN account a ON a.id = o.account_id
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY o.id
             """
-        return try read("reading the outbox") {
-            try connection.rows(statement, logger: Self.logger).map { row in
+        return try await read("reading the outbox") {
+            var items: [OutboxItem] = []
+            for row in try await connection.rows(statement, logger: Self.logger) {
                 let column = Columns(row)
                 let id: Int64 = try column("id")
                 var files = PostgresStatement()
                 files.sql = "SELECT filename, content_type, blob_sha256 FROM outbox_file WHERE outbox_id = \(files.bind(id)) ORDER BY position"
-                let attached = try connection.rows(files, logger: Self.logger).compactMap { file -> OutboxItem.File? in
+                let attached = try await connection.rows(files, logger: Self.logger).compactMap { file -> OutboxItem.File? in
                     let fileColumn = Columns(file)
                     guard let hash = BlobHash(hex: try fileColumn("blob_sha256")) else { return nil }
                     return OutboxItem.File(filename: try fileColumn("filename"), contentType: try fileColumn("content_type"), blob: hash)
                 }
-                return OutboxItem(id: id, accountBaseURL: try column("account_base_url"), kind: Archive.state(try column("kind")),
+                items.append(OutboxItem(id: id, accountBaseURL: try column("account_base_url"), kind: Archive.state(try column("kind")),
                                   taskID: try column("task_remote_id"), message: try column("message"),
                                   systemPrompt: try column("system_prompt"), autoExecute: try column("auto_execute"),
                                   callID: try column("call_id"), outcome: try column("outcome"), state: Archive.state(try column("state")),
                                   queuedAt: try column("queued_at"), sendingAt: try column("sending_at"), sentAt: try column("sent_at"),
-                                  remoteID: try column("remote_id"), note: try column("note"), files: attached)
+                                  remoteID: try column("remote_id"), note: try column("note"), files: attached))
             }
+            return items
         }
     }
 }

@@ -1,5 +1,6 @@
 public import ArchiveStore
 import Foundation
+import Pacing
 import PostgresNIO
 import Synchronization
 
@@ -8,20 +9,20 @@ import Synchronization
 /// `ts_headline`; text written without spaces, and every term of a substring retry, through `ILIKE`,
 /// which the pg_trgm GIN index answers. Every user string is bound as a parameter.
 extension PostgresArchive {
-    public func search(_ query: SearchQuery, options: SearchOptions, match: SearchHit.Match) throws -> [SearchHit] {
-        try search(query, options: options, substrings: match == .substring)
+    public func search(_ query: SearchQuery, options: SearchOptions, match: SearchHit.Match) async throws -> [SearchHit] {
+        try await search(query, options: options, substrings: match == .substring)
     }
 
-    public func searchCount(_ query: SearchQuery, match: SearchHit.Match) throws -> Int {
+    public func searchCount(_ query: SearchQuery, match: SearchHit.Match) async throws -> Int {
         var statement = PostgresStatement()
         let (_, conditions, needsTask) = Self.matching(query, substrings: match == .substring, &statement)
         statement.sql = "SELECT count(*) FROM \(Self.entries(joiningTasks: needsTask)) WHERE \(conditions)"
-        return try read("counting matches") {
-            try connection.rows(statement, logger: Self.logger).first.map { try Columns($0)("count", as: Int.self) } ?? 0
+        return try await read("counting matches") {
+            try await connection.rows(statement, logger: Self.logger).first.map { try Columns($0)("count", as: Int.self) } ?? 0
         }
     }
 
-    private func search(_ query: SearchQuery, options: SearchOptions, substrings: Bool) throws -> [SearchHit] {
+    private func search(_ query: SearchQuery, options: SearchOptions, substrings: Bool) async throws -> [SearchHit] {
         var statement = PostgresStatement()
         let (tsquery, conditions, needsTask) = Self.matching(query, substrings: substrings, &statement)
         let likeTerms = substrings ? query.groups.joined().map(\.text) : query.groups.joined().filter(SearchPlan.needsTrigram).map(\.text)
@@ -61,8 +62,8 @@ extension PostgresArchive {
             ORDER BY \(pageOrder)
             """
         let match: SearchHit.Match = substrings ? .substring : .words
-        return try searching(options.deadline) {
-            try connection.rows(statement, logger: Self.logger).map { row in
+        return try await searching(options.deadline) {
+            try await connection.rows(statement, logger: Self.logger).map { row in
                 let column = Columns(row)
                 let text: String
                 if let window = try column("window", as: String?.self) {
@@ -88,42 +89,49 @@ extension PostgresArchive {
     /// early; another reader's statement that slips in between runs under the same limit, which no
     /// single read of one task or file piece comes near. When the asker goes (`cancellation`), a cancel
     /// request stops the running statement.
-    func searching<T>(_ deadline: SearchDeadline, _ body: () throws -> T) throws -> T {
-        try searchTurn.withLock {
+    func searching<T: Sendable>(_ deadline: SearchDeadline, _ body: () async throws -> T) async throws -> T {
+        try await searchTurns.withPermit {
             if deadline.isCancelled { throw CancellationError() }
             let milliseconds = max(1, Int(deadline.limit / .milliseconds(1)))
-            return try read("searching") {
-                _ = try connection.rows(PostgresStatement("SET statement_timeout = \(milliseconds)"), logger: Self.logger)
-                defer { _ = try? connection.rows(PostgresStatement("SET statement_timeout = 0"), logger: Self.logger) }
+            return try await read("searching") {
+                _ = try await connection.rows(PostgresStatement("SET statement_timeout = \(milliseconds)"), logger: Self.logger)
                 let running = Mutex(true)
-                defer { running.withLock { $0 = false } }
                 if let cancellation = deadline.cancellation {
-                    let backend = try readerBackend()
+                    let backend = try await readerBackend()
                     cancellation.onCancel { [configuration] in
                         guard running.withLock({ $0 }) else { return }
                         Task { await Self.cancelStatement(of: backend, configuration: configuration) }
                     }
                 }
-                for attempt in 1...2 {
-                    do {
-                        return try body()
-                    } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
-                        if deadline.isCancelled { throw CancellationError() }
-                        // A cancel request sent just as an earlier search ended can reach this one: its
-                        // asker is still here, so it runs once more.
-                        if attempt == 1, error.serverInfo?[.message]?.contains("user request") == true { continue }
-                        throw deadline.exceeded
-                    }
-                }
-                throw deadline.exceeded
+                let outcome: Result<T, any Error>
+                do { outcome = .success(try await runUnderTimeout(deadline, body)) } catch { outcome = .failure(error) }
+                running.withLock { $0 = false }
+                _ = try? await connection.rows(PostgresStatement("SET statement_timeout = 0"), logger: Self.logger)
+                return try outcome.get()
             }
         }
     }
 
+    /// A search stopped by the statement timeout (57014) is "too broad", unless its asker went.
+    private func runUnderTimeout<T>(_ deadline: SearchDeadline, _ body: () async throws -> T) async throws -> T {
+        for attempt in 1...2 {
+            do {
+                return try await body()
+            } catch let error as PSQLError where error.serverInfo?[.sqlState] == "57014" {
+                if deadline.isCancelled { throw CancellationError() }
+                // A cancel request sent just as an earlier search ended can reach this one: its
+                // asker is still here, so it runs once more.
+                if attempt == 1, error.serverInfo?[.message]?.contains("user request") == true { continue }
+                throw deadline.exceeded
+            }
+        }
+        throw deadline.exceeded
+    }
+
     /// The reading connection's server process, asked for once.
-    func readerBackend() throws -> Int32 {
+    func readerBackend() async throws -> Int32 {
         if let known = readerBackendID.withLock({ $0 }) { return known }
-        let id = try connection.rows(PostgresStatement("SELECT pg_backend_pid()"), logger: Self.logger).first?.decode(Int32.self) ?? 0
+        let id = try await connection.rows(PostgresStatement("SELECT pg_backend_pid()"), logger: Self.logger).first?.decode(Int32.self) ?? 0
         readerBackendID.withLock { $0 = id }
         return id
     }

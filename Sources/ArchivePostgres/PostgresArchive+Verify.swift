@@ -18,7 +18,7 @@ extension PostgresArchive {
     /// consistency (foreign keys, CHECKs) PostgreSQL keeps itself. With `repair`, what was found is
     /// mended in one transaction (see `repair(_:)`).
     public func verify(repair: Bool = false, progress: (Int64) -> Void = { _ in }) async throws -> VerifyReport {
-        var (report, repairs) = try check(progress: progress)
+        var (report, repairs) = try await check(progress: progress)
         if repair && !repairs.isEmpty {
             let found = repairs
             try await write { writer in try writer.repair(found) }
@@ -27,11 +27,11 @@ extension PostgresArchive {
         return report
     }
 
-    private func check(progress: (Int64) -> Void) throws -> (VerifyReport, Repairs) {
-        try read("verifying") {
+    private func check(progress: (Int64) -> Void) async throws -> (VerifyReport, Repairs) {
+        try await read("verifying") {
             var report = VerifyReport()
             var repairs = Repairs()
-            let blobs = try connection.rows(PostgresStatement("SELECT sha256, size FROM blob ORDER BY sha256"), logger: Self.logger)
+            let blobs = try await connection.rows(PostgresStatement("SELECT sha256, size FROM blob ORDER BY sha256"), logger: Self.logger)
             for row in blobs {
                 let column = Columns(row)
                 let hex: String = try column("sha256")
@@ -39,7 +39,7 @@ extension PostgresArchive {
                 var hasher = SHA256()
                 var bytes: Int64 = 0
                 var chunk = 0
-                try readBlob(BlobHash(hex: hex)!) { data in   // the schema allows only 64 hex digits
+                try await readBlob(BlobHash(hex: hex)!) { data in   // the schema allows only 64 hex digits
                     hasher.update(bufferPointer: data)
                     bytes += Int64(data.count)
                     chunk += 1
@@ -54,7 +54,7 @@ extension PostgresArchive {
                 report.bytesHashed += bytes
                 progress(report.bytesHashed)
             }
-            let orphans = try connection.rows(PostgresStatement("""
+            let orphans = try await connection.rows(PostgresStatement("""
                 SELECT DISTINCT c.sha256 FROM blob_chunk c LEFT JOIN blob b ON b.sha256 = c.sha256 WHERE b.sha256 IS NULL
                 """), logger: Self.logger)
             for row in orphans {
@@ -63,7 +63,7 @@ extension PostgresArchive {
                 repairs.orphaned.append(hex)
             }
             // What the triggers should have made, against what is there, kind by kind.
-            let expected = try connection.rows(PostgresStatement("""
+            let expected = try await connection.rows(PostgresStatement("""
                 SELECT 'message' AS kind, (SELECT count(*) FROM message WHERE content <> '') AS want,
                        (SELECT count(*) FROM search_doc WHERE kind = 'message') AS have
                 UNION ALL

@@ -22,7 +22,7 @@ public final class PostgresArchive: Sendable {
     /// The writer's own connection, queue and download spool; nil when opened for reading.
     let writing: PostgresWriting?
     /// Searches take turns on the reading connection, each under its own statement timeout.
-    let searchTurn = NSLock()
+    let searchTurns = AsyncSemaphore(1)
     /// How to connect again, and the reading connection's server process: a search whose asker has
     /// gone is stopped by a cancel request for that process, sent over a connection of its own.
     let configuration: PostgresConnection.Configuration

@@ -21,7 +21,7 @@ public struct PostgresArchiveWriter: ArchiveWriter {
 
     @discardableResult
     func run(_ statement: PostgresStatement) throws -> [PostgresRow] {
-        try connection.rows(statement, logger: PostgresArchive.logger)
+        try connection.rowsWaiting(statement, logger: PostgresArchive.logger)
     }
 
     func id(_ statement: PostgresStatement) throws -> Int64? {

@@ -53,10 +53,16 @@ struct Columns {
 }
 
 extension PostgresConnection {
-    /// Runs a statement and waits for its rows: the store's API is synchronous (as GRDB's is), and
-    /// waiting on postgres-nio's future, which completes on its event loop, needs no Swift concurrency
-    /// thread to make progress. Never call it on that event loop.
-    func rows(_ statement: PostgresStatement, logger: Logger) throws -> [PostgresRow] {
+    /// Runs a statement and collects its rows; the caller suspends while postgres-nio works on its
+    /// event loop.
+    func rows(_ statement: PostgresStatement, logger: Logger) async throws -> [PostgresRow] {
+        try await query(statement.query, logger: logger).collect()
+    }
+
+    /// Runs a statement and waits for its rows, for the writer's transaction only: its body is
+    /// synchronous (`ArchiveWriter`, as GRDB's is) and runs on the writer's own queue, never on a
+    /// concurrency thread or on the event loop that completes the future.
+    func rowsWaiting(_ statement: PostgresStatement, logger: Logger) throws -> [PostgresRow] {
         Array(try query(statement.query, logger: logger).wait().rows)
     }
 }

@@ -127,7 +127,7 @@ extension Archive {
     /// Replaces the task `copied` describes, unless the archive has it unchanged (false then). Files
     /// the archive lacks are stored first, by `storeBlob` (which streams them from the source), so
     /// they are on disk before any row names them.
-    package func replace(_ copied: CopiedTask, storeBlob: (BlobHash) throws -> StoredBlob) throws -> Bool {
+    package func replace(_ copied: CopiedTask, storeBlob: (BlobHash) async throws -> StoredBlob) async throws -> Bool {
         guard case .text(let remoteID)? = copied.task["remote_id"] else { throw ArchiveError.taskNotFound("a task without an id") }
         let current = try read("reading a task to copy") { db in
             try Row.fetchOne(db, sql: """
@@ -142,19 +142,24 @@ extension Archive {
             guard case .text(let hex)? = artifact["blob_sha256"] else { continue }
             guard let hash = BlobHash(hex: hex) else { throw ArchiveError.invalidBlobHash(hex) }
             // A file a committed row names is on disk already (it was flushed before that commit).
-            let stored = try read("looking up a file") { db in
+            let stored = try await read("looking up a file") { db in
                 try Int64.fetchOne(db, sql: "SELECT size FROM blob WHERE sha256 = ?", arguments: [hex])
             }
-            blobs.append(try stored.map { StoredBlob(hash: hash, size: $0, isNew: false) } ?? storeBlob(hash))
+            if let size = stored {
+                blobs.append(StoredBlob(hash: hash, size: size, isNew: false))
+            } else {
+                blobs.append(try await storeBlob(hash))
+            }
         }
-        try write { writer in
+        let stored = blobs
+        try await write { writer in
             let db = writer.db
             try db.execute(sql: "INSERT INTO account (base_url, key_fingerprint, created_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                            arguments: StatementArguments(copied.account.values.map(Self.databaseValue)))
             let account = try Int64.fetchOne(db, sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?",
                                              arguments: [Self.text(copied.account["base_url"]), Self.text(copied.account["key_fingerprint"])])!
             try db.execute(sql: "DELETE FROM task WHERE account_id = ? AND remote_id = ?", arguments: [account, remoteID])
-            for blob in blobs {
+            for blob in stored {
                 try db.execute(sql: "INSERT INTO blob (sha256, size, stored_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                                arguments: [blob.hash.hex, blob.size, writer.now])
             }

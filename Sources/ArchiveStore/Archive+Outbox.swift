@@ -44,8 +44,8 @@ extension SQLiteArchiveWriter {
 
 extension Archive {
     /// The outbox in the order items were queued: every item, or those of one account in some states.
-    public func outbox(account: AccountID? = nil, states: Set<OutboxItem.State>? = nil) throws -> [OutboxItem] {
-        try read("reading the outbox") { db in
+    public func outbox(account: AccountID? = nil, states: Set<OutboxItem.State>? = nil) async throws -> [OutboxItem] {
+        try await read("reading the outbox") { db in
             var conditions: [String] = []
             var arguments: [any DatabaseValueConvertible] = []
             if let account {
@@ -58,7 +58,7 @@ extension Archive {
             }
             let rows = try Row.fetchAll(db, sql: "SELECT o.*, a.base_url AS account_base_url FROM outbox o JOIN account a ON a.id = o.account_id"
                                         + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND ")) + " ORDER BY o.id",
-                                        arguments: StatementArguments(arguments))
+                                        arguments: StatementArguments(arguments) as StatementArguments)
             return try rows.map { row in
                 let id: Int64 = row["id"]
                 let files = try Row.fetchAll(db, sql: "SELECT * FROM outbox_file WHERE outbox_id = ? ORDER BY position", arguments: [id])

@@ -5,23 +5,23 @@ extension Archive {
     /// The task whose id is `idOrPrefix` or starts with it (like git's short hashes). An exact id wins
     /// over longer ids it prefixes; a prefix shared by several tasks is an error listing them.
     /// Tasks whose id starts with `prefix` (lower case), in id order, at most `limit`.
-    public func tasks(idPrefix prefix: String, limit: Int) throws -> [StoredTask] {
-        try read("looking up a task") { db in
+    public func tasks(idPrefix prefix: String, limit: Int) async throws -> [StoredTask] {
+        try await read("looking up a task") { db in
             try Row.fetchAll(db, sql: Self.taskSelect + " " + """
                 WHERE task.remote_id >= ? AND task.remote_id < ? ORDER BY task.remote_id LIMIT ?
                 """, arguments: [prefix, prefix + "\u{10FFFF}", limit]).map(Self.storedTask)
         }
     }
 
-    public func task(_ rowID: TaskRowID) throws -> StoredTask? {
-        try read("reading a task") { db in
+    public func task(_ rowID: TaskRowID) async throws -> StoredTask? {
+        try await read("reading a task") { db in
             try Row.fetchOne(db, sql: Self.taskSelect + " WHERE task.id = ?", arguments: [rowID.rawValue]).map(Self.storedTask)
         }
     }
 
     /// A task's messages in history order.
-    public func messages(of task: TaskRowID) throws -> [StoredMessage] {
-        try read("reading messages") { db in
+    public func messages(of task: TaskRowID) async throws -> [StoredMessage] {
+        try await read("reading messages") { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT remote_id, position, role, content, created_at, thoughts_json, tool_calls_json,
                        attached_files_json, raw_json
@@ -36,8 +36,8 @@ extension Archive {
     }
 
     /// A task's artifacts, by path.
-    public func artifacts(of task: TaskRowID) throws -> [StoredArtifact] {
-        try read("reading artifacts") { db in
+    public func artifacts(of task: TaskRowID) async throws -> [StoredArtifact] {
+        try await read("reading artifacts") { db in
             try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, path, name, size, mime_type, category, modified_at, blob_sha256, fetch_state,
                        fetch_error, fetch_failures, remote_state
@@ -54,8 +54,8 @@ extension Archive {
     }
 
     /// A task's stream events in arrival order (session by session).
-    public func events(of task: TaskRowID) throws -> [StoredEvent] {
-        try read("reading stream events") { db in
+    public func events(of task: TaskRowID) async throws -> [StoredEvent] {
+        try await read("reading stream events") { db in
             try Row.fetchAll(db, sql: """
                 SELECT e.session_id, e.seq, e.type, e.data, e.received_at
                 FROM stream_event e JOIN attach_session s ON s.id = e.session_id

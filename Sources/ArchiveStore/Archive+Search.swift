@@ -54,27 +54,28 @@ extension Archive {
     /// spaces to the trigram index (see `SearchPlan`); `match: .substring` looks for every term as a
     /// substring. When to retry as substrings is decided above the engines (`ArchiveReader.search`).
     /// Every user string is bound as a parameter.
-    public func search(_ query: SearchQuery, options: SearchOptions, match: SearchHit.Match) throws -> [SearchHit] {
-        try search(query, options: options, mode: match == .substring ? .substrings : .words)
+    public func search(_ query: SearchQuery, options: SearchOptions, match: SearchHit.Match) async throws -> [SearchHit] {
+        try await search(query, options: options, mode: match == .substring ? .substrings : .words)
     }
 
     /// How many entries match a query in the way its hits did (`match`), whatever the page: the
     /// "20 of 812" of a cut list, counted with the same FROM and conditions as the search itself.
-    public func searchCount(_ query: SearchQuery, match: SearchHit.Match) throws -> Int {
+    public func searchCount(_ query: SearchQuery, match: SearchHit.Match) async throws -> Int {
         let (_, from, conditions, arguments, needsTask) = Self.matching(query, mode: match == .substring ? .substrings : .words)
         let sql = """
             SELECT count(*) FROM \(from)
             \(needsTask ? "JOIN task t ON t.id = d.task_id JOIN account acc ON acc.id = t.account_id" : "")
             WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
             """
-        return try read("counting matches") { db in
-            try Int.fetchOne(db, sql: sql, arguments: StatementArguments(arguments)) ?? 0
+        let statementArguments: StatementArguments = StatementArguments(arguments)
+        return try await read("counting matches") { db in
+            try Int.fetchOne(db, sql: sql, arguments: statementArguments) ?? 0
         }
     }
 
     /// Every task with at least one entry matching the query in one way, newest activity first: what
     /// `export --query` exports (`ArchiveReader.storedTasks(matching:)` decides the way).
-    public func storedTasks(matching query: SearchQuery, match: SearchHit.Match) throws -> [StoredTask] {
+    public func storedTasks(matching query: SearchQuery, match: SearchHit.Match) async throws -> [StoredTask] {
         let (_, from, conditions, arguments, needsTask) = Self.matching(query, mode: match == .substring ? .substrings : .words)
         let sql = """
             SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id
@@ -84,8 +85,9 @@ extension Archive {
                 WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND ")))
             ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
             """
-        return try read("searching") { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map(Self.storedTask)
+        let statementArguments: StatementArguments = StatementArguments(arguments)
+        return try await read("searching") { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.storedTask)
         }
     }
 
@@ -98,7 +100,7 @@ extension Archive {
     /// A damaged index (a row whose entry is gone) makes the bare query's snippet fail; the joined form
     /// skips such rows, so the search still answers and `verify` names the damage.
     private func search(_ query: SearchQuery, options: SearchOptions, mode: SearchPlan.Mode,
-                        joiningEntries: Bool = false) throws -> [SearchHit] {
+                        joiningEntries: Bool = false) async throws -> [SearchHit] {
         var (plan, from, conditions, arguments, needsTask) = Self.matching(query, mode: mode)
         let table = plan.primary?.index.table
         // The index alone answers when its MATCH is the only condition: no filter, no second group.
@@ -159,13 +161,15 @@ extension Archive {
         let byWords = plan.primary?.index == .words
         let (windowTerms, locator) = WindowSnippet.marking(
             query, substrings: byWords ? nil : (cutSnippets ? highlightTerms : query.groups.joined().map(\.text)))
+        let pageArguments = StatementArguments(arguments)
+        let databasePath = databaseURL.path
         do {
-            return try pool.read { db in
+            return try await pool.read { db in
                 try withSearchDeadline(db, options.deadline) {
                     // Cached per connection: a long-running reader (`serve`, `mcp`) asks the same few shapes
                     // of query again and again, and preparing them (with GRDB's read tracking) was a tenth
                     // of a search request's time (BENCHMARKS.md, reading surfaces).
-                    let page = try Row.fetchAll(db.cachedStatement(sql: pageSQL), arguments: StatementArguments(arguments))
+                    let page = try Row.fetchAll(db.cachedStatement(sql: pageSQL), arguments: pageArguments)
                     let details = try db.cachedStatement(sql: detailSQL)
                     return try page.compactMap { pageRow -> SearchHit? in
                         let doc: Int64 = pageRow["doc"]
@@ -174,7 +178,7 @@ extension Archive {
                         let snippetRow = indexAlone ? pageRow : row
                         // A damaged index can leave an entry without a rank or text: one line, not a trap.
                         guard let isLong: Bool = snippetRow["is_long"], let score: Double = pageRow["score"] else {
-                            throw ArchiveError.corrupt(path: databaseURL.path,
+                            throw ArchiveError.corrupt(path: databasePath,
                                                        detail: "the search index does not match its entries")
                         }
                         let text: String
@@ -183,7 +187,7 @@ extension Archive {
                         } else if let cut: String = snippetRow["snippet"] {
                             text = cutSnippets ? SnippetCutter.snippet(cut, terms: highlightTerms) : cut
                         } else {
-                            throw ArchiveError.corrupt(path: databaseURL.path,
+                            throw ArchiveError.corrupt(path: databasePath,
                                                        detail: "the search index does not match its entries")
                         }
                         return SearchHit(
@@ -195,7 +199,7 @@ extension Archive {
                 }
             }
         } catch let error as DatabaseError where error.resultCode == .SQLITE_CORRUPT && indexAlone {
-            return try search(query, options: options, mode: mode, joiningEntries: true)
+            return try await search(query, options: options, mode: mode, joiningEntries: true)
         } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {
             throw options.deadline.interrupted
         } catch let error as DatabaseError where error.resultCode == .SQLITE_ERROR {

@@ -57,8 +57,8 @@ extension Archive {
         "sync_cursor", "sync_run",
     ]
 
-    public func status() throws -> ArchiveStatus {
-        try read("reading archive status") { db in
+    public func status() async throws -> ArchiveStatus {
+        try await read("reading archive status") { db in
             var tables: [String: Int] = [:]
             for table in Self.countedTables {
                 tables[table] = try Int.fetchOne(db, sql: "SELECT count(*) FROM \(table)") ?? 0
@@ -84,11 +84,11 @@ extension Archive {
                                       tasks: row["tasks"], lastSyncAt: row["last_sync_at"])
             }
             var readOnly: String?
-            if case .readOnly(let reason) = access { readOnly = reason }
+            if case .readOnly(let reason) = self.access { readOnly = reason }
             return ArchiveStatus(
-                archive: folder.path, readOnly: readOnly, schemaVersion: schemaVersion,
+                archive: self.folder.path, readOnly: readOnly, schemaVersion: self.schemaVersion,
                 buildSchemaVersion: EmbeddedMigration.bundled.count,
-                databaseBytes: Self.databaseBytes(folder), blobBytes: blobBytes, tables: tables,
+                databaseBytes: Self.databaseBytes(self.folder), blobBytes: blobBytes, tables: tables,
                 tasksByStatus: byStatus, liveTasks: live,
                 artifacts: ArchiveStatus.Artifacts(
                     stored: artifactRow?["stored"] ?? 0, pending: artifactRow?["pending"] ?? 0,

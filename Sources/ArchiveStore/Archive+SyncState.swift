@@ -60,24 +60,24 @@ public struct SyncRunID: Hashable, Sendable { public let rawValue: Int64 }
 
 extension Archive {
     /// The account for a base URL and key fingerprint, if the archive has it (reading never creates one).
-    public func existingAccount(baseURL: String, fingerprint: String) throws -> AccountID? {
-        try read("looking up an account") { db in
+    public func existingAccount(baseURL: String, fingerprint: String) async throws -> AccountID? {
+        try await read("looking up an account") { db in
             try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM account WHERE base_url = ? AND key_fingerprint = ?"),
                 arguments: [baseURL, fingerprint]).map(AccountID.init(rawValue:))
         }
     }
 
     /// One task's row, by its remote id (an indexed lookup).
-    public func taskRow(remoteID: String, account: AccountID) throws -> TaskRowID? {
-        try read("looking up a task") { db in
+    public func taskRow(remoteID: String, account: AccountID) async throws -> TaskRowID? {
+        try await read("looking up a task") { db in
             try Int64.fetchOne(db.cachedStatement(sql: "SELECT id FROM task WHERE account_id = ? AND remote_id = ?"),
                 arguments: [account.rawValue, remoteID]).map(TaskRowID.init(rawValue:))
         }
     }
 
     /// Every task of an account, by remote id.
-    public func localTaskStates(account: AccountID) throws -> [String: LocalTaskState] {
-        try read("reading sync state") { db in
+    public func localTaskStates(account: AccountID) async throws -> [String: LocalTaskState] {
+        try await read("reading sync state") { db in
             var states: [String: LocalTaskState] = [:]
             for row in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT id, remote_id, status, sync_state, remote_state, synced_status, synced_activity_at,
@@ -94,8 +94,8 @@ extension Archive {
         }
     }
 
-    public func cursor(account: AccountID) throws -> SyncCursor {
-        try read("reading the sync cursor") { db in
+    public func cursor(account: AccountID) async throws -> SyncCursor {
+        try await read("reading the sync cursor") { db in
             guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM sync_cursor WHERE account_id = ?"),
                 arguments: [account.rawValue]) else {
                 return SyncCursor()

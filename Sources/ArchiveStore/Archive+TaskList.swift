@@ -53,7 +53,7 @@ public struct TaskSummary: Sendable, Equatable, Codable {
 
 extension Archive {
     /// Tasks, newest activity first.
-    public func tasks(_ filter: TaskFilter) throws -> [TaskSummary] {
+    public func tasks(_ filter: TaskFilter) async throws -> [TaskSummary] {
         var (conditions, arguments) = Self.conditions(filter)
         arguments += [Self.sqlLimit(filter.limit), max(0, filter.offset)]
         let sql = """
@@ -65,8 +65,9 @@ extension Archive {
             ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
             LIMIT ? OFFSET ?
             """
-        return try read("listing tasks") { db in
-            try Row.fetchAll(db, sql: sql, arguments: StatementArguments(arguments)).map { row in
+        let statementArguments: StatementArguments = StatementArguments(arguments)
+        return try await read("listing tasks") { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map { row in
                 // The title is the first line of the first user message (the task's own `message` when
                 // its history is not synced yet).
                 let source: String = (row["first_user"] as String?) ?? (row["message"] as String?) ?? ""
@@ -78,33 +79,36 @@ extension Archive {
     }
 
     /// How many tasks a filter selects, whatever its limit and offset: the "50 of 812" of a cut list.
-    public func taskCount(_ filter: TaskFilter) throws -> Int {
+    public func taskCount(_ filter: TaskFilter) async throws -> Int {
         let (conditions, arguments) = Self.conditions(filter)
-        return try read("counting tasks") { db in
+        let statementArguments: StatementArguments = StatementArguments(arguments)
+        return try await read("counting tasks") { db in
             try Int.fetchOne(db, sql: """
                 SELECT count(*) FROM task t JOIN account a ON a.id = t.account_id
                 WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
-                """, arguments: StatementArguments(arguments)) ?? 0
+                """, arguments: statementArguments) ?? 0
         }
     }
 
     /// Whole task rows for a filter, newest activity first (for export).
-    public func storedTasks(_ filter: TaskFilter) throws -> [StoredTask] {
+    public func storedTasks(_ filter: TaskFilter) async throws -> [StoredTask] {
         var (conditions, arguments) = Self.conditions(filter)
         arguments.append(Self.sqlLimit(filter.limit))
-        return try read("listing tasks") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id
-                WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
-                ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
-                LIMIT ?
-                """, arguments: StatementArguments(arguments)).map(Self.storedTask)
+        let statementArguments: StatementArguments = StatementArguments(arguments)
+        let sql = """
+            SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id
+            WHERE \(conditions.isEmpty ? "1" : conditions.joined(separator: " AND "))
+            ORDER BY t.last_activity_at DESC, t.created_at DESC, t.remote_id
+            LIMIT ?
+            """
+        return try await read("listing tasks") { db in
+            try Row.fetchAll(db, sql: sql, arguments: statementArguments).map(Self.storedTask)
         }
     }
 
     /// Ids of tasks whose first 8 characters another task shares (their short names would collide).
-    public func taskIDsWithSharedShortPrefix() throws -> Set<String> {
-        try read("listing tasks") { db in
+    public func taskIDsWithSharedShortPrefix() async throws -> Set<String> {
+        try await read("listing tasks") { db in
             Set(try String.fetchAll(db, sql: """
                 SELECT remote_id FROM task WHERE substr(remote_id, 1, 8) IN
                     (SELECT substr(remote_id, 1, 8) FROM task GROUP BY 1 HAVING count(DISTINCT remote_id) > 1)

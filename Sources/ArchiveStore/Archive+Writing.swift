@@ -92,4 +92,14 @@ extension Archive {
             throw ArchiveError(error, path: databaseURL.path, operation: operation)
         }
     }
+
+    /// The same from async code: the read runs on one of GRDB's reader threads while the caller
+    /// suspends, so a long read holds no thread of the concurrency runtime.
+    func read<T: Sendable>(_ operation: String, _ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        do {
+            return try await pool.read { db in try body(db) }
+        } catch let error as DatabaseError {
+            throw ArchiveError(error, path: databaseURL.path, operation: operation)
+        }
+    }
 }

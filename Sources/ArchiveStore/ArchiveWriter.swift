@@ -118,12 +118,12 @@ public protocol WritableArchive: ArchiveReader {
     func writeEach(_ units: [@Sendable (any ArchiveWriter) throws -> Void], indexSearch: Bool) async throws -> [(any Error)?]
 
     /// One task's row, by its remote id.
-    func taskRow(remoteID: String, account: AccountID) throws -> TaskRowID?
+    func taskRow(remoteID: String, account: AccountID) async throws -> TaskRowID?
     /// Every task of an account, by remote id: what the sync planner compares the listing with.
-    func localTaskStates(account: AccountID) throws -> [String: LocalTaskState]
-    func cursor(account: AccountID) throws -> SyncCursor
+    func localTaskStates(account: AccountID) async throws -> [String: LocalTaskState]
+    func cursor(account: AccountID) async throws -> SyncCursor
     /// The account for a base URL and key fingerprint, if the archive has it (reading never creates one).
-    func existingAccount(baseURL: String, fingerprint: String) throws -> AccountID?
+    func existingAccount(baseURL: String, fingerprint: String) async throws -> AccountID?
 
     /// The right to write alone, for an engine with one writer at a time: a folder's lock, held while
     /// the returned lock lives (`ArchiveError.busy` when another process holds it). Nil where several

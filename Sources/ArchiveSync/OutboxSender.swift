@@ -52,10 +52,10 @@ public struct OutboxSender: Sendable {
     public func send(includeExpired: Bool = false) async throws -> Report {
         let baseURL = client.configuration.baseURL
         let fingerprint = KeyFingerprint.of(client.configuration.apiKey)
-        guard let account = try archive.existingAccount(baseURL: baseURL, fingerprint: fingerprint) else { return Report() }
+        guard let account = try await archive.existingAccount(baseURL: baseURL, fingerprint: fingerprint) else { return Report() }
         var report = Report()
         var held: [OutboxItem] = []
-        let items = try archive.outbox(account: account, states: [.queued, .sending, .expired])
+        let items = try await archive.outbox(account: account, states: [.queued, .sending, .expired])
         for item in items {
             let step = OutboxPlan.step(for: item, now: now(), expiry: expiry, includeExpired: includeExpired, inFlight: inFlight)
             if step != .skip && step != .expire, let blocker = held.firstIndex(where: { OutboxPlan.mustWait(item, behind: $0) }) {
@@ -112,7 +112,7 @@ public struct OutboxSender: Sendable {
         // that had nothing left to do, `verify` finds the indexes complete.
         try await archive.write { _ in }
         var report = report
-        report.waiting = try archive.outbox(account: account, states: [.queued, .sending]).count
+        report.waiting = try await archive.outbox(account: account, states: [.queued, .sending]).count
         return report
     }
 
@@ -138,7 +138,7 @@ public struct OutboxSender: Sendable {
     func arrived(_ item: OutboxItem) async throws -> String? {
         switch item.kind {
         case .create:
-            let claimed = Set(try archive.outbox(account: nil, states: nil).compactMap(\.remoteID))
+            let claimed = Set(try await archive.outbox(account: nil, states: nil).compactMap(\.remoteID))
             let recent = try await client.listTasks(limit: 100, offset: 0).tasks
             return OutboxPlan.createdTask(for: item, among: recent, claimed: claimed)
         case .followUp:
@@ -153,11 +153,13 @@ public struct OutboxSender: Sendable {
         }
     }
 
-    func uploads(_ item: OutboxItem) throws -> [UploadFile] {
-        try item.files.map { file in
+    func uploads(_ item: OutboxItem) async throws -> [UploadFile] {
+        var uploads: [UploadFile] = []
+        for file in item.files {
             var bytes: [UInt8] = []
-            try archive.readBlob(file.blob) { bytes.append(contentsOf: $0) }
-            return UploadFile(filename: file.filename, contentType: file.contentType, bytes: bytes)
+            try await archive.readBlob(file.blob) { bytes.append(contentsOf: $0) }
+            uploads.append(UploadFile(filename: file.filename, contentType: file.contentType, bytes: bytes))
         }
+        return uploads
     }
 }

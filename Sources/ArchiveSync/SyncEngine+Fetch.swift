@@ -32,7 +32,7 @@ extension SyncEngine {
             let after = FetchPlan.afterFailure(error)
             if after == .stopSync { throw error }
             let message = String(describing: error) + (after == .markGone ? " (gone from the server: kept in the archive, marked missing)" : "")
-            if let row = try? archive.taskRow(remoteID: action.taskID, account: account) {
+            if let row = try? await archive.taskRow(remoteID: action.taskID, account: account) {
                 try? await archive.write { writer in
                     if after == .markGone { try writer.markGone(row, error: message) } else { try writer.markFailed(row, error: message) }
                 }
@@ -101,7 +101,7 @@ extension SyncEngine {
         var byPath: [Data: APIArtifact] = [:]
         let listing = try await client.artifacts(id)
         for artifact in listing { byPath[Data(Snapshots.visible(artifact.path).utf8)] = artifact }
-        let archived = isNew ? [] : try archivedFiles(id, account: account)
+        let archived = await isNew ? [] : try archivedFiles(id, account: account)
         let plan = FetchPlan.files(listing: listing.map(Snapshots.listedFile), archived: archived)
         let wanted = plan.download.map { byPath[Data($0.file.path.utf8)]! }
         let outcomes = try await downloader.downloadAll(wanted, taskID: id, atOnce: atOnce)
@@ -131,7 +131,7 @@ extension SyncEngine {
     /// must be in the archive already (sync it first).
     public func storeArtifact(taskID: String, path: String) async throws -> StoredBlob {
         let account = try await archive.write { [baseURL, fingerprint] in try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
-        guard let row = try archive.taskRow(remoteID: taskID, account: account) else { throw SyncError.notInArchive(taskID: taskID) }
+        guard let row = try await archive.taskRow(remoteID: taskID, account: account) else { throw SyncError.notInArchive(taskID: taskID) }
         var byPath: [Data: APIArtifact] = [:]
         let listing = try await client.artifacts(taskID)
         for artifact in listing { byPath[Data(Snapshots.visible(artifact.path).utf8)] = artifact }
@@ -150,9 +150,9 @@ extension SyncEngine {
         }
     }
 
-    func archivedFiles(_ id: String, account: AccountID) throws -> [ArchivedFile] {
-        guard let row = try archive.taskRow(remoteID: id, account: account) else { return [] }
-        return try archive.artifacts(of: row).map(ArchivedFile.init)
+    func archivedFiles(_ id: String, account: AccountID) async throws -> [ArchivedFile] {
+        guard let row = try await archive.taskRow(remoteID: id, account: account) else { return [] }
+        return try await archive.artifacts(of: row).map(ArchivedFile.init)
     }
 
     /// The GET's values in the listing's terms: its activity is the latest of its times.

@@ -10,9 +10,9 @@ extension SyncEngine {
     /// synced while it awaits approval) and picked up by the next sync.
     func follow(_ id: String, account: AccountID, options: Options, isNew: Bool) async throws {
         let deadline = clock.now + options.waitDuration
-        guard let row = try archive.taskRow(remoteID: id, account: account) else { throw SyncError.notInArchive(taskID: id) }
+        guard let row = try await archive.taskRow(remoteID: id, account: account) else { throw SyncError.notInArchive(taskID: id) }
         try await archive.write { try $0.markLive(row) }
-        let pending = options.approvals == .ignore ? [] : pendingApprovals(of: id)
+        let pending = options.approvals == .ignore ? [] : await pendingApprovals(of: id)
         let machine = FollowMachine(deadline: deadline, approvals: options.approvals, pending: pending)
         let recording = ArchivedFollow(engine: self, taskID: id, row: row)
         let ending = try await StreamFollower(client: client).follow(id, machine: machine, recording: recording, ask: options.askAbout)
@@ -27,8 +27,8 @@ extension SyncEngine {
     }
 
     /// The calls the task awaited when it was last fetched (just before it is followed).
-    private func pendingApprovals(of taskID: String) -> [FollowMachine.Call] {
-        guard let text = try? archive.task(matching: taskID).pendingApprovalsJSON,
+    private func pendingApprovals(of taskID: String) async -> [FollowMachine.Call] {
+        guard let text = try? await archive.task(matching: taskID).pendingApprovalsJSON,
               let calls = try? JSONValue.parse(Data(text.utf8)).array else { return [] }
         return calls.compactMap(FollowMachine.Call.init(pending:))
     }

@@ -86,7 +86,7 @@ public final class SyncEngine: Sendable {
         let account = try await archive.write { [baseURL, fingerprint] in try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
         let mode: SyncRunMode = !options.taskIDs.isEmpty ? .tasks : options.full ? .full : .incremental
         let run = try await archive.write { try $0.beginSyncRun(account: account, mode: mode) }
-        let local = try archive.localTaskStates(account: account)
+        let local = try await archive.localTaskStates(account: account)
         var report = SyncReport()
         do {
             let (actions, listed, highWater) = try await reconcile(account: account, local: local, options: options, firstPage: firstPage)
@@ -131,7 +131,7 @@ public final class SyncEngine: Sendable {
             let actions = options.taskIDs.map { id -> SyncAction in .fetch(taskID: id, isNew: local[id] == nil) }
             return (actions, [], nil)
         }
-        let cursor = try archive.cursor(account: account)
+        let cursor = try await archive.cursor(account: account)
         let stopBelow = cursor.highWaterActivity.flatMap { Self.shifted($0, by: -options.safetyWindow) }
         var pages: [[ListedTask]] = []
         var offset = 0

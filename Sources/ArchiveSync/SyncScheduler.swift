@@ -1,4 +1,5 @@
 import Synchronization
+import Pacing
 
 /// Admission for a sync's tasks: how many talk to the server at once, how many may wait for the
 /// writer, and how many connections that takes. One owner for these numbers, structured: every slot a
@@ -68,31 +69,5 @@ private final class Hold: Sendable {
             return held
         }
         await held?.release()
-    }
-}
-
-/// A counting semaphore for async code.
-actor AsyncSemaphore {
-    private var available: Int
-    private var waiters: [CheckedContinuation<Void, Never>] = []
-
-    init(_ count: Int) {
-        available = count
-    }
-
-    func acquire() async {
-        if available > 0 {
-            available -= 1
-            return
-        }
-        await withCheckedContinuation { waiters.append($0) }
-    }
-
-    func release() {
-        if waiters.isEmpty {
-            available += 1
-        } else {
-            waiters.removeFirst().resume()
-        }
     }
 }

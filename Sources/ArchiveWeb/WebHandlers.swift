@@ -58,26 +58,26 @@ struct WebHandlers: Sendable {
         if case .artifact(let taskID, let path) = route {
             return try await artifact(taskID: taskID, path: path, context: context)
         }
-        guard route.isSearch else { return try await Blocking.run { try self.page(route, query: query) } }
+        guard route.isSearch else { return try await page(route, query: query) }
         // Searches take turns (`SearchGate`), so the task list and pages stay quick while many run; one
         // whose client has gone is not started, or stops where it is.
         let clientGone = await ClientPresence.of(context.channel)?.searches
         return try await searches.run {
             if clientGone?.isCancelled == true { throw CancellationError() }
-            return try await Blocking.run { try self.page(route, query: query, clientGone: clientGone) }
+            return try await self.page(route, query: query, clientGone: clientGone)
         }
     }
 
     /// Every route but an artifact's: read, then render. A search stops when `clientGone` is cancelled.
-    func page(_ route: WebRoute, query: FormQuery, clientGone: SearchCancellation? = nil) throws -> Response {
+    func page(_ route: WebRoute, query: FormQuery, clientGone: SearchCancellation? = nil) async throws -> Response {
         switch route {
         case .asset(let name):
             return WebResponses.text(200, name.body, contentType: name.contentType)
         case .taskList:
             let filters = try WebQueries.listFilters(query)
-            let tasks = try archive.tasks(try WebQueries.taskFilter(filters))
+            let tasks = try await archive.tasks(try WebQueries.taskFilter(filters))
             let unfiltered = filters.statuses.isEmpty && filters.account == nil && filters.since == nil && filters.until == nil
-            let queued = unfiltered && filters.page == 1 ? try QueuedTask.all(in: archive) : []
+            let queued = unfiltered && filters.page == 1 ? try await QueuedTask.all(in: archive) : []
             let isEmpty = unfiltered && tasks.isEmpty && queued.isEmpty && filters.page == 1
             return WebResponses.page(200, TaskListPage.render(tasks: tasks, queued: queued, filters: filters, archiveIsEmpty: isEmpty))
         case .search, .searchResults:
@@ -87,7 +87,7 @@ struct WebHandlers: Sendable {
             var failure: String?
             if !text.trimmingCharacters(in: .whitespaces).isEmpty {
                 do {
-                    hits = try archive.search(try SearchQuery.parse(text),
+                    hits = try await archive.search(try SearchQuery.parse(text),
                                               options: SearchOptions(limit: SearchPage.pageSize, offset: (page - 1) * SearchPage.pageSize,
                                                                      deadline: SearchDeadline.standard.cancelled(by: clientGone)))
                 } catch ArchiveError.invalidQuery(let reason) {
@@ -101,22 +101,22 @@ struct WebHandlers: Sendable {
             return WebResponses.page(status, Layout.page(title: "Search", query: text, results: results, isSearchPage: true,
                                                          body: text.isEmpty ? SearchPage.help : ""))
         case .task(let id):
-            let transcript = try Transcript.load(try archive.task(matching: id), from: archive, events: true)
+            let transcript = try await Transcript.load(try await archive.task(matching: id), from: archive, events: true)
             return WebResponses.page(200, TaskPage.render(transcript, hit: TaskPage.Hit(query["hit"])))
         case .artifact:
             throw WebError.notFound("Artifacts are answered by `artifact`.")
         case .apiTasks:
             let (filter, unfiltered) = try WebQueries.cliTaskFilter(query)
-            let queued = unfiltered ? try QueuedTask.all(in: archive) : []
-            return WebResponses.json(200, try Documents.taskList(try archive.tasks(filter), queued: queued) + "\n")
+            let queued = unfiltered ? try await QueuedTask.all(in: archive) : []
+            return WebResponses.json(200, try Documents.taskList(try await archive.tasks(filter), queued: queued) + "\n")
         case .apiTask(let id):
-            let transcript = try Transcript.load(try archive.task(matching: id), from: archive, events: query["events"].map { $0 == "1" || $0 == "true" } ?? false)
+            let transcript = try await Transcript.load(try await archive.task(matching: id), from: archive, events: query["events"].map { $0 == "1" || $0 == "true" } ?? false)
             return WebResponses.json(200, Documents.transcript(transcript) + "\n")
         case .apiSearch:
             let (parsed, asked) = try WebQueries.cliSearch(query)
             var options = asked
             options.deadline = options.deadline.cancelled(by: clientGone)
-            return WebResponses.json(200, Documents.searchHits(try archive.search(parsed, options: options)) + "\n")
+            return WebResponses.json(200, Documents.searchHits(try await archive.search(parsed, options: options)) + "\n")
         }
     }
 
@@ -124,15 +124,11 @@ struct WebHandlers: Sendable {
     /// content-addressed blob store, never from a path built from the request.
     func artifact(taskID: String, path: String, context: WebRequestContext) async throws -> Response {
         let archive = self.archive
-        let artifact = try await Blocking.run { () throws -> StoredArtifact in
-            let task = try archive.task(matching: taskID)
-            guard let artifact = try archive.artifacts(of: task.rowID).first(where: { $0.path == path && $0.isStored }),
-                  artifact.blobHash != nil else {
-                throw WebError.notFound("Task \(task.remoteID.prefix(8)) has no stored artifact \(path).")
-            }
-            return artifact
+        let task = try await archive.task(matching: taskID)
+        guard let artifact = try await archive.artifacts(of: task.rowID).first(where: { $0.path == path && $0.isStored }),
+              let hash = artifact.blobHash else {
+            throw WebError.notFound("Task \(task.remoteID.prefix(8)) has no stored artifact \(path).")
         }
-        let hash = artifact.blobHash!
         let delivery = ArtifactDelivery.decide(path: artifact.path, mimeType: artifact.mimeType)
         var headers = WebResponses.headers(contentType: delivery.contentType, policy: WebResponses.artifactPolicy)
         headers[.contentDisposition] = delivery.header(fileName: artifact.name.isEmpty ? (path.split(separator: "/").last.map(String.init) ?? "file") : artifact.name)
@@ -140,15 +136,14 @@ struct WebHandlers: Sendable {
             return Response(status: .ok, headers: headers, body: try await FileIO().loadFile(path: file.path, context: context))
         }
         // No file of its own (PostgreSQL): its pieces, read one at a time as the client takes them.
-        let first = try await Blocking.run { try archive.blobChunk(hash, index: 0) }
+        let first = try await archive.blobChunk(hash, index: 0)
         let body = ResponseBody { writer in
             var chunk = first
             var index = 0
             while let data = chunk {
                 try await writer.write(ByteBuffer(bytes: data))
                 index += 1
-                let next = index
-                chunk = try await Blocking.run { try archive.blobChunk(hash, index: next) }
+                chunk = try await archive.blobChunk(hash, index: index)
             }
             try await writer.finish(nil)
         }

@@ -82,10 +82,10 @@ import TestSupport
             #expect(outcome["queued"] as? Bool == false)
             #expect((outcome["finalResponse"] as? String)?.isEmpty == false)
             let archive = try Archive.open(at: world.folder.path("a"))
-            let task = try archive.task(matching: id)
+            let task = try await archive.task(matching: id)
             #expect(task.systemPrompt == "Answer briefly")
             // The live event log was recorded as it arrived, as `sync` records a running task.
-            let events = try archive.events(of: task.rowID)
+            let events = try await archive.events(of: task.rowID)
             #expect(events.contains { $0.type == "content" } && events.contains { $0.type == "done" })
             let remote = try #require(await world.emulator.world.snapshot(key: 0).first { $0.id == id })
             #expect(remote.files.contains { $0.path.hasSuffix("notes.txt") } && remote.files.contains { $0.path.hasSuffix("q3.csv") })
@@ -102,7 +102,7 @@ import TestSupport
             #expect(reply.status == 0, "\(reply.stderr)")
             #expect(try json(reply.stdout)["status"] as? String == "completed")
             let archive = try Archive.open(at: world.folder.path("a"))
-            #expect(try archive.messages(of: archive.task(matching: id).rowID).filter { $0.role == "user" }.count == 2)
+            await #expect(try archive.messages(of: archive.task(matching: id).rowID).filter { $0.role == "user" }.count == 2)
             try await world.expectArchiveEqualsAFreshSync("after reply")
         }
     }
@@ -129,7 +129,7 @@ import TestSupport
             let cancel = try await world.run(["cancel", long, "--json"])
             #expect(cancel.status == 0, "\(cancel.stderr)")
             #expect(try json(cancel.stdout)["status"] as? String == "cancelled")
-            #expect(try Archive.open(at: world.folder.path("a")).task(matching: long).status == .cancelled)
+            await #expect(try Archive.open(at: world.folder.path("a")).task(matching: long).status == .cancelled)
             try await world.expectArchiveEqualsAFreshSync("after cancel")
         }
     }
@@ -143,7 +143,7 @@ import TestSupport
                 #expect(command.hasPrefix("sigmic-archive approve "), "\(result.stdout)")
                 let words = command.split(separator: " ").map(String.init)
                 let (id, call) = (words[2], words[3])
-                #expect(try Archive.open(at: world.folder.path("a")).task(matching: id).status == .awaitingApproval)
+                await #expect(try Archive.open(at: world.folder.path("a")).task(matching: id).status == .awaitingApproval)
                 let answer = try await world.run(["approve", id, call, "--json"] + (deny ? ["--deny"] : []))
                 #expect(answer.status == 0, "\(answer.stderr)")
                 let reply = try json(answer.stdout)
@@ -167,11 +167,11 @@ import TestSupport
             let outcome = try json(result.stdout)
             #expect(outcome["status"] as? String == "completed" && outcome["finalResponse"] as? String == "2+2 equals 4.", "\(outcome)")
             let id = try #require(outcome["id"] as? String)
-            #expect((try? archive.task(matching: id)) == nil, "nothing was written while another process held the archive")
+            await #expect((try? archive.task(matching: id)) == nil, "nothing was written while another process held the archive")
             #expect(held != nil)
             held = nil
             #expect(try await world.run(["sync"]).status == 0)
-            #expect(try archive.task(matching: id).status == .completed)
+            await #expect(try archive.task(matching: id).status == .completed)
         }
     }
 
@@ -201,9 +201,9 @@ import TestSupport
             #expect((outcome["prompts"] as? Int ?? 0) >= 1, "\(shown.suffix(2000))")
             #expect(shown.contains(answer == "y" ? "approved call_" : "denied call_"), "\(shown.suffix(2000))")
             let archive = try Archive.open(at: world.folder.path("a"))
-            let task = try #require(try archive.tasks(TaskFilter()).first)
+            let task = try await #require(try archive.tasks(TaskFilter()).first)
             #expect(task.status == .completed)
-            let calls = try archive.messages(of: archive.task(matching: task.id).rowID).compactMap(\.toolCallsJSON).joined()
+            let calls = try await archive.messages(of: archive.task(matching: task.id).rowID).compactMap(\.toolCallsJSON).joined()
             #expect(calls.contains(answer == "y" ? #""status":"success""# : "Rejected by user"), "\(calls.prefix(1000))")
         }
     }
@@ -228,12 +228,12 @@ import TestSupport
             let answer = try await world.run(["approve", id, call, "--json"] + (deny ? ["--deny"] : []))
             #expect(answer.status == 0, "\(answer.stderr)")
             let archive = try Archive.open(at: world.folder.path("a"))
-            #expect(try archive.task(matching: id).status != .awaitingApproval)
+            await #expect(try archive.task(matching: id).status != .awaitingApproval)
             try await world.expectArchiveEqualsAFreshSync("after approve", syncArguments: ["--wait", "0"])
 
             await drive(clock, world: world, task: id)
             #expect(try await world.run(["sync"]).status == 0)
-            let calls = try archive.messages(of: archive.task(matching: id).rowID).compactMap(\.toolCallsJSON).joined()
+            let calls = try await archive.messages(of: archive.task(matching: id).rowID).compactMap(\.toolCallsJSON).joined()
             #expect(calls.contains(deny ? "Rejected by user" : #""status":"success""#), "\(calls.prefix(1000))")
             try await world.expectArchiveEqualsAFreshSync("after the run went on")
         }
@@ -276,7 +276,7 @@ import TestSupport
             #expect(fetched.status == 0, "\(fetched.stderr)")
             #expect(try Data(contentsOf: out) == Data(file.bytes))
             let archive = try Archive.open(at: world.folder.path("a"))
-            #expect(try archive.artifacts(of: archive.task(matching: remote.id).rowID).first { $0.path == file.path }?.isStored == true)
+            await #expect(try archive.artifacts(of: archive.task(matching: remote.id).rowID).first { $0.path == file.path }?.isStored == true)
             // Now from the archive alone: the emulator is gone.
             await world.emulator.shutdown()
             let offline = try await world.run(["download", String(remote.id.prefix(8)), file.path, "-o", "-"])

@@ -25,7 +25,7 @@ import TestSupport
             let folder = try TempFolder("cli-outbox-crash")
             let env = ["SIGMIC_BASE_URL": first.baseURL, "SIGMIC_API_KEY": first.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
             #expect(try await CommandRunner.runDetached(["sync"], environment: env).status == 0)
-            let targets = try Archive.open(at: folder.path("a")).tasks(TaskFilter()).map(\.id)
+            let targets = try await Archive.open(at: folder.path("a")).tasks(TaskFilter()).map(\.id)
             await first.shutdown()
             for index in 0..<3 {
                 let queued = try await CommandRunner.runDetached(["run", "job \(round)-\(index)", "--system-prompt", "round \(round)"], environment: env)
@@ -54,7 +54,7 @@ import TestSupport
             let accepted = await second.world.acceptedRequests(key: 0)
             #expect(accepted.creates == 3 && accepted.followUps == 2, "round \(round): \(accepted)")
             let archive = try Archive.open(at: folder.path("a"))
-            let items = try archive.outbox()
+            let items = try await archive.outbox()
             #expect(items.count == 5 && items.allSatisfy { $0.state == .sent }, "round \(round): \(items.map(\.state))")
             reconciled += items.filter { $0.note?.contains("found on the server") == true }.count
             let created = items.compactMap(\.remoteID)

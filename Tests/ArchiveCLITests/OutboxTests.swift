@@ -24,10 +24,10 @@ import TestSupport
         let run = { (arguments: [String]) in try await CommandRunner.runDetached(arguments, environment: env) }
         #expect(try await run(["sync", "--wait", "0.5"]).status == 0)
         let archive = try Archive.open(at: folder.path("a"))
-        let tasks = try archive.tasks(TaskFilter())
+        let tasks = try await archive.tasks(TaskFilter())
         let completed = try #require(tasks.first { $0.status == .completed }).id
         let other = try #require(tasks.last { $0.status == .completed && $0.id != completed }).id
-        let waiting = try archive.task(matching: try #require(tasks.first { $0.status == .awaitingApproval }).id)
+        let waiting = try await archive.task(matching: try #require(tasks.first { $0.status == .awaitingApproval }).id)
         let call = try #require(waiting.pendingApprovalsJSON.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [[String: Any]] }?
             .first?["callId"] as? String)
         await first.shutdown()
@@ -48,7 +48,7 @@ import TestSupport
         #expect(items.map { $0["kind"] as? String } == ["create", "follow_up", "approve", "cancel"])
         #expect(items.allSatisfy { $0["state"] as? String == "queued" })
         #expect(!listed.stdout.contains(first.keys[0]))
-        #expect(try archive.outbox().first?.files.map(\.filename) == ["notes.txt"])
+        await #expect(try archive.outbox().first?.files.map(\.filename) == ["notes.txt"])
         // The queued run is a local task in `tasks` and `show` until it is sent.
         let listing = try await run(["tasks"])
         #expect(listing.stdout.split(separator: "\n").dropFirst().first?.hasPrefix("outbox-1  queued") == true, "\(listing.stdout)")
@@ -61,7 +61,7 @@ import TestSupport
         }
         let stillOffline = try await run(["sync", "--wait", "1"])
         #expect(stillOffline.status != 0)
-        #expect(try archive.outbox().allSatisfy { $0.state == .queued }, "a failed connection sends nothing and loses nothing")
+        await #expect(try archive.outbox().allSatisfy { $0.state == .queued }, "a failed connection sends nothing and loses nothing")
 
         // Back on the same port: the next sync sends each item once, in order, then archives them.
         let second = try await Emulator.start(Self.configuration(), port: port)
@@ -70,11 +70,11 @@ import TestSupport
         #expect(sync.stderr.contains("Outbox: 4 sent"), "\(sync.stderr)")
         let accepted = await second.world.acceptedRequests(key: 0)
         #expect(accepted.creates == 1 && accepted.followUps == 1)
-        let sent = try archive.outbox()
+        let sent = try await archive.outbox()
         #expect(sent.allSatisfy { $0.state == .sent }, "\(sent.map(\.state))")
         let created = try #require(sent.first?.remoteID)
-        #expect(try archive.task(matching: created).message == "Summarise these notes")
-        #expect(try archive.task(matching: other).status == .completed, "cancelling a finished task changes nothing")
+        await #expect(try archive.task(matching: created).message == "Summarise these notes")
+        await #expect(try archive.task(matching: other).status == .completed, "cancelling a finished task changes nothing")
         #expect(await second.world.snapshot(key: 0).first { $0.id == waiting.remoteID }?.status != "awaiting_approval")
         // Nothing is sent twice.
         #expect(try await run(["sync", "--wait", "1"]).status == 0)
@@ -117,7 +117,7 @@ import TestSupport
         #expect(drop.status == 0 && drop.stdout.contains("dropped #1"), "\(drop.stderr)")
         let again = try await CommandRunner.runDetached(["outbox", "drop", "1"], environment: env)
         #expect(again.status == 1 && again.stderr.contains("no outbox item #1 waits"), "\(again.stderr)")
-        #expect(try Archive.open(at: folder.path("a")).outbox().isEmpty)
+        await #expect(try Archive.open(at: folder.path("a")).outbox().isEmpty)
     }
 
     /// Each outbox item's state, by id.
@@ -136,7 +136,7 @@ import TestSupport
         let env = ["SIGMIC_BASE_URL": first.baseURL, "SIGMIC_API_KEY": first.keys[0], "SIGMIC_ARCHIVE": folder.path("a").path]
         let run = { (arguments: [String]) in try await CommandRunner.runDetached(arguments, environment: env) }
         #expect(try await run(["sync", "--wait", "0.5"]).status == 0)
-        let completed = try Archive.open(at: folder.path("a")).tasks(TaskFilter()).filter { $0.status == .completed }.map(\.id)
+        let completed = try await Archive.open(at: folder.path("a")).tasks(TaskFilter()).filter { $0.status == .completed }.map(\.id)
         let (taskA, taskB) = (try #require(completed.first), try #require(completed.last))
         try #require(taskA != taskB)
         await first.shutdown()

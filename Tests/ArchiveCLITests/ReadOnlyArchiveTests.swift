@@ -24,7 +24,7 @@ import TestSupport
     }
 
     func expectEveryReaderWorks(_ archive: URL, note: String) async throws {
-        let id = try #require(try Archive.openReadOnly(at: archive).tasks(TaskFilter()).first?.id)
+        let id = try await #require(try Archive.openReadOnly(at: archive).tasks(TaskFilter()).first?.id)
         for arguments in [["tasks"], ["search", "budget"], ["show", id], ["status"], ["tasks", "--json"],
                           ["export", "--all", "-o", folder.path("export-\(archive.lastPathComponent)").path]] {
             let result = try CommandRunner.run(arguments + ["--archive", archive.path])
@@ -50,7 +50,7 @@ import TestSupport
         let live = folder.path("live")
         try GoldenArchive.create(at: live)
         let writer = try Archive.open(at: live)
-        let task = try writer.task(matching: try #require(try writer.tasks(TaskFilter()).first?.id)).rowID
+        let task = try await writer.task(matching: try #require(try writer.tasks(TaskFilter()).first?.id)).rowID
         try await writer.write { _ = try $0.upsertArtifacts([Fixtures.artifact("downloads/late.md")], task: task) }
         #expect(((try FileManager.default.attributesOfItem(atPath: live.appending(path: "archive.sqlite-wal").path)[.size]) as? NSNumber)?.intValue ?? 0 > 0)
         let snapshot = folder.path("snapshot")

@@ -18,7 +18,7 @@ import TestSupport
             var outputs: [CommandResult] = []
             outputs.append(try await CommandRunner.runDetached(["sync", "--json"], environment: env))
             #expect(outputs[0].status == 0, "\(outputs[0].stderr)")
-            let id = try Archive.open(at: folder.path("archive")).tasks(TaskFilter()).first!.id
+            let id = try await Archive.open(at: folder.path("archive")).tasks(TaskFilter()).first!.id
             for arguments in [["status", "--json"], ["verify"], ["tasks", "--json"], ["show", id, "--json", "--events"],
                               ["search", "the", "--json"], ["export", "--all", "-o", folder.path("export").path, "--with-artifacts"],
                               ["sync", "--task", "no-such-task"]] {

@@ -182,7 +182,7 @@ import TestSupport
                 statuses.insert(try await server.get(path).status)
                 answers += 1
             }
-            if try Archive.openReadOnly(at: archive).tasks(TaskFilter()).count >= 50 { break }
+            if try await Archive.openReadOnly(at: archive).tasks(TaskFilter()).count >= 50 { break }
         }
         #expect(try await sync.status == 0)
         await emulator.shutdown()

@@ -121,7 +121,7 @@ import TestSupport
             let result = try await CommandRunner.runDetached(["sync", "--archive", folder.path("a").path, "--api-key-file", keyFile.path,
                                                               "--base-url", emulator.baseURL, "--no-artifacts"])
             #expect(result.status == 0, "\(result.stderr)")
-            #expect(try Archive.open(at: folder.path("a")).status().artifacts.stored == 0)
+            await #expect(try Archive.open(at: folder.path("a")).status().artifacts.stored == 0)
         }
     }
 
@@ -154,7 +154,7 @@ import TestSupport
             #expect(run.status == 0, "\(line): \(run.stderr)")
             #expect(!run.stdout.isEmpty, "\(line)")
         }
-        let status = try Archive.open(at: folder.path("demo")).status()
+        let status = try await Archive.open(at: folder.path("demo")).status()
         #expect((status.tables["task"] ?? 0) == 21)
         #expect((status.tables["stream_event"] ?? 0) > 0)
     }

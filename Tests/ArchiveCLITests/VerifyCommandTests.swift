@@ -34,7 +34,7 @@ import TestSupport
         #expect(report.isClean && report.blobsChecked == 1 && report.bytesHashed == Int64(GoldenArchive.storedBytes.count))
     }
 
-    @Test func aDamagedBlobIsFoundAndRepairSendsItBackToSync() throws {
+    @Test func aDamagedBlobIsFoundAndRepairSendsItBackToSync() async throws {
         var bytes = try Data(contentsOf: storedBlob)
         bytes[3] ^= 0xFF
         try bytes.write(to: storedBlob)
@@ -46,9 +46,9 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: storedBlob.path))
         #expect(try run([]).status == 0)
         let reopened = try Archive.open(at: archive)
-        let task = try reopened.task(matching: GoldenArchive.taskA)
+        let task = try await reopened.task(matching: GoldenArchive.taskA)
         #expect(task.syncState == .listed)   // the next sync fetches it and downloads the artifact again
-        #expect(try reopened.artifacts(of: task.rowID).allSatisfy { !$0.isStored })
+        #expect(try await reopened.artifacts(of: task.rowID).allSatisfy { !$0.isStored })
     }
 
     @Test func aMissingBlobAndAnOrphanAreListed() throws {

@@ -89,7 +89,7 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: folder.path("escape.txt").path))
     }
 
-    @Test func exportsAreDeterministicAndRewriteOnlyChanges() throws {
+    @Test func exportsAreDeterministicAndRewriteOnlyChanges() async throws {
         let first = folder.path("one")
         let second = folder.path("two")
         #expect(try export(["--all", "-o", first.path, "--with-artifacts"]).stdout.contains("1 written"))
@@ -102,8 +102,8 @@ import TestSupport
         let again = try export(["--all", "-o", first.path, "--with-artifacts"])
         #expect(again.stdout.contains("0 written (0 B), 1 unchanged; artifacts: 0 copied, 12 unchanged"), "\(again.stdout)")
         let reopened = try Archive.open(at: archive)
-        try reopened.write { writer in
-            let task = try reopened.task(matching: Self.taskID)
+        let task = try await reopened.task(matching: Self.taskID)
+        try await reopened.write { writer in
             try writer.replaceHistory([Fixtures.message("h1", role: "user", content: "# Heading one\nEdited.", createdAt: "2026-04-01T09:00:00.000Z")], task: task.rowID)
         }
         #expect(try export(["--all", "-o", first.path]).stdout.contains("1 written"))

@@ -10,12 +10,13 @@ import Testing
 @Suite
 struct PostgresSearchCancellationTests {
     func sleepingSearch(_ archive: PostgresArchive, _ deadline: SearchDeadline) async -> Result<Void, any Error> {
-        await withCheckedContinuation { continuation in
-            Thread {
-                continuation.resume(returning: Result {
-                    try archive.searching(deadline) { _ = try archive.connection.rows(PostgresStatement("SELECT pg_sleep(60)"), logger: PostgresArchive.logger) }
-                })
-            }.start()
+        do {
+            try await archive.searching(deadline) {
+                _ = try await archive.connection.rows(PostgresStatement("SELECT pg_sleep(60)"), logger: PostgresArchive.logger)
+            }
+            return .success(())
+        } catch {
+            return .failure(error)
         }
     }
 
@@ -29,7 +30,7 @@ struct PostgresSearchCancellationTests {
             // sleeping; asked over another connection, as the reading one is busy).
             var sleeping: Int32?
             while sleeping == nil {
-                let rows = try watcher.connection.rows(PostgresStatement("""
+                let rows = try await watcher.connection.rows(PostgresStatement("""
                     SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()
                       AND query LIKE 'SELECT pg_sleep(60)%' AND state = 'active'
                     """), logger: PostgresArchive.logger)
@@ -38,9 +39,9 @@ struct PostgresSearchCancellationTests {
             asker.cancel()
             let result = await outcome
             #expect(throws: CancellationError.self) { try result.get() }
-            #expect(try archive.readerBackend() == sleeping)
+            #expect(try await archive.readerBackend() == sleeping)
             // The reading connection goes on: the next search runs.
-            #expect(try archive.search(SearchQuery.parse("anything"), options: SearchOptions()).isEmpty)
+            #expect(try await archive.search(SearchQuery.parse("anything"), options: SearchOptions()).isEmpty)
             await archive.close()
             await watcher.close()
         }

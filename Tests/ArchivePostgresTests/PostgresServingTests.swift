@@ -17,7 +17,7 @@ struct PostgresServingTests {
         let big = Data((0..<(5 << 19)).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 11) })
         let archive = try Archive.open(at: folder)
         let stored = try archive.blobs.store(big)
-        let task = try archive.task(matching: GoldenArchive.taskA).rowID
+        let task = try await archive.task(matching: GoldenArchive.taskA).rowID
         try await archive.write { writer in
             let rows = try writer.upsertArtifacts([ArtifactSnapshot(path: "out/big.bin", name: "big.bin", size: Int64(big.count),
                                                                     mimeType: "application/octet-stream", category: "output",

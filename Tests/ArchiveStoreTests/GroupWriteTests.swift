@@ -15,8 +15,8 @@ import TestSupport
         (archive, _, task) = try Fixtures.archiveWithTask(in: folder)
     }
 
-    func found(_ word: String) throws -> [String] {
-        try archive.search(SearchQuery.parse(word)).compactMap(\.messageID)
+    func found(_ word: String) async throws -> [String] {
+        try await archive.search(SearchQuery.parse(word)).compactMap(\.messageID)
     }
 
     /// Entries the word index holds for a word, read straight from the index.
@@ -38,15 +38,15 @@ import TestSupport
         ])
         #expect(outcomes.map { $0 == nil } == [true, false, true])
         #expect(outcomes[1] is Boom)
-        #expect(try archive.messages(of: task).map(\.remoteID) == ["m1", "m3"])
-        #expect(try found("alpha") == ["m1"])
-        #expect(try found("bravo").isEmpty)
-        #expect(try found("charlie") == ["m3"])
+        #expect(try await archive.messages(of: task).map(\.remoteID) == ["m1", "m3"])
+        #expect(try await found("alpha") == ["m1"])
+        #expect(try await found("bravo").isEmpty)
+        #expect(try await found("charlie") == ["m3"])
         #expect(try archive.verify().isClean)
     }
 
-    @Test func editsWithinOneTransactionLeaveTheIndexesExact() throws {
-        try archive.write { writer in
+    @Test func editsWithinOneTransactionLeaveTheIndexesExact() async throws {
+        try await archive.write { writer in
             // Insert, rewrite and delete the same entries before the transaction ends: the indexes must
             // end up holding only the final text (a wrong 'delete' would corrupt an FTS5 index).
             try writer.replaceHistory([Fixtures.message("m1", content: "first draft"),
@@ -55,43 +55,43 @@ import TestSupport
             try writer.replaceHistory([Fixtures.message("m1", content: "final text"),
                                        Fixtures.message("m3", content: "別の文章です")], task: task)
         }
-        try archive.write { writer in
+        try await archive.write { writer in
             try writer.replaceHistory([Fixtures.message("m1", content: "final text, edited")], task: task)
         }
         #expect(try archive.verify().isClean)
-        #expect(try found("draft").isEmpty)
-        #expect(try found("edited") == ["m1"])
-        #expect(try found("文章").isEmpty)
+        #expect(try await found("draft").isEmpty)
+        #expect(try await found("edited") == ["m1"])
+        #expect(try await found("文章").isEmpty)
         let unapplied = try SQLiteShell.run(archive.databaseURL, "SELECT count(*) FROM search_pending")
         #expect(unapplied.trimmingCharacters(in: .whitespacesAndNewlines) == "0")
     }
 
-    @Test func anEntryThatReusesTheIdOfADeletedNewestEntryIsIndexed() throws {
+    @Test func anEntryThatReusesTheIdOfADeletedNewestEntryIsIndexed() async throws {
         // New entries are found by id (above the last indexed id). Deleting the newest entry hands its
         // id out again, so the next entry has an id that was indexed before: in a later transaction
         // and within the same one, it must still be indexed, and only with its own text.
-        try archive.write { writer in
+        try await archive.write { writer in
             try writer.replaceHistory([Fixtures.message("m1", content: "alpha words"),
                                        Fixtures.message("m2", content: "bravo words")], task: task)
         }
-        try archive.write { try $0.replaceHistory([Fixtures.message("m1", content: "alpha words")], task: task) }
-        try archive.write { writer in
+        try await archive.write { try $0.replaceHistory([Fixtures.message("m1", content: "alpha words")], task: task) }
+        try await archive.write { writer in
             try writer.replaceHistory([Fixtures.message("m1", content: "alpha words"),
                                        Fixtures.message("m3", content: "charlie words")], task: task)
         }
         let ids = try SQLiteShell.run(archive.databaseURL, "SELECT group_concat(id) FROM search_doc ORDER BY id")
         #expect(ids.trimmingCharacters(in: .whitespacesAndNewlines) == "1,2")
-        #expect(try found("bravo").isEmpty)
-        #expect(try found("charlie") == ["m3"])
-        try archive.write { writer in
+        #expect(try await found("bravo").isEmpty)
+        #expect(try await found("charlie") == ["m3"])
+        try await archive.write { writer in
             try writer.replaceHistory([Fixtures.message("m1", content: "alpha words")], task: task)
             try writer.replaceHistory([Fixtures.message("m1", content: "alpha words"),
                                        Fixtures.message("m4", content: "delta words 短い文章です")], task: task)
         }
-        #expect(try found("charlie").isEmpty)
-        #expect(try found("delta") == ["m4"])
-        #expect(try found("文章") == ["m4"])
-        #expect(try found("words").sorted() == ["m1", "m4"])
+        #expect(try await found("charlie").isEmpty)
+        #expect(try await found("delta") == ["m4"])
+        #expect(try await found("文章") == ["m4"])
+        #expect(try await found("words").sorted() == ["m1", "m4"])
         #expect(try archive.verify().isClean)
     }
 
@@ -130,14 +130,14 @@ import TestSupport
         #expect(try archive.verify().isClean)
         #expect(try indexed("charlie") == 1)
         #expect(try indexed("alpha") == 0)
-        #expect(try found("alpha").isEmpty)
-        #expect(try found("bravo") == ["m2"])
-        #expect(try found("rewritten") == ["m2"])
-        #expect(try found("words").sorted() == ["m3", "m4"])
+        #expect(try await found("alpha").isEmpty)
+        #expect(try await found("bravo") == ["m2"])
+        #expect(try await found("rewritten") == ["m2"])
+        #expect(try await found("words").sorted() == ["m3", "m4"])
     }
 
-    @Test func changesLeftUnappliedAreReportedAndRepaired() throws {
-        try archive.write { try $0.upsertMessages([Fixtures.message("m1", content: "indexed text")], task: task) }
+    @Test func changesLeftUnappliedAreReportedAndRepaired() async throws {
+        try await archive.write { try $0.upsertMessages([Fixtures.message("m1", content: "indexed text")], task: task) }
         // Another program writes an entry and commits without applying it to the indexes.
         try SQLiteShell.run(archive.databaseURL, """
             INSERT INTO search_doc (task_id, kind, body) VALUES (\(task.rawValue), 'message', 'forgotten words');
@@ -148,7 +148,7 @@ import TestSupport
         #expect(report.problems.first?.repair == "index them")   // what the next write would do, not a rebuild
         #expect(try archive.verify(repair: true).repaired)
         #expect(try archive.verify().isClean)
-        #expect(try archive.search(SearchQuery.parse("forgotten")).count == 1)
-        #expect(try found("indexed") == ["m1"])
+        #expect(try await archive.search(SearchQuery.parse("forgotten")).count == 1)
+        #expect(try await found("indexed") == ["m1"])
     }
 }

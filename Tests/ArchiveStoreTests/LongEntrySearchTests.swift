@@ -27,8 +27,8 @@ import TestSupport
     }
 
     @Test(arguments: [("a*", 5), ("al*", 5), ("alpha", 5), ("allocated worker", 4), ("\"all accounts\"", 4), ("arena OR zyzzyva", 4)])
-    func broadTermsInLongEntriesAnswerWithMarkedSnippets(_ text: String, count: Int) throws {
-        let hits = try archive.search(SearchQuery.parse(text), options: SearchOptions(limit: 0))
+    func broadTermsInLongEntriesAnswerWithMarkedSnippets(_ text: String, count: Int) async throws {
+        let hits = try await archive.search(SearchQuery.parse(text), options: SearchOptions(limit: 0))
         #expect(hits.count == count)
         for hit in hits {
             #expect(hit.snippet.contains("\u{2}"), "no mark in \(Self.readable(hit.snippet))")
@@ -36,47 +36,47 @@ import TestSupport
         }
     }
 
-    @Test func aWordFoundOnlyAtTheEndOfALongEntryIsMarkedThere() throws {
-        let hits = try archive.search(SearchQuery.parse("zyzzyva"))
+    @Test func aWordFoundOnlyAtTheEndOfALongEntryIsMarkedThere() async throws {
+        let hits = try await archive.search(SearchQuery.parse("zyzzyva"))
         #expect(hits.count == 4)
         #expect(Self.readable(hits[0].snippet).hasPrefix("…"))
         #expect(Self.readable(hits[0].snippet).contains("[zyzzyva] ends the log"))
     }
 
-    @Test func shortEntriesKeepTheIndexsOwnSnippet() throws {
-        let hits = try archive.search(SearchQuery.parse("note"))
+    @Test func shortEntriesKeepTheIndexsOwnSnippet() async throws {
+        let hits = try await archive.search(SearchQuery.parse("note"))
         #expect(hits.map { Self.readable($0.snippet) } == ["A short alpha [note]."])
     }
 
-    @Test func substringMatchesInLongEntriesAreCutFromAWindowToo() throws {
+    @Test func substringMatchesInLongEntriesAreCutFromAWindowToo() async throws {
         // No word is "llocate": the word search finds nothing and the substring retry marks it.
-        let hits = try archive.search(SearchQuery.parse("llocate"), options: SearchOptions(limit: 2))
+        let hits = try await archive.search(SearchQuery.parse("llocate"), options: SearchOptions(limit: 2))
         #expect(hits.count == 2)
         #expect(hits.allSatisfy { $0.match == .substring && Self.readable($0.snippet).contains("a[llocate]d") })
     }
 
-    @Test func aSearchWhoseAskerHasGoneStops() throws {
+    @Test func aSearchWhoseAskerHasGoneStops() async throws {
         let asker = SearchCancellation()
         asker.cancel()
         let gone = SearchDeadline.standard.cancelled(by: asker)
-        #expect(throws: CancellationError.self) {
-            _ = try archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: gone))
+        await #expect(throws: CancellationError.self) {
+            _ = try await archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: gone))
         }
-        #expect(try archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0)).count == 2_001)
+        #expect(try await archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0)).count == 2_001)
     }
 
-    @Test func aSearchPastItsDeadlineStopsWithOneLine() throws {
+    @Test func aSearchPastItsDeadlineStopsWithOneLine() async throws {
         // Each look at this clock moves it a second on: the third look is past a two-second limit, and
         // a search through 2,000 entries makes SQLite look more often than that.
         let deadline = SearchDeadline(limit: .seconds(2), clock: SteppingClock(step: .seconds(1)))
-        #expect {
-            _ = try archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: deadline))
+        await #expect {
+            _ = try await archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: deadline))
         } throws: { error in
             "\(error)".contains("too broad") && "\(error)".contains("2 s") && !"\(error)".contains("\n")
         }
         // The same search with time to spare answers, on the same connections: nothing was left behind.
         let generous = SearchDeadline(limit: .seconds(1_000_000), clock: SteppingClock(step: .seconds(1)))
-        #expect(try archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: generous)).count == 2_001)
-        #expect(try archive.search(SearchQuery.parse("short"), options: SearchOptions(limit: 0)).count == 2_001)
+        #expect(try await archive.search(SearchQuery.parse("short"), options: SearchOptions(sort: .newest, limit: 0, deadline: generous)).count == 2_001)
+        #expect(try await archive.search(SearchQuery.parse("short"), options: SearchOptions(limit: 0)).count == 2_001)
     }
 }

@@ -10,11 +10,11 @@ import TestSupport
 
     var archiveFolder: URL { folder.path("archive") }
 
-    @Test func migrationsApplyFromEmptyAndCreateTheWholeModel() throws {
+    @Test func migrationsApplyFromEmptyAndCreateTheWholeModel() async throws {
         let archive = try Archive.open(at: archiveFolder)
         #expect(archive.schemaVersion == EmbeddedMigration.bundled.count)
         #expect(archive.access == .readWrite)
-        let status = try archive.status()
+        let status = try await archive.status()
         for table in ["account", "task", "message", "stream_event", "artifact", "blob", "search_doc", "sync_run", "sync_cursor"] {
             #expect(status.tables[table] == 0, "table \(table) missing")
         }
@@ -79,13 +79,13 @@ import TestSupport
         #expect(archive.schemaVersion == 1)
     }
 
-    @Test func anArchiveFromANewerBuildOpensReadOnly() throws {
+    @Test func anArchiveFromANewerBuildOpensReadOnly() async throws {
         let newer = EmbeddedMigration.bundled + [
             EmbeddedMigration(fileName: String(format: "%04d_add_future.sql", EmbeddedMigration.bundled.count + 1),
                               sql: "CREATE TABLE future (x INTEGER);"),
         ]
         let created = try Archive.open(at: archiveFolder, migrations: newer)
-        try created.write { try $0.account(baseURL: Fixtures.baseURL, apiKey: Fixtures.apiKey) }
+        try await created.write { try $0.account(baseURL: Fixtures.baseURL, apiKey: Fixtures.apiKey) }
         try created.close()
 
         let archive = try Archive.open(at: archiveFolder)
@@ -96,7 +96,7 @@ import TestSupport
         #expect(reason.contains("newer"))
         #expect(archive.schemaVersion == newer.count)
         // Reading works; writing is refused with the reason, and the schema is not "downgraded".
-        #expect(try archive.status().accounts.count == 1)
+        #expect(try await archive.status().accounts.count == 1)
         #expect(throws: ArchiveError.self) {
             try archive.write { try $0.account(baseURL: "http://other", apiKey: Fixtures.apiKey) }
         }

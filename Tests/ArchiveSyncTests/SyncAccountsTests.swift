@@ -14,12 +14,12 @@ import TestSupport
                 let report = try await SyncEngine(archive: archive, client: try rig.client(key: key)).run(SyncEngine.Options())
                 #expect(report.tasks.new == 15 && report.failures.isEmpty)
             }
-            let status = try archive.status()
+            let status = try await archive.status()
             #expect(status.accounts.count == 2)
             #expect(Set(status.accounts.map(\.keyFingerprint)).count == 2)
             #expect(status.accounts.allSatisfy { $0.tasks == 15 && $0.lastSyncAt != nil })
             // Search spans both accounts.
-            let hits = try archive.search(SearchQuery.parse("kind:message"), options: SearchOptions(limit: 10_000))
+            let hits = try await archive.search(SearchQuery.parse("kind:message"), options: SearchOptions(limit: 10_000))
             #expect(Set(hits.map(\.taskID)).count == 30)
         }
     }
@@ -30,7 +30,7 @@ import TestSupport
             let ids = try await rig.client().listTasks(limit: 3).tasks.map(\.id)
             let report = try await rig.sync(archive) { $0.taskIDs = ids }
             #expect(report.tasks.new == 3 && report.failures.isEmpty)
-            #expect(try archive.status().tables["task"] == 3)
+            #expect(try await archive.status().tables["task"] == 3)
             let unknown = try await rig.sync(archive) { $0.taskIDs = ["00000000-0000-4000-8000-000000000000"] }
             #expect(unknown.failures.map(\.taskId) == ["00000000-0000-4000-8000-000000000000"])
         }
@@ -50,7 +50,7 @@ import TestSupport
             let parent = rig.folder.url.deletingLastPathComponent()
             #expect(!FileManager.default.fileExists(atPath: parent.appending(path: "escape.txt").path))
             // The names are kept exactly, as metadata.
-            let paths = try archive.status().tables["artifact"] ?? 0
+            let paths = try await archive.status().tables["artifact"] ?? 0
             #expect(paths >= 10)
             // Some task has more files than are downloaded at once, so the exact comparison below
             // covers downloads that overlap.
@@ -72,10 +72,10 @@ import TestSupport
                 $0.wait = 20
             }
             #expect(report.failures.isEmpty, "\(report.failures)")
-            let task = try archive.task(matching: id)
+            let task = try await archive.task(matching: id)
             #expect(task.status == "completed")
-            #expect(try archive.messages(of: task.rowID).last?.content == "2+2 equals 4.")
-            #expect(try !archive.events(of: task.rowID).isEmpty)
+            #expect(try await archive.messages(of: task.rowID).last?.content == "2+2 equals 4.")
+            #expect(try await !archive.events(of: task.rowID).isEmpty)
         }
     }
 }

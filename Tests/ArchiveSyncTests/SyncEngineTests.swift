@@ -17,7 +17,7 @@ import Pacing
             let diffs = try await differences(archive, rig.emulator)
             #expect(diffs.isEmpty, "\(diffs.prefix(5))")
             // Identical bytes (the shared logo) are stored once.
-            let status = try archive.status()
+            let status = try await archive.status()
             #expect((status.tables["blob"] ?? 0) < (status.tables["artifact"] ?? 0))
         }
     }
@@ -92,22 +92,22 @@ import Pacing
                 #expect(report.failures.map(\.taskId) == [target.id])
                 #expect(report.failures.first?.error.hasPrefix("\(lost): ") == true)
                 #expect(report.failures.first?.error.hasSuffix("(\(attempt) of 3 tries)") == true, "\(report.failures)")
-                let task = try archive.task(matching: target.id)
+                let task = try await archive.task(matching: target.id)
                 #expect(task.syncState == .failed)
                 // Everything else of the task is in: its messages and its other files.
-                #expect(try archive.messages(of: task.rowID).count == target.messages.count)
-                let files = try archive.artifacts(of: task.rowID)
+                #expect(try await archive.messages(of: task.rowID).count == target.messages.count)
+                let files = try await archive.artifacts(of: task.rowID)
                 #expect(files.filter(\.isStored).count == target.files.count - 1)
                 #expect(files.first { $0.path == lost }?.fetchState == .pending)
             }
             let third = try await rig.sync(archive)
             #expect(third.failures.isEmpty, "\(third.failures)")
-            let task = try archive.task(matching: target.id)
+            let task = try await archive.task(matching: target.id)
             #expect(task.syncState == .synced)
-            let given = try #require(try archive.artifacts(of: task.rowID).first { $0.path == lost })
+            let given = try #require(try await archive.artifacts(of: task.rowID).first { $0.path == lost })
             #expect(given.fetchState == .failed && given.fetchFailures == 3)
             #expect(given.fetchError?.contains("HTTP 404") == true)
-            #expect(try archive.status().artifacts.failed == 1)
+            #expect(try await archive.status().artifacts.failed == 1)
             // Given up on: the next sync does not ask again while the listing stays the same.
             let fourth = try await rig.sync(archive)
             #expect(fourth.failures.isEmpty && fourth.requests == 1)
@@ -124,9 +124,9 @@ import Pacing
             let report = try await rig.sync(archive) { $0.taskIDs = [gone] }
             #expect(report.failures.map(\.taskId) == [gone])
             #expect(report.failures.first?.error.contains("gone from the server") == true)
-            let kept = try archive.task(matching: gone)
+            let kept = try await archive.task(matching: gone)
             #expect(kept.remoteState == .missing)
-            #expect(try archive.messages(of: kept.rowID).count > 0, "what was archived is kept")
+            #expect(try await archive.messages(of: kept.rowID).count > 0, "what was archived is kept")
             let next = try await rig.sync(archive)
             #expect(next.failures.isEmpty, "\(next.failures)")
         }
@@ -139,13 +139,13 @@ import Pacing
             let gone = try #require(try await rig.client().listTasks().tasks.last?.id)
             await rig.emulator.world.removeTask(gone)
             _ = try await rig.sync(archive)
-            #expect(try archive.task(matching: gone).remoteState == .present, "an incremental sync cannot know")
+            #expect(try await archive.task(matching: gone).remoteState == .present, "an incremental sync cannot know")
             let report = try await rig.sync(archive) { $0.full = true }
             #expect(report.failures.isEmpty)
-            let kept = try archive.task(matching: gone)
+            let kept = try await archive.task(matching: gone)
             #expect(kept.remoteState == .missing)
-            #expect(try !archive.messages(of: kept.rowID).isEmpty, "kept with its history, never deleted")
-            #expect(try archive.status().tables["task"] == 40)
+            #expect(try await !archive.messages(of: kept.rowID).isEmpty, "kept with its history, never deleted")
+            #expect(try await archive.status().tables["task"] == 40)
         }
     }
 
@@ -157,7 +157,7 @@ import Pacing
             await #expect {
                 _ = try await SyncEngine(archive: archive, client: bad).run(SyncEngine.Options())
             } throws: { ($0 as? SigmicAPIError)?.kind == .auth }
-            #expect(try archive.status().tables["task"] == 0)
+            #expect(try await archive.status().tables["task"] == 0)
         }
     }
 
@@ -221,13 +221,13 @@ import Pacing
             defer { driver.cancel() }
             let report = try await following
             #expect(report.failures.isEmpty)
-            let task = try archive.task(matching: id)
+            let task = try await archive.task(matching: id)
             #expect(task.status == "completed")
-            let messages = try archive.messages(of: task.rowID)
+            let messages = try await archive.messages(of: task.rowID)
             #expect(messages.map(\.role) == ["user", "assistant"])
             #expect(messages.last?.content == "2+2 equals 4.")
             #expect(!messages.contains { $0.remoteID.hasPrefix("live-") })
-            let events = try archive.events(of: task.rowID)
+            let events = try await archive.events(of: task.rowID)
             let sessions = Set(events.map(\.session))
             #expect(sessions.count > 1, "the drop after 5 events should force reconnects")
             for session in sessions {
@@ -289,7 +289,7 @@ func syncUntilNothingFails(_ rig: SyncRig, _ archive: Archive) async throws -> S
             clock.advance(by: .seconds(1))
             let report = try await sync.value
             #expect(report.tasks.new == 1 && report.failures.isEmpty)
-            let task = try archive.task(matching: id)
+            let task = try await archive.task(matching: id)
             #expect(task.status == .awaitingApproval)
             let sessions = try SQLiteShell.run(archive.databaseURL, "SELECT end_reason FROM attach_session")
             #expect(sessions == "detached\n", "the session ends because the wait ran out")

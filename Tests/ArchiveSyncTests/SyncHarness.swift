@@ -58,15 +58,15 @@ func differences(_ archive: Archive, _ emulator: Emulator) async throws -> [Stri
     var problems: [String] = []
     let remote = await emulator.world.snapshot(key: 0)
     for task in remote {
-        guard let stored = try? archive.task(matching: task.id) else {
+        guard let stored = try? await archive.task(matching: task.id) else {
             problems.append("missing task \(task.id)")
             continue
         }
         if stored.status.rawValue != task.status { problems.append("\(task.id): status \(stored.status) ≠ \(task.status)") }
-        let messages = try archive.messages(of: stored.rowID)
+        let messages = try await archive.messages(of: stored.rowID)
         if messages.map(\.remoteID) != task.messages.map(\.id) { problems.append("\(task.id): message ids differ") }
         if messages.map(\.content) != task.messages.map(\.content) { problems.append("\(task.id): message content differs") }
-        let artifacts = try archive.artifacts(of: stored.rowID)
+        let artifacts = try await archive.artifacts(of: stored.rowID)
         for file in task.files {
             let stored = file.path.replacingOccurrences(of: "\u{0}", with: "\u{2400}")  // how NUL is archived
             guard let artifact = artifacts.first(where: { Array($0.path.utf8) == Array(stored.utf8) }) else {
@@ -82,7 +82,7 @@ func differences(_ archive: Archive, _ emulator: Emulator) async throws -> [Stri
         }
         if artifacts.count != task.files.count { problems.append("\(task.id): \(artifacts.count) artifacts ≠ \(task.files.count)") }
     }
-    let local = try archive.status().tables["task"] ?? 0
+    let local = try await archive.status().tables["task"] ?? 0
     if local != remote.count { problems.append("\(local) tasks archived, \(remote.count) remote") }
     return problems
 }

@@ -2,7 +2,7 @@ import Foundation
 
 /// A fuzzer's command line, `NAME [MODE|all] [--count N] [--seed S]`: runs each chosen mode for N
 /// inputs, prints one line per mode, and exits 0 only when no mode found a failure.
-public func runFuzzModes(_ program: String, _ modes: [(name: String, run: (Int, UInt64) throws -> Int)]) throws -> Never {
+public func runFuzzModes(_ program: String, _ modes: [(name: String, run: (Int, UInt64) async throws -> Int)]) async throws -> Never {
     var chosen = "all"
     var count = 1_000_000
     var seed: UInt64 = 1
@@ -23,7 +23,7 @@ public func runFuzzModes(_ program: String, _ modes: [(name: String, run: (Int, 
     var total = 0
     for mode in modes where chosen == mode.name || chosen == "all" {
         let started = Date()
-        let failures = try mode.run(count, seed)
+        let failures = try await mode.run(count, seed)
         print("\(mode.name): \(count) inputs, \(failures) failures, \(String(format: "%.1f", Date().timeIntervalSince(started))) s (seed \(seed))")
         total += failures
     }

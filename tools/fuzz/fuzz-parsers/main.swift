@@ -133,12 +133,12 @@ let queryFragments = [
     "\0", "\u{2400}", "*deploy", "--", "\"\"", "-\"x y\"", "OR OR", "a:b:c",
 ]
 
-func fuzzQuery(count: Int, seed: UInt64) throws -> Int {
+func fuzzQuery(count: Int, seed: UInt64) async throws -> Int {
     var generator = Generator(seed: seed)
     let folder = URL(fileURLWithPath: NSTemporaryDirectory()).appending(path: "fuzz-query-\(getpid())")
     defer { try? FileManager.default.removeItem(at: folder) }
     let archive = try Archive.open(at: folder)
-    try archive.write { writer in
+    try await archive.write { writer in
         let account = try writer.account(baseURL: "https://api.sigmic.ai", fingerprint: "sha256:fuzz")
         var task = TaskSnapshot(remoteID: "3f2a0000-0000-4000-8000-000000000001", status: "failed", createdAt: "2026-01-26T15:50:54.870Z", rawJSON: "{}")
         task.message = "Why did the deploy blow the error budget?"
@@ -162,7 +162,7 @@ func fuzzQuery(count: Int, seed: UInt64) throws -> Int {
             if round % 50 == 0 {
                 searched += 1
                 do {
-                    _ = try archive.search(query, options: SearchOptions(limit: 5))
+                    _ = try await archive.search(query, options: SearchOptions(limit: 5))
                 } catch {
                     failures += 1
                     if failures <= 5 { print("query: search failed for \(String(reflecting: text)): \(error)") }
@@ -181,5 +181,5 @@ func fuzzQuery(count: Int, seed: UInt64) throws -> Int {
 
 // MARK: Main
 
-try runFuzzModes("fuzz-parsers", [("sse", { count, seed in fuzzSSE(count: count, seed: seed) }),
-                                  ("query", { count, seed in try fuzzQuery(count: count, seed: seed) })])
+try await runFuzzModes("fuzz-parsers", [("sse", { count, seed in fuzzSSE(count: count, seed: seed) }),
+                                  ("query", { count, seed in try await fuzzQuery(count: count, seed: seed) })])

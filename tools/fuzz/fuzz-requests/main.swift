@@ -178,4 +178,4 @@ func fuzzMCP(count: Int, seed: UInt64) -> Int {
 
 // MARK: Main
 
-try runFuzzModes("fuzz-requests", [("http", fuzzHTTP), ("mcp", fuzzMCP)])
+try await runFuzzModes("fuzz-requests", [("http", fuzzHTTP), ("mcp", fuzzMCP)])
