@@ -49,15 +49,4 @@ struct ArchiveOptions: ParsableArguments {
     func openExistingWritable() async throws -> any WritableArchive {
         try await location.openWritable(create: false, environment: ProcessInfo.processInfo.environment, note: Terminal.note)
     }
-
-    /// The archive a reading server program (`serve`, `mcp`) is given, as it takes it: a folder's path
-    /// or the `postgres://` URL. Opened here first, so that a missing folder or an unreachable
-    /// database is the same one-line error as everywhere else.
-    func checkedForServing() async throws -> String {
-        _ = try await location.openForServing(environment: ProcessInfo.processInfo.environment, note: Terminal.note)
-        switch location {
-        case .folder(let folder): return folder.path
-        case .database(let url): return url
-        }
-    }
 }

@@ -1,8 +1,9 @@
+import ArchivePostgres
 import ArchiveStore
 import ArgumentParser
 import Foundation
 
-struct MCP: AsyncParsableCommand {
+struct MCP: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "mcp",
         abstract: "Serve the archive to AI agents as a Model Context Protocol server over stdio (read-only).",
@@ -15,9 +16,9 @@ struct MCP: AsyncParsableCommand {
 
     @OptionGroup var archiveOptions: ArchiveOptions
 
-    func run() async throws {
-        let archive = try await archiveOptions.checkedForServing()
-        // The server replaces this process: the client's pipes are its stdin and stdout.
-        try SiblingProgram.mcp.exec([archive])
+    func run() throws {
+        // The server replaces this process: the client's pipes are its stdin and stdout. It opens the
+        // archive, and says what is wrong with it as any command would.
+        try SiblingProgram.mcp.exec([archiveOptions.location.argument])
     }
 }

@@ -1,9 +1,10 @@
+import ArchivePostgres
 import ArchiveStore
 import SigmicAPI
 import ArgumentParser
 import Foundation
 
-struct Serve: AsyncParsableCommand {
+struct Serve: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
         abstract: "Read the archive in a browser: task list, search as you type, conversations, artifacts (read-only).",
@@ -34,11 +35,11 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
-        let archive = try await archiveOptions.checkedForServing()
-        // The server is the sigmic-archive-web program, which this process becomes. The token goes in
-        // its environment, not its arguments, which any local user can read in `ps`.
-        try SiblingProgram.web.exec([archive, host, String(port)], environment: token.map { ["SIGMIC_SERVE_TOKEN": $0] } ?? [:])
+    func run() throws {
+        // The server is the sigmic-archive-web program, which this process becomes; it opens the
+        // archive, and says what is wrong with it as any command would. The token goes in its
+        // environment, not its arguments, which any local user can read in `ps`.
+        try SiblingProgram.web.exec([archiveOptions.location.argument, host, String(port)], environment: token.map { ["SIGMIC_SERVE_TOKEN": $0] } ?? [:])
     }
 
     static func suggestedToken() -> String {

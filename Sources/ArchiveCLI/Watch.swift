@@ -2,6 +2,7 @@ import ArchiveStore
 import ArchiveSync
 import ArgumentParser
 import Foundation
+import Pacing
 import SigmicAPI
 
 struct Watch: AsyncParsableCommand {
@@ -42,9 +43,11 @@ struct Watch: AsyncParsableCommand {
             options.wait = interval
             // Ctrl-C is caught from the start: one that comes during the first round stops it cleanly too.
             let stop = Interrupts.first()
+            // Rounds are paced on the client's clock, as every other wait of a sync is.
+            let clock = client.clock
             let loop = Task {
                 while !Task.isCancelled {
-                    let started = Date()
+                    let started = clock.now
                     do {
                         _ = try await Sync.sendOutbox(archive: archive, client: client, baseURL: connection.resolvedBaseURL, quiet: false)
                         let report = try await engine.run(options)
@@ -58,8 +61,7 @@ struct Watch: AsyncParsableCommand {
                         if Task.isCancelled { return }
                         Terminal.note("sync failed, retrying next round: \(Sync.explain(error, baseURL: connection.resolvedBaseURL))")
                     }
-                    let rest = interval - Date().timeIntervalSince(started)
-                    if rest > 0 { try? await Task.sleep(nanoseconds: UInt64(rest * 1e9)) }
+                    try? await clock.sleep(until: started + .seconds(interval))
                 }
             }
             let stopper = Task {

@@ -14,6 +14,15 @@ public enum ArchiveLocation: Sendable, Equatable {
         self = PostgresLocation.isPostgresURL(name) ? .database(name) : .folder(URL(fileURLWithPath: name))
     }
 
+    /// As a program takes it on its command line (the reading servers, `sigmic-archive-web` and
+    /// `sigmic-archive-mcp`): the folder's path, or the URL.
+    public var argument: String {
+        switch self {
+        case .folder(let folder): folder.path
+        case .database(let url): url
+        }
+    }
+
     /// For a person: the folder's path, or the URL without a password.
     public var display: String {
         switch self {
@@ -43,6 +52,7 @@ public enum ArchiveLocation: Sendable, Equatable {
         case .database(let url):
             return try await Self.openDatabase(url, forWriting: false, environment: environment, note: note)
         case .folder(let folder):
+            try Self.requireArchive(in: folder)
             let archive = try Archive.openReadOnly(at: folder)
             if case .readOnly(let reason) = archive.access, reason != Archive.Access.plainReadOnly { note(reason) }
             return archive

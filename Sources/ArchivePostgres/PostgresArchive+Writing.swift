@@ -28,8 +28,9 @@ extension PostgresArchive: WritableArchive {
     /// One transaction: committed if `body` returns, rolled back if it throws. When PostgreSQL breaks a
     /// deadlock between two syncers by failing one of them, the loser runs again after the
     /// `conflictRetrier`'s wait (off the writer's queue, which meanwhile serves no one else's turn):
-    /// every write is an idempotent upsert, so running a body twice is safe.
-    public func write<T: Sendable>(_ body: @escaping @Sendable (PostgresArchiveWriter) throws -> T) async throws -> T {
+    /// every write is an idempotent upsert, so running a body twice is safe. Search entries are kept
+    /// by the database's triggers as rows change, so `indexSearch` has nothing to put off.
+    public func write<T: Sendable>(indexSearch: Bool, _ body: @escaping @Sendable (PostgresArchiveWriter) throws -> T) async throws -> T {
         let writing = try writer()
         do {
             return try await conflictRetrier.run({ _ in
@@ -37,37 +38,6 @@ extension PostgresArchive: WritableArchive {
             }, next: { Self.isConflict($0) ? .backOff(retryAfter: nil) : .giveUp }, cancelled: { CancellationError() })
         } catch {
             throw Self.failure(error, location: location, operation: "writing to the archive")
-        }
-    }
-
-    /// All units in one transaction; if one throws, the transaction is run again with each unit in its
-    /// own savepoint, so only that unit is rolled back (as `Archive.writeEach` does). A conflict with
-    /// another syncer (a deadlock) is not a unit's failure: the whole transaction is tried again.
-    public func writeEach(_ units: [@Sendable (any ArchiveWriter) throws -> Void], indexSearch: Bool = true) async throws -> [(any Error)?] {
-        if units.count > 1 {
-            do {
-                try await write { writer in for unit in units { try unit(writer) } }
-                return Array(repeating: nil, count: units.count)
-            } catch {
-                // Fall through: the savepoints find which unit failed, and why.
-            }
-        }
-        let location = self.location
-        return try await write { writer in
-            var outcomes: [(any Error)?] = []
-            for unit in units {
-                try writer.run(PostgresStatement("SAVEPOINT unit"))
-                do {
-                    try unit(writer)
-                    outcomes.append(nil)
-                } catch {
-                    if Self.isConflict(error) { throw error }
-                    try writer.run(PostgresStatement("ROLLBACK TO SAVEPOINT unit"))
-                    outcomes.append(Self.failure(error, location: location, operation: "writing to the archive"))
-                }
-                try writer.run(PostgresStatement("RELEASE SAVEPOINT unit"))
-            }
-            return outcomes
         }
     }
 
@@ -89,7 +59,7 @@ extension PostgresArchive: WritableArchive {
     /// One attempt at a transaction, on the writer's queue: committed if `body` returns, rolled back
     /// (and the error thrown as it came, so that `write` can tell a conflict) if it throws.
     func transaction<T>(_ writing: PostgresWriting, _ body: (PostgresArchiveWriter) throws -> T) throws -> T {
-        let writer = PostgresArchiveWriter(connection: writing.connection, now: Timestamp.string(from: now()),
+        let writer = PostgresArchiveWriter(connection: writing.connection, location: location, now: Timestamp.string(from: now()),
                                            spool: writing.spool.blobs, streamed: StreamedBlobs())
         do {
             try writer.run(PostgresStatement("BEGIN"))

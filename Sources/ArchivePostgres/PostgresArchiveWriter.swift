@@ -10,6 +10,8 @@ import PostgresNIO
 /// artifacts here; stored files, the outbox and sync bookkeeping in `PostgresArchiveWriter+…`.
 public struct PostgresArchiveWriter: ArchiveWriter {
     let connection: PostgresConnection
+    /// The database, to name in a unit's failure.
+    let location: PostgresLocation
     let now: String
     /// Where downloads wait until a commit streams them into `blob_chunk` rows.
     let spool: BlobStore
@@ -22,6 +24,22 @@ public struct PostgresArchiveWriter: ArchiveWriter {
     @discardableResult
     func run(_ statement: PostgresStatement) throws -> [PostgresRow] {
         try connection.rowsWaiting(statement, logger: PostgresArchive.logger)
+    }
+
+    /// A unit that lost a deadlock is not a unit's failure: the whole transaction runs again (`write`).
+    public func savepoint(_ unit: () throws -> Void) throws -> (any Error)? {
+        try run(PostgresStatement("SAVEPOINT unit"))
+        var failure: (any Error)?
+        do {
+            try unit()
+        } catch {
+            if PostgresArchive.isConflict(error) { throw error }
+            try run(PostgresStatement("ROLLBACK TO SAVEPOINT unit"))
+            // What the database said is worded as one line; any other error is the unit's own.
+            failure = error is PSQLError ? PostgresArchive.failure(error, location: location, operation: "writing to the archive") : error
+        }
+        try run(PostgresStatement("RELEASE SAVEPOINT unit"))
+        return failure
     }
 
     func id(_ statement: PostgresStatement) throws -> Int64? {

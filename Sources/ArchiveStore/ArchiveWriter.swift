@@ -67,6 +67,11 @@ public protocol ArchiveWriter {
     func markOutbox(_ id: Int64, _ state: OutboxItem.State, remoteID: String?, note: String?) throws
     /// Removes an item that has not been sent. Returns false when there is none (or it was sent).
     func dropOutboxItem(_ id: Int64) throws -> Bool
+
+    /// Runs `unit` in a savepoint of this transaction: a unit that throws is rolled back alone, and its
+    /// error comes back worded as one line while the rest of the transaction goes on. Throws only when
+    /// the transaction itself cannot go on (on PostgreSQL, when it lost a deadlock: `write` runs it again).
+    func savepoint(_ unit: () throws -> Void) throws -> (any Error)?
 }
 
 extension ArchiveWriter {
@@ -109,13 +114,9 @@ public protocol WritableArchive: ArchiveReader {
 
     /// Runs `body` in one write transaction: all of it commits, or none of it. Waiting for the writer
     /// suspends the task; it never blocks one of the concurrency runtime's few threads.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Writer) throws -> T) async throws -> T
-
-    /// Runs several independent units of work in one transaction, each all-or-nothing: a unit that
-    /// throws is rolled back alone and its error returned in its place; the others commit together.
-    /// Throws only if the transaction itself fails, in which case nothing was written.
-    /// `indexSearch: false` lets an engine that indexes search in batches leave that to a later write.
-    func writeEach(_ units: [@Sendable (any ArchiveWriter) throws -> Void], indexSearch: Bool) async throws -> [(any Error)?]
+    /// `indexSearch: false` lets an engine that indexes search in batches (SQLite) leave the entries
+    /// this transaction adds to a later write; they are durable, and `verify` counts them, meanwhile.
+    func write<T: Sendable>(indexSearch: Bool, _ body: @escaping @Sendable (Writer) throws -> T) async throws -> T
 
     /// One task's row, by its remote id.
     func taskRow(remoteID: String, account: AccountID) async throws -> TaskRowID?
@@ -134,4 +135,39 @@ public protocol WritableArchive: ArchiveReader {
     /// index, every stored file re-hashed (`progress` gets the bytes hashed so far). `repair` mends what
     /// can be mended; the caller holds the writer's claim.
     func verify(repair: Bool, progress: (Int64) -> Void) async throws -> VerifyReport
+}
+
+/// The policies of writing, written once above the engines.
+extension WritableArchive {
+    /// Runs `body` in one write transaction, its search entries indexed with it.
+    @discardableResult
+    public func write<T: Sendable>(_ body: @escaping @Sendable (Writer) throws -> T) async throws -> T {
+        try await write(indexSearch: true, body)
+    }
+
+    /// Runs several independent units of work in one transaction, each all-or-nothing: a unit that
+    /// throws is rolled back alone and its error returned in its place; the others commit together.
+    /// Throws only if the transaction itself fails, in which case nothing was written. Many small
+    /// commits cost far more than one larger one, so a sync hands its finished tasks over in groups.
+    ///
+    /// Units rarely fail, and a savepoint costs a copy of each page a unit changes: all of them are
+    /// first tried in one transaction without savepoints. If one throws, that transaction is rolled
+    /// back whole and the group runs again, each unit in its own savepoint (units only write what they
+    /// captured, so running one twice is safe).
+    public func writeEach(_ units: [@Sendable (any ArchiveWriter) throws -> Void],
+                          indexSearch: Bool = true) async throws -> [(any Error)?] {
+        if units.count > 1 {
+            do {
+                try await write(indexSearch: indexSearch) { writer in
+                    for unit in units { try unit(writer) }
+                }
+                return Array(repeating: nil, count: units.count)
+            } catch {
+                // Fall through: the savepoints find which unit failed, and why.
+            }
+        }
+        return try await write(indexSearch: indexSearch) { writer in
+            try units.map { unit in try writer.savepoint { try unit(writer) } }
+        }
+    }
 }

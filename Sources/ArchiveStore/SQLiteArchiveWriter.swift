@@ -6,6 +6,8 @@ internal import GRDB
 /// search rows are not churned.
 public struct SQLiteArchiveWriter: ArchiveWriter {
     let db: Database
+    /// The database file, to name in a unit's failure.
+    let path: String
     let now: String
 
     public func account(baseURL: String, fingerprint: String) throws -> AccountID {
@@ -261,9 +263,23 @@ extension SQLiteArchiveWriter {
     /// Runs `body` with a writer over `db` (inside a write transaction), then applies the search changes
     /// left so far (migrations 0009 and 0010): every write transaction ends this way, before its commit,
     /// unless its caller defers indexing to a later transaction (`writeEach(_:indexSearch:)`).
-    static func transaction<T>(_ db: Database, now: String, indexSearch: Bool = true,
+    public func savepoint(_ unit: () throws -> Void) throws -> (any Error)? {
+        do {
+            try db.inSavepoint {
+                try unit()
+                return .commit
+            }
+            return nil
+        } catch let error as DatabaseError {
+            return ArchiveError(error, path: path, operation: "writing to the archive")
+        } catch {
+            return error
+        }
+    }
+
+    static func transaction<T>(_ db: Database, path: String, now: String, indexSearch: Bool = true,
                                _ body: (SQLiteArchiveWriter) throws -> T) throws -> T {
-        let writer = SQLiteArchiveWriter(db: db, now: now)
+        let writer = SQLiteArchiveWriter(db: db, path: path, now: now)
         let result = try body(writer)
         if indexSearch { try writer.applyPendingSearchChanges() }
         return result

@@ -10,11 +10,9 @@ guard arguments.count == 2 else {
     exit(64)
 }
 do {
-    // `mcp` opened it once already and said what there was to say about it: no notes here.
-    let archive = try await ArchiveLocation(arguments[1]).openForServing(environment: ProcessInfo.processInfo.environment, note: { _ in })
+    let archive = try await ServingProgram.open(arguments[1])
     try await ArchiveMCPServer.run(archive: archive, version: ArchiveMCPServer.version)
     exit(0)
 } catch {
-    FileHandle.standardError.write(Data("sigmic-archive: error: \(error)\n".utf8))
-    exit(1)
+    ServingProgram.fail(error)
 }

@@ -13,9 +13,8 @@ guard arguments.count == 4, let port = Int(arguments[3]) else {
 let token = ProcessInfo.processInfo.environment["SIGMIC_SERVE_TOKEN"].flatMap { $0.isEmpty ? nil : $0 }
 unsetenv("SIGMIC_SERVE_TOKEN")
 do {
-    // `serve` opened it once already and said what there was to say about it: no notes here.
     let location = ArchiveLocation(arguments[1])
-    let archive = try await location.openForServing(environment: ProcessInfo.processInfo.environment, note: { _ in })
+    let archive = try await ServingProgram.open(location.argument)
     try await WebServer.run(archive: archive, options: .init(host: arguments[2], port: port, token: token)) { url in
         FileHandle.standardOutput.write(Data("{\"url\": \"\(url)\"}\n".utf8))
         let login = token.map { "; open \(url)/?token=\($0)" } ?? ""
@@ -23,6 +22,5 @@ do {
     }
     exit(0)
 } catch {
-    FileHandle.standardError.write(Data("sigmic-archive: error: \(error)\n".utf8))
-    exit(1)
+    ServingProgram.fail(error)
 }

@@ -1,4 +1,5 @@
 @testable import ArchivePostgres
+import ArchiveStore
 import Foundation
 import Pacing
 import PostgresNIO
