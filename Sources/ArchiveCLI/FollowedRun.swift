@@ -71,7 +71,7 @@ struct FollowedRun {
         default:
             // A run that ended before its stream was attached sent its `done` to nobody: its answer is
             // the last assistant message of the settled history.
-            let answer = await task.status == .completed ? try archive.messages(of: task.rowID).last { $0.role == "assistant" }?.content : nil
+            let answer = task.status == .completed ? try await archive.messages(of: task.rowID).last { $0.role == "assistant" }?.content : nil
             return .settled(TaskState(task), finalResponse: answer)
         }
     }

@@ -1,21 +1,24 @@
 import ArchiveSync
 import Foundation
+import Pacing
 
 /// One self-rewriting progress line on stderr, only on a terminal.
 final class ProgressDisplay: @unchecked Sendable {
     private let enabled: Bool
     private let lock = NSLock()
-    private let started = Date()
+    /// Time since the display began: the rate and ETA, and the redraw limit.
+    private let clock: Stopwatch
     private var shown = false
-    private var lastDrawn = Date.distantPast
+    private var lastDrawn: Duration?
 
-    init(enabled: Bool) {
+    init(enabled: Bool, clock: Stopwatch = .continuous) {
         self.enabled = enabled
+        self.clock = clock
     }
 
     func update(_ progress: SyncProgress) {
         guard enabled else { return }
-        let elapsed = max(0.001, Date().timeIntervalSince(started))
+        let elapsed = max(0.001, clock.now / .seconds(1))
         let rate = Double(progress.done) / elapsed
         let eta = rate > 0 ? Double(progress.total - progress.done) / rate : 0
         update(String(format: "syncing %d/%d tasks, %@, %.1f tasks/s, ETA %.0f s",
@@ -26,8 +29,8 @@ final class ProgressDisplay: @unchecked Sendable {
     func update(_ text: String) {
         guard enabled else { return }
         lock.withLock {
-            let now = Date()
-            guard now.timeIntervalSince(lastDrawn) >= 0.1 else { return }
+            let now = clock.now
+            if let lastDrawn, now - lastDrawn < .milliseconds(100) { return }
             lastDrawn = now
             FileHandle.standardError.write(Data(("\r\u{1B}[2K" + text).utf8))
             shown = true

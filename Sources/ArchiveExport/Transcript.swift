@@ -52,7 +52,8 @@ public struct Transcript: Sendable {
 
     /// Reads a task's transcript from the archive.
     public static func load(_ task: StoredTask, from archive: some ArchiveReader, events: Bool = false) async throws -> Transcript {
-        let messages = try await archive.messages(of: task.rowID).map { stored in
+        let history = try await archive.history(of: task.rowID, events: events)
+        let messages = history.messages.map { stored in
             Message(stored: stored,
                     thoughts: parseArray(stored.thoughtsJSON).map { item in
                         Thought(subject: item["subject"]?.stringValue ?? "", description: item["description"]?.stringValue ?? "")
@@ -73,8 +74,7 @@ public struct Transcript: Sendable {
                                      path: item["path"]?.stringValue)
                     })
         }
-        return Transcript(task: task, messages: messages, artifacts: try await archive.artifacts(of: task.rowID),
-                          events: events ? try await archive.events(of: task.rowID) : nil)
+        return Transcript(task: task, messages: messages, artifacts: history.artifacts, events: history.events)
     }
 
     /// The items of a stored JSON array; anything else (absent, damaged) reads as no items.

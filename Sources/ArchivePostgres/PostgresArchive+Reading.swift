@@ -105,6 +105,13 @@ extension PostgresArchive: ArchiveReader {
         }
     }
 
+    /// Three queries one after another: the reading connection is shared by every reader of this
+    /// opening, so it cannot hold a snapshot open for one of them.
+    public func history(of task: TaskRowID, events: Bool) async throws -> TaskHistory {
+        TaskHistory(messages: try await messages(of: task), artifacts: try await artifacts(of: task),
+                    events: events ? try await self.events(of: task) : nil)
+    }
+
     static let taskSelect = "SELECT t.*, a.base_url AS account_base_url FROM task t JOIN account a ON a.id = t.account_id"
 
     static func storedTask(_ row: PostgresRow) throws -> StoredTask {

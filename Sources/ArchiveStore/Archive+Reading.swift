@@ -21,49 +21,62 @@ extension Archive {
 
     /// A task's messages in history order.
     public func messages(of task: TaskRowID) async throws -> [StoredMessage] {
-        try await read("reading messages") { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT remote_id, position, role, content, created_at, thoughts_json, tool_calls_json,
-                       attached_files_json, raw_json
-                FROM message WHERE task_id = ? ORDER BY position, id
-                """), arguments: [task.rawValue]).map { row in
-                StoredMessage(remoteID: row["remote_id"], position: row["position"], role: row["role"],
-                              content: row["content"], createdAt: row["created_at"],
-                              thoughtsJSON: row["thoughts_json"], toolCallsJSON: row["tool_calls_json"],
-                              attachedFilesJSON: row["attached_files_json"], rawJSON: row["raw_json"])
-            }
-        }
+        try await read("reading messages") { db in try Self.messages(db, of: task) }
     }
 
     /// A task's artifacts, by path.
     public func artifacts(of task: TaskRowID) async throws -> [StoredArtifact] {
-        try await read("reading artifacts") { db in
-            try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT id, path, name, size, mime_type, category, modified_at, blob_sha256, fetch_state,
-                       fetch_error, fetch_failures, remote_state
-                FROM artifact WHERE task_id = ? ORDER BY path
-                """), arguments: [task.rawValue]).map { row in
-                StoredArtifact(rowID: ArtifactRowID(rawValue: row["id"]), path: row["path"], name: row["name"],
-                               size: row["size"], mimeType: row["mime_type"], category: row["category"],
-                               modifiedAt: row["modified_at"],
-                               blobHash: (row["blob_sha256"] as String?).flatMap { BlobHash(hex: $0) },
-                               fetchState: Self.state(row["fetch_state"]), fetchError: row["fetch_error"],
-                               fetchFailures: row["fetch_failures"], remoteState: Self.state(row["remote_state"]))
-            }
-        }
+        try await read("reading artifacts") { db in try Self.artifacts(db, of: task) }
     }
 
     /// A task's stream events in arrival order (session by session).
     public func events(of task: TaskRowID) async throws -> [StoredEvent] {
-        try await read("reading stream events") { db in
-            try Row.fetchAll(db, sql: """
-                SELECT e.session_id, e.seq, e.type, e.data, e.received_at
-                FROM stream_event e JOIN attach_session s ON s.id = e.session_id
-                WHERE s.task_id = ? ORDER BY e.session_id, e.seq
-                """, arguments: [task.rawValue]).map { row in
-                StoredEvent(session: AttachSessionID(rawValue: row["session_id"]), seq: row["seq"],
-                            type: row["type"], data: row["data"], receivedAt: row["received_at"])
-            }
+        try await read("reading stream events") { db in try Self.events(db, of: task) }
+    }
+
+    public func history(of task: TaskRowID, events: Bool) async throws -> TaskHistory {
+        try await read("reading a task") { db in
+            TaskHistory(messages: try Self.messages(db, of: task), artifacts: try Self.artifacts(db, of: task),
+                        events: events ? try Self.events(db, of: task) : nil)
+        }
+    }
+
+    static func messages(_ db: Database, of task: TaskRowID) throws -> [StoredMessage] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT remote_id, position, role, content, created_at, thoughts_json, tool_calls_json,
+                   attached_files_json, raw_json
+            FROM message WHERE task_id = ? ORDER BY position, id
+            """), arguments: [task.rawValue]).map { row in
+            StoredMessage(remoteID: row["remote_id"], position: row["position"], role: row["role"],
+                          content: row["content"], createdAt: row["created_at"],
+                          thoughtsJSON: row["thoughts_json"], toolCallsJSON: row["tool_calls_json"],
+                          attachedFilesJSON: row["attached_files_json"], rawJSON: row["raw_json"])
+        }
+    }
+
+    static func artifacts(_ db: Database, of task: TaskRowID) throws -> [StoredArtifact] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT id, path, name, size, mime_type, category, modified_at, blob_sha256, fetch_state,
+                   fetch_error, fetch_failures, remote_state
+            FROM artifact WHERE task_id = ? ORDER BY path
+            """), arguments: [task.rawValue]).map { row in
+            StoredArtifact(rowID: ArtifactRowID(rawValue: row["id"]), path: row["path"], name: row["name"],
+                           size: row["size"], mimeType: row["mime_type"], category: row["category"],
+                           modifiedAt: row["modified_at"],
+                           blobHash: (row["blob_sha256"] as String?).flatMap { BlobHash(hex: $0) },
+                           fetchState: Self.state(row["fetch_state"]), fetchError: row["fetch_error"],
+                           fetchFailures: row["fetch_failures"], remoteState: Self.state(row["remote_state"]))
+        }
+    }
+
+    static func events(_ db: Database, of task: TaskRowID) throws -> [StoredEvent] {
+        try Row.fetchAll(db.cachedStatement(sql: """
+            SELECT e.session_id, e.seq, e.type, e.data, e.received_at
+            FROM stream_event e JOIN attach_session s ON s.id = e.session_id
+            WHERE s.task_id = ? ORDER BY e.session_id, e.seq
+            """), arguments: [task.rawValue]).map { row in
+            StoredEvent(session: AttachSessionID(rawValue: row["session_id"]), seq: row["seq"],
+                        type: row["type"], data: row["data"], receivedAt: row["received_at"])
         }
     }
 

@@ -19,6 +19,9 @@ public protocol ArchiveReader: Sendable {
     func artifacts(of task: TaskRowID) async throws -> [StoredArtifact]
     /// A task's stream events in arrival order (session by session).
     func events(of task: TaskRowID) async throws -> [StoredEvent]
+    /// A task's messages, artifacts and, when `events`, stream events, in one read: what a transcript
+    /// shows (on a folder in one snapshot, and one hand-over to a reader thread rather than three).
+    func history(of task: TaskRowID, events: Bool) async throws -> TaskHistory
     /// Entries matching a parsed query in one way (words, or every term as a substring), best first
     /// (or by date), with snippets (`search(_:options:)` decides the way).
     func search(_ query: SearchQuery, options: SearchOptions, match: SearchHit.Match) async throws -> [SearchHit]

@@ -92,6 +92,18 @@ public struct StoredArtifact: Sendable, Equatable {
     }
 }
 
+/// What a transcript shows of a task, read together (`ArchiveReader.history`).
+public struct TaskHistory: Sendable {
+    public let messages: [StoredMessage]
+    public let artifacts: [StoredArtifact]
+    /// Nil when not asked for.
+    public let events: [StoredEvent]?
+
+    package init(messages: [StoredMessage], artifacts: [StoredArtifact], events: [StoredEvent]?) {
+        (self.messages, self.artifacts, self.events) = (messages, artifacts, events)
+    }
+}
+
 public struct StoredEvent: Sendable, Equatable {
     public let session: AttachSessionID
     public let seq: Int

@@ -54,12 +54,14 @@ public struct OutboxSender: Sendable {
         let fingerprint = KeyFingerprint.of(client.configuration.apiKey)
         guard let account = try await archive.existingAccount(baseURL: baseURL, fingerprint: fingerprint) else { return Report() }
         var report = Report()
+        /// Items waiting out an interrupted send; later items that depend on one wait behind it.
         var held: [OutboxItem] = []
         let items = try await archive.outbox(account: account, states: [.queued, .sending, .expired])
         for item in items {
             let step = OutboxPlan.step(for: item, now: now(), expiry: expiry, includeExpired: includeExpired, inFlight: inFlight)
-            if step != .skip && step != .expire, let blocker = held.firstIndex(where: { OutboxPlan.mustWait(item, behind: $0) }) {
-                report.held[blocker].holding.append(item.id)
+            if step != .skip && step != .expire, let blocker = held.first(where: { OutboxPlan.mustWait(item, behind: $0) }),
+               let entry = report.held.firstIndex(where: { $0.id == blocker.id }) {
+                report.held[entry].holding.append(item.id)
                 continue
             }
             switch step {

@@ -101,7 +101,7 @@ extension SyncEngine {
         var byPath: [Data: APIArtifact] = [:]
         let listing = try await client.artifacts(id)
         for artifact in listing { byPath[Data(Snapshots.visible(artifact.path).utf8)] = artifact }
-        let archived = await isNew ? [] : try archivedFiles(id, account: account)
+        let archived = isNew ? [] : try await archivedFiles(id, account: account)
         let plan = FetchPlan.files(listing: listing.map(Snapshots.listedFile), archived: archived)
         let wanted = plan.download.map { byPath[Data($0.file.path.utf8)]! }
         let outcomes = try await downloader.downloadAll(wanted, taskID: id, atOnce: atOnce)

@@ -76,6 +76,9 @@ import TestSupport
         let folder = try TempFolder("mcp-missing")
         let result = try CommandRunner.run(["mcp", "--archive", folder.path("nothing").path])
         #expect(result.status == 1 && result.stdout.isEmpty, "nothing but protocol on stdout: \(result.stdout)")
-        #expect(result.stderr.contains("run `sigmic-archive sync` first") && result.stderr.split(separator: "\n").count == 1)
+        // The server program words it as every command does.
+        #expect(result.stderr.hasPrefix("sigmic-archive: error: no archive at \(folder.path("nothing").path) (run `sigmic-archive sync` first"),
+                "\(result.stderr)")
+        #expect(result.stderr.split(separator: "\n").count == 1)
     }
 }

@@ -82,6 +82,13 @@ case "generate":
     if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8)) }
     print(#"{"messages":\#(written),"tasks":\#(tasks),"seconds":\#(String(format: "%.2f", seconds)),"messagesPerSecond":\#(Int(Double(written) / seconds))}"#)
 
+case "empty":
+    // A new archive with the schema and nothing in it, for the raw libsqlite3 loop to fill.
+    guard arguments.count == 2 else { fail("usage: archive-bench empty DIR") }
+    let folder = URL(fileURLWithPath: arguments[arguments.startIndex + 1])
+    guard !FileManager.default.fileExists(atPath: folder.path) else { fail("\(folder.path) exists; give a new folder") }
+    try Archive.open(at: folder).close()
+
 case "ndjson":
     guard arguments.count == 2, let count = Int(arguments[arguments.startIndex + 1]), count > 0 else {
         fail("usage: archive-bench ndjson MESSAGES")
@@ -130,5 +137,5 @@ case "long":
     print(#"{"longMessages":\#(count),"bytesEach":\#(log.utf8.count)}"#)
 
 default:
-    fail("usage: archive-bench generate DIR MESSAGES | ndjson MESSAGES | tsv MESSAGES | long DIR COUNT")
+    fail("usage: archive-bench generate DIR MESSAGES | empty DIR | ndjson MESSAGES | tsv MESSAGES | long DIR COUNT")
 }
