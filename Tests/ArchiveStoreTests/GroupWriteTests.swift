@@ -26,19 +26,8 @@ import TestSupport
     }
 
     @Test func aUnitThatFailsIsRolledBackAloneAndTheOthersCommit() async throws {
-        struct Boom: Error {}
-        let task = self.task
-        let outcomes = try await archive.writeEach([
-            { try $0.upsertMessages([Fixtures.message("m1", content: "alpha report")], task: task) },
-            { writer in
-                try writer.upsertMessages([Fixtures.message("m2", content: "bravo report")], task: task)
-                throw Boom()
-            },
-            { try $0.upsertMessages([Fixtures.message("m3", content: "charlie report")], task: task) },
-        ])
-        #expect(outcomes.map { $0 == nil } == [true, false, true])
-        #expect(outcomes[1] is Boom)
-        #expect(try await archive.messages(of: task).map(\.remoteID) == ["m1", "m3"])
+        let outcomes = try await archive.writeEach(GroupWriteCase.units(task))
+        try await GroupWriteCase.expectOnlyTheFailedUnitRolledBack(outcomes, in: archive, task: task)
         #expect(try await found("alpha") == ["m1"])
         #expect(try await found("bravo").isEmpty)
         #expect(try await found("charlie") == ["m3"])
