@@ -31,6 +31,12 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // Secrets in text: the rules `redact` applies, as a pure one-pass scanner.
+        .target(
+            name: "Redaction",
+            dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strictness
+        ),
         // The archive: the only module that speaks SQL. Migrations/*.sql are compiled in by the plugin.
         .target(
             name: "ArchiveStore",
@@ -236,6 +242,11 @@ let package = Package(
             name: "TestSupport",
             dependencies: ["ArchiveStore", "SigmicEmulator"],
             path: "Tests/TestSupport",
+            swiftSettings: strictness
+        ),
+        .testTarget(
+            name: "RedactionTests",
+            dependencies: ["Redaction"],
             swiftSettings: strictness
         ),
         .testTarget(
