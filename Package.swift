@@ -124,7 +124,7 @@ let package = Package(
         .target(
             name: "ArchiveCLI",
             dependencies: [
-                "ArchiveStore", "ArchivePostgres", "ArchiveSync", "ArchiveExport", "SigmicAPI", "Pacing", "BuildInfo",
+                "ArchiveStore", "ArchivePostgres", "ArchiveSync", "ArchiveExport", "SigmicAPI", "Pacing", "BuildInfo", "Redaction",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],

@@ -44,6 +44,9 @@ public protocol ArchiveReader: Sendable {
     func blobFile(_ hash: BlobHash) -> URL?
     /// The outbox in the order items were queued: every item, or those of one account in some states.
     func outbox(account: AccountID?, states: Set<OutboxItem.State>?) async throws -> [OutboxItem]
+    /// Hands every text the archive holds from the server to `visit`, one at a time, in task order
+    /// (task columns, then messages, then stream events): the whole archive is never in memory.
+    func eachText(_ visit: @escaping @Sendable (ArchivedText) throws -> Void) async throws
 }
 
 /// Bytes per piece of a stored file, in both engines (PostgreSQL keeps them as `blob_chunk` rows).

@@ -1,6 +1,6 @@
 /// The kinds of secret `redact` finds: high-confidence shapes only, each one a vendor's documented
 /// prefix and length (or a PEM block, or a JWT's three parts), so that a finding is almost surely a
-/// credential. This enum is the one table of them (issue 29's `redact` will show it in the README);
+/// credential. This enum is the one table of them (the README's "Secrets" shows it);
 /// `SecretScannerTests` keeps each rule honest with true and near-miss cases.
 public enum SecretRule: String, CaseIterable, Sendable, Codable {
     /// `sigmic_` and 64 hex digits: the Sigmic API's own keys.

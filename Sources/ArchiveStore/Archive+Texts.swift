@@ -1,0 +1,40 @@
+import Foundation
+internal import GRDB
+
+extension Archive {
+    public func eachText(_ visit: @escaping @Sendable (ArchivedText) throws -> Void) async throws {
+        try await read("reading the archive's texts") { db in
+            let taskColumns = TaskTextColumn.allCases
+            let tasks = try Row.fetchCursor(db, sql: "SELECT id, remote_id, \(taskColumns.map(\.rawValue).joined(separator: ", ")) FROM task ORDER BY id")
+            while let row = try tasks.next() {
+                let task = TaskRowID(rawValue: row["id"])
+                let taskID: String = row["remote_id"]
+                for column in taskColumns {
+                    guard let text: String = row[column.rawValue] else { continue }
+                    try visit(ArchivedText(taskID: taskID, task: task, place: .task(column), text: text))
+                }
+            }
+            let messageColumns = MessageTextColumn.allCases
+            let messages = try Row.fetchCursor(db, sql: """
+                SELECT m.id, m.task_id, t.remote_id AS task_remote_id, m.remote_id, \(messageColumns.map { "m." + $0.rawValue }.joined(separator: ", "))
+                FROM message m JOIN task t ON t.id = m.task_id ORDER BY m.task_id, m.id
+                """)
+            while let row = try messages.next() {
+                for column in messageColumns {
+                    guard let text: String = row[column.rawValue] else { continue }
+                    try visit(ArchivedText(taskID: row["task_remote_id"], task: TaskRowID(rawValue: row["task_id"]),
+                                           place: .message(row: row["id"], remoteID: row["remote_id"], column: column), text: text))
+                }
+            }
+            let events = try Row.fetchCursor(db, sql: """
+                SELECT e.id, e.session_id, e.seq, e.data, s.task_id, t.remote_id AS task_remote_id
+                FROM stream_event e JOIN attach_session s ON s.id = e.session_id JOIN task t ON t.id = s.task_id
+                ORDER BY s.task_id, e.id
+                """)
+            while let row = try events.next() {
+                try visit(ArchivedText(taskID: row["task_remote_id"], task: TaskRowID(rawValue: row["task_id"]),
+                                       place: .event(row: row["id"], session: row["session_id"], seq: row["seq"]), text: row["data"]))
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// One piece of text the archive holds, with where it lives: what `redact --scan` reads, and where a
+/// rewrite of it would go. Search entries are not among them: they are made from these.
+public struct ArchivedText: Sendable {
+    public enum Place: Sendable, Hashable {
+        /// A column of the task's row (its message, system prompt, error, output, raw JSON…).
+        case task(TaskTextColumn)
+        /// A column of one of its messages.
+        case message(row: Int64, remoteID: String, column: MessageTextColumn)
+        /// The data of one stream event.
+        case event(row: Int64, session: Int64, seq: Int)
+    }
+
+    /// The task's remote id.
+    public let taskID: String
+    public let task: TaskRowID
+    public let place: Place
+    public let text: String
+
+    package init(taskID: String, task: TaskRowID, place: Place, text: String) {
+        (self.taskID, self.task, self.place, self.text) = (taskID, task, place, text)
+    }
+}
+
+/// The task columns that hold text from the server (the rest are ids, times and states).
+public enum TaskTextColumn: String, CaseIterable, Sendable {
+    case message, systemPrompt = "system_prompt", error, envJSON = "env_json", outputJSON = "output_json"
+    case pendingApprovalsJSON = "pending_approvals_json", rawListJSON = "raw_list_json", rawGetJSON = "raw_get_json"
+}
+
+/// The message columns that hold text from the server.
+public enum MessageTextColumn: String, CaseIterable, Sendable {
+    case content, thoughtsJSON = "thoughts_json", toolCallsJSON = "tool_calls_json"
+    case attachedFilesJSON = "attached_files_json", rawJSON = "raw_json"
+}
