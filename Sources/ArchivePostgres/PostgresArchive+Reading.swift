@@ -76,16 +76,33 @@ extension PostgresArchive: ArchiveReader {
             FROM artifact WHERE task_id = \(id) ORDER BY path COLLATE "C"
             """
         return try await read("reading artifacts") {
+            try await connection.rows(statement, logger: Self.logger).map(Self.storedArtifact)
+        }
+    }
+
+    public func storedFiles() async throws -> [TaskFile] {
+        let statement = PostgresStatement("""
+            SELECT t.remote_id AS task_remote_id, a.* FROM artifact a JOIN task t ON t.id = a.task_id
+            WHERE a.fetch_state = 'stored' AND a.blob_sha256 IS NOT NULL
+            ORDER BY a.task_id, a.path COLLATE "C"
+            """)
+        return try await read("listing stored files") {
             try await connection.rows(statement, logger: Self.logger).map { row in
                 let column = Columns(row)
-                return StoredArtifact(rowID: ArtifactRowID(try column("id", as: Int64.self)), path: try column("path"),
-                                      name: try column("name"), size: try column("size"), mimeType: try column("mime_type"),
-                                      category: try column("category"), modifiedAt: try column("modified_at"),
-                                      blobHash: try column("blob_sha256", as: String?.self).flatMap { BlobHash(hex: $0) },
-                                      fetchState: Archive.state(try column("fetch_state")), fetchError: try column("fetch_error"),
-                                      fetchFailures: try column("fetch_failures"), remoteState: Archive.state(try column("remote_state")))
+                return TaskFile(taskID: try column("task_remote_id"), task: TaskRowID(rawValue: try column("task_id")),
+                                artifact: try Self.storedArtifact(row))
             }
         }
+    }
+
+    static func storedArtifact(_ row: PostgresRow) throws -> StoredArtifact {
+        let column = Columns(row)
+        return StoredArtifact(rowID: ArtifactRowID(try column("id", as: Int64.self)), path: try column("path"),
+                              name: try column("name"), size: try column("size"), mimeType: try column("mime_type"),
+                              category: try column("category"), modifiedAt: try column("modified_at"),
+                              blobHash: try column("blob_sha256", as: String?.self).flatMap { BlobHash(hex: $0) },
+                              fetchState: Archive.state(try column("fetch_state")), fetchError: try column("fetch_error"),
+                              fetchFailures: try column("fetch_failures"), remoteState: Archive.state(try column("remote_state")))
     }
 
     public func events(of task: TaskRowID) async throws -> [StoredEvent] {

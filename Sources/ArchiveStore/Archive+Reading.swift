@@ -56,17 +56,33 @@ extension Archive {
 
     static func artifacts(_ db: Database, of task: TaskRowID) throws -> [StoredArtifact] {
         try Row.fetchAll(db.cachedStatement(sql: """
-            SELECT id, path, name, size, mime_type, category, modified_at, blob_sha256, fetch_state,
-                   fetch_error, fetch_failures, remote_state
-            FROM artifact WHERE task_id = ? ORDER BY path
-            """), arguments: [task.rawValue]).map { row in
-            StoredArtifact(rowID: ArtifactRowID(rawValue: row["id"]), path: row["path"], name: row["name"],
-                           size: row["size"], mimeType: row["mime_type"], category: row["category"],
-                           modifiedAt: row["modified_at"],
-                           blobHash: (row["blob_sha256"] as String?).flatMap { BlobHash(hex: $0) },
-                           fetchState: Self.state(row["fetch_state"]), fetchError: row["fetch_error"],
-                           fetchFailures: row["fetch_failures"], remoteState: Self.state(row["remote_state"]))
+            SELECT \(artifactColumns) FROM artifact WHERE task_id = ? ORDER BY path
+            """), arguments: [task.rawValue]).map(storedArtifact)
+    }
+
+    public func storedFiles() async throws -> [TaskFile] {
+        try await read("listing stored files") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.remote_id AS task_remote_id, artifact.* FROM artifact JOIN task t ON t.id = artifact.task_id
+                WHERE artifact.fetch_state = 'stored' AND artifact.blob_sha256 IS NOT NULL
+                ORDER BY artifact.task_id, artifact.path
+                """).map { row in
+                TaskFile(taskID: row["task_remote_id"], task: TaskRowID(rawValue: row["task_id"]), artifact: Self.storedArtifact(row))
+            }
         }
+    }
+
+    static let artifactColumns = """
+        id, path, name, size, mime_type, category, modified_at, blob_sha256, fetch_state, fetch_error, fetch_failures, remote_state
+        """
+
+    static func storedArtifact(_ row: Row) -> StoredArtifact {
+        StoredArtifact(rowID: ArtifactRowID(rawValue: row["id"]), path: row["path"], name: row["name"],
+                       size: row["size"], mimeType: row["mime_type"], category: row["category"],
+                       modifiedAt: row["modified_at"],
+                       blobHash: (row["blob_sha256"] as String?).flatMap { BlobHash(hex: $0) },
+                       fetchState: Self.state(row["fetch_state"]), fetchError: row["fetch_error"],
+                       fetchFailures: row["fetch_failures"], remoteState: Self.state(row["remote_state"]))
     }
 
     static func events(_ db: Database, of task: TaskRowID) throws -> [StoredEvent] {

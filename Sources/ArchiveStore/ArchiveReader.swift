@@ -47,6 +47,8 @@ public protocol ArchiveReader: Sendable {
     /// Hands every text the archive holds from the server to `visit`, one at a time, in task order
     /// (task columns, then messages, then stream events): the whole archive is never in memory.
     func eachText(_ visit: @escaping @Sendable (ArchivedText) throws -> Void) async throws
+    /// Every artifact whose bytes the archive holds, in task order.
+    func storedFiles() async throws -> [TaskFile]
 }
 
 /// Bytes per piece of a stored file, in both engines (PostgreSQL keeps them as `blob_chunk` rows).

@@ -8,6 +8,8 @@ public struct ArchivedText: Sendable {
         case message(row: Int64, remoteID: String, column: MessageTextColumn)
         /// The data of one stream event.
         case event(row: Int64, session: Int64, seq: Int)
+        /// The bytes of a stored artifact, read as UTF-8 (what is not text stays as it was).
+        case artifact(row: Int64, path: String)
     }
 
     /// The task's remote id.

@@ -92,6 +92,18 @@ public struct StoredArtifact: Sendable, Equatable {
     }
 }
 
+/// An artifact with the task it belongs to (`ArchiveReader.storedFiles`).
+public struct TaskFile: Sendable {
+    /// The task's remote id.
+    public let taskID: String
+    public let task: TaskRowID
+    public let artifact: StoredArtifact
+
+    package init(taskID: String, task: TaskRowID, artifact: StoredArtifact) {
+        (self.taskID, self.task, self.artifact) = (taskID, task, artifact)
+    }
+}
+
 /// What a transcript shows of a task, read together (`ArchiveReader.history`).
 public struct TaskHistory: Sendable {
     public let messages: [StoredMessage]
