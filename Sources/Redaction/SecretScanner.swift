@@ -1,8 +1,9 @@
 import Crypto
 
-/// Finds secrets in text in one pass over its UTF-8 bytes. Only the bytes that can begin a secret
-/// (`A`, `g`, `x`, `h`, `s`, `r`, `e`, `-`, `=`, `:`) are looked at twice, so scanning keeps up with
-/// reading (BENCHMARKS.md, `redact --scan`). Pure: no I/O, no clock.
+/// Finds secrets in text in one pass over its UTF-8 bytes. Only positions whose two bytes can begin a
+/// secret (`AK`, `gh`, `sk`, `ey`, `--`…) or that hold an assignment's `=` or `:` are looked at
+/// further (`triggerPairs`), so scanning keeps up with reading (BENCHMARKS.md, `redact --scan`).
+/// Pure: no I/O, no clock.
 public enum SecretScanner {
     /// The secrets in `text`, in order, never overlapping.
     public static func findings(in text: String) -> [SecretFinding] {
@@ -33,17 +34,21 @@ public enum SecretScanner {
         var found: [SecretFinding] = []
         var index = 0
         let count = bytes.count
-        while index < count {
-            let byte = bytes[index]
-            guard isTrigger[Int(byte)] else {
-                index += 1
-                continue
-            }
-            if let (rule, range) = match(bytes, at: index) {
-                found.append(SecretFinding(rule: rule, range: range, fingerprint: fingerprint(bytes[range])))
-                index = max(range.upperBound, index + 1)
-            } else {
-                index += 1
+        // The table is read through a local pointer: a static read in the loop costs a lazy-init check
+        // per byte, which was a fifth of a scan.
+        triggerPairs.withUnsafeBufferPointer { pairs in
+            while index < count {
+                let next = index + 1 < count ? bytes[index + 1] : 0
+                guard pairs[Int(bytes[index]) << 8 | Int(next)] else {
+                    index += 1
+                    continue
+                }
+                if let (rule, range) = match(bytes, at: index) {
+                    found.append(SecretFinding(rule: rule, range: range, fingerprint: fingerprint(bytes[range])))
+                    index = max(range.upperBound, index + 1)
+                } else {
+                    index += 1
+                }
             }
         }
         return found
@@ -67,15 +72,17 @@ public enum SecretScanner {
     /// A secret of a vendor's shape, or a JWT, beginning at `index`.
     static func shaped(_ text: Bytes, at index: Int) -> (SecretRule, Range<Int>)? {
         guard text.startsWord(at: index) else { return nil }
-        for shape in shapes where text.has(shape.prefix, at: index) {
+        for shape in shapesByFirstByte[Int(text.bytes[index])] where text.has(shape.prefix, at: index) {
             let end = text.run(from: index + shape.prefix.count, of: shape.body, max: shape.length.upperBound)
             let length = end - index - shape.prefix.count
             guard shape.length.contains(length), !text.isBody(end, shape.body) else { continue }
             return (shape.rule, index..<end)
         }
-        if text.has(Array("eyJ".utf8), at: index) { return jwt(text, at: index).map { (.jwt, $0) } }
+        if text.has(jwtStart, at: index) { return jwt(text, at: index).map { (.jwt, $0) } }
         return nil
     }
+
+    static let jwtStart = Array("eyJ".utf8)
 
     // MARK: The rules' shapes
 
@@ -102,11 +109,15 @@ public enum SecretScanner {
       + [Shape(.googleAPIKey, "AIza", .base64URL, 35...35)]
       + ["sk-proj-", "sk-svcacct-", "sk-ant-"].map { Shape(.aiProviderKey, $0, .base64URL, 32...255) }
 
+    /// The shapes a byte can begin, so that an `e` or an `s` in prose is checked against two or three
+    /// prefixes rather than every rule's.
+    static let shapesByFirstByte: [[Shape]] = (0..<256).map { byte in shapes.filter { $0.prefix.first == UInt8(byte) } }
+
     /// Header and payload start `eyJ` (`{"` in base64url); each part is at least 10 characters.
     static func jwt(_ text: Bytes, at index: Int) -> Range<Int>? {
         let headerEnd = text.run(from: index, of: .base64URL, max: 4096)
         guard headerEnd - index >= 10, text.byte(headerEnd) == UInt8(ascii: "."),
-              text.has(Array("eyJ".utf8), at: headerEnd + 1) else { return nil }
+              text.has(jwtStart, at: headerEnd + 1) else { return nil }
         let payloadEnd = text.run(from: headerEnd + 1, of: .base64URL, max: 65536)
         guard payloadEnd - headerEnd - 1 >= 10, text.byte(payloadEnd) == UInt8(ascii: ".") else { return nil }
         let signatureEnd = text.run(from: payloadEnd + 1, of: .base64URL, max: 4096)
@@ -172,8 +183,16 @@ public enum SecretScanner {
         }.joined()
     }
 
-    /// The bytes that can begin a secret, or end an assignment's name.
-    static let isTrigger: [Bool] = (0..<256).map { byte in
-        "Aghsxre-=:".utf8.contains(UInt8(byte))
-    }
+    /// The two bytes (this one and the next, as `first << 8 | second`) with which a secret can begin,
+    /// or an assignment's `=` or `:` with anything after it. In prose only a few positions in a
+    /// hundred pass, so the rules' own checks seldom run.
+    static let triggerPairs: [Bool] = {
+        var pairs = [Bool](repeating: false, count: 1 << 16)
+        let starts = shapes.map(\.prefix) + [jwtStart, Array("-----BEGIN ".utf8)]
+        for start in starts { pairs[Int(start[0]) << 8 | Int(start[1])] = true }
+        for byte in [UInt8(ascii: "="), UInt8(ascii: ":")] {
+            for second in 0..<256 { pairs[Int(byte) << 8 | second] = true }
+        }
+        return pairs
+    }()
 }
