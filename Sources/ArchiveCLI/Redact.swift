@@ -83,7 +83,7 @@ private struct ScanTally {
     }
 }
 
-/// One finding as `redact --scan --json` prints it (SCHEMA.md): where, which rule, the fingerprint.
+/// One finding as `redact --scan --json` prints it (README, "Secrets"): where, which rule, the fingerprint.
 struct SecretFindingEntry: Encodable, Sendable {
     let task: String
     /// `task` (a column of the task's row), `message`, `event` or `artifact`.
