@@ -26,4 +26,6 @@ public enum SecretRule: String, CaseIterable, Sendable, Codable {
     /// The value of `NAME_KEY=`, `NAME_TOKEN=`, `…SECRET:`, `…PASSWORD=` (also camelCase, quoted or
     /// JSON) when it is 16 or more token characters with a letter and a digit in it.
     case assignment = "assignment"
+    /// Not a pattern: a text a person named (`redact --text`), wherever it occurs.
+    case literal = "text"
 }

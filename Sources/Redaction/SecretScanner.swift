@@ -153,6 +153,12 @@ public enum SecretScanner {
         var valueStart = index + 1
         while text.byte(valueStart) == UInt8(ascii: " ") && valueStart - index <= 2 { valueStart += 1 }
         if text.byte(valueStart) == UInt8(ascii: "\"") || text.byte(valueStart) == UInt8(ascii: "'") { valueStart += 1 }
+        return assignedValue(text, from: valueStart)
+    }
+
+    /// The secret value starting at `valueStart` of a name that ends in a secret word: 16 or more token
+    /// characters, with a letter and a digit among them.
+    static func assignedValue(_ text: Bytes, from valueStart: Int) -> Range<Int>? {
         let valueEnd = text.run(from: valueStart, of: .token, max: 512)
         let value = text.bytes[valueStart..<valueEnd]
         guard value.count >= 16, value.count < 512, !text.isBody(valueEnd, .token),
