@@ -84,7 +84,7 @@ let package = Package(
         .target(
             name: "ArchiveSync",
             dependencies: [
-                "ArchiveStore", "SigmicAPI", "Pacing",
+                "ArchiveStore", "SigmicAPI", "Pacing", "Redaction",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strictness

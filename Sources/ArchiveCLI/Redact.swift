@@ -1,89 +1,165 @@
 import ArchiveStore
+import ArchiveSync
 import ArgumentParser
 import Foundation
 import Redaction
-import Synchronization
 
 struct Redact: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "redact",
-        abstract: "Find secrets the archive holds (API keys, tokens, private keys) — listed, never printed.",
+        abstract: "Find and remove secrets (API keys, tokens, private keys) and texts you name — everywhere the archive keeps them.",
         discussion: """
-            --scan reads every text the archive keeps from the server (task fields and raw JSON, messages, \
-            thoughts, tool calls, stream events, and stored files up to 64 MiB) and lists each secret found: the task, where it is, the rule \
-            that matched and a short fingerprint (the first 8 hex digits of its SHA-256), never the secret. \
-            The rules are high-confidence shapes only: Sigmic, AWS, GitHub, Slack, Stripe, Google and AI \
-            provider keys, private-key blocks, JWTs, and long values of NAME_KEY= / NAME_TOKEN= style \
-            assignments. This version lists what it finds; it does not remove it yet.
+            Every text the archive keeps from the server is read: task fields and raw JSON, messages, \
+            thoughts, tool calls, stream events, and stored files up to 64 MiB. JSON is read string by \
+            string, so a secret behind an escape is found and the JSON stays valid once it is replaced.
+
+            --scan lists each secret found: the task, where it is, the rule that matched and a short \
+            fingerprint (the first 8 hex digits of its SHA-256) — never the secret.
+            --secrets replaces each one with [REDACTED:rule:fingerprint]; a binary file holding one is \
+            dropped (its artifact says why, and no sync fetches it again). --text 'LITERAL' does the same \
+            for a text you name (at least 2 characters). Then the old bytes are purged: search indexes \
+            merged, free pages vacuumed, the WAL emptied, unlinked files deleted (PostgreSQL: VACUUM). \
+            Each run is recorded in the audit (see `audit`), without the text removed.
+            --on-sync keeps the secret rules in the archive: every later sync, watch, run, reply and \
+            download removes secrets before it writes. --no-on-sync turns that off.
+
+            Copies made before (backups, exports, a `copy` elsewhere) are out of reach: a leaked key must \
+            still be rotated. The rules are listed in the README ("Secrets").
             """)
 
     @OptionGroup var options: ArchiveOptions
 
-    @Flag(help: "List the secrets found (required for now).")
+    @Flag(help: "List what is found; change nothing.")
     var scan = false
 
-    @Flag(help: "Print the findings as JSON.")
+    @Flag(help: "Replace every secret the rules find.")
+    var secrets = false
+
+    @Option(name: .customLong("text"), help: ArgumentHelp("Replace this text wherever it occurs (repeatable).", valueName: "LITERAL"))
+    var texts: [String] = []
+
+    @Flag(inversion: .prefixedNo, help: "Keep the secret rules in the archive, so every later write removes secrets first.")
+    var onSync: Bool?
+
+    @Flag(help: "Print the findings (and, when removing, the totals) as JSON.")
     var json = false
 
     func validate() throws {
-        guard scan else { throw ValidationError("give --scan: listing what is found is what redact does so far") }
+        if let short = texts.first(where: { $0.count < 2 }) {
+            throw ValidationError("--text \(String(reflecting: short)) is too short: a text of fewer than 2 characters would match almost everywhere")
+        }
+        if scan && (secrets || onSync != nil) {
+            throw ValidationError("--scan only lists; give it alone (with --text to list a text), or --secrets to remove")
+        }
+        if onSync == true && !secrets {
+            throw ValidationError("--on-sync keeps the secret rules for later writes: give it with --secrets, which applies them now")
+        }
+        if onSync == true && !texts.isEmpty {
+            throw ValidationError("--on-sync keeps only the secret rules: a named text kept in the archive would be the very text removed")
+        }
+        if !scan && !secrets && texts.isEmpty && onSync == nil {
+            throw ValidationError("say what to do: --scan to list, --secrets or --text LITERAL to remove, --no-on-sync to stop removing on sync")
+        }
     }
-
-    /// Files are scanned whole, in memory; larger ones are named as not scanned.
-    static let largestScannedFile: Int64 = 64 << 20
 
     func run() async throws {
-        let archive = try await options.openReader()
-        let tally = Mutex(ScanTally())
-        try await archive.eachText { text in
-            let found = SecretScanner.findings(in: text.text)
-            tally.withLock { $0.add(text, found) }
-        }
-        for file in try await archive.storedFiles() {
-            guard let hash = file.artifact.blobHash else { continue }
-            guard (file.artifact.size ?? 0) <= Self.largestScannedFile else {
-                tally.withLock { $0.skipped.append(file.artifact.path) }
-                continue
+        let sweep = SecretSweep(redactor: Redactor(secrets: scan || secrets, literals: texts))
+        if scan {
+            let archive = try await options.openReader()
+            let result = try await sweep.scan(archive)
+            report(result.notScanned)
+            if json {
+                try Terminal.printJSON(result.findings.map(SecretFindingEntry.init))
+            } else {
+                list(result.findings)
             }
-            var bytes: [UInt8] = []
-            try await archive.readBlob(hash) { bytes.append(contentsOf: $0) }
-            // Read as UTF-8: a secret is ASCII, and what is not text around it stays as it was.
-            let text = ArchivedText(taskID: file.taskID, task: file.task,
-                                    place: .artifact(row: file.artifact.rowID.rawValue, path: file.artifact.path),
-                                    text: String(decoding: bytes, as: UTF8.self))
-            let found = SecretScanner.findings(in: text.text)
-            tally.withLock { $0.add(text, found) }
+            Terminal.note("\(Self.count(result.findings.count, "secret")) in \(Self.count(result.tasks, "task")) "
+                          + "(\(result.texts) texts, \(Status.bytes(Int64(result.bytes))) scanned)")
+            return
         }
-        let result = tally.withLock { $0 }
-        for path in result.skipped { Terminal.note("not scanned, larger than 64 MiB: \(path)") }
+        let archive = try await options.openExistingWritable()
+        let lock = try archive.claimWriter(purpose: "redact")
+        defer { withExtendedLifetime(lock) {} }
+        let result = try await sweep.apply(to: archive, command: command, onSync: onSync)
+        report(result.notScanned)
         if json {
-            try Terminal.printJSON(result.findings)
+            try Terminal.printJSON(RedactionSummary(result, onSync: onSync))
         } else {
-            for finding in result.findings {
-                Terminal.print("\(finding.task.prefix(8))  \(finding.whereFound.padding(toLength: 36, withPad: " ", startingAt: 0))  "
-                               + "\(finding.rule.padding(toLength: 18, withPad: " ", startingAt: 0))  \(finding.fingerprint)")
-            }
+            list(result.findings)
         }
-        let tasks = Set(result.findings.map(\.task)).count
-        Terminal.note("\(result.findings.count) secret\(result.findings.count == 1 ? "" : "s") in \(tasks) task\(tasks == 1 ? "" : "s") "
-                      + "(\(result.texts) texts, \(Status.bytes(Int64(result.bytes))) scanned)")
+        var line = "replaced \(Self.count(result.findings.count, "finding")) in \(Self.count(result.tasks, "task"))"
+        line += " (\(Self.count(result.textsRewritten, "text")) rewritten"
+        if result.filesRewritten > 0 { line += ", \(Self.count(result.filesRewritten, "file")) rewritten" }
+        if !result.filesDropped.isEmpty { line += ", \(Self.count(result.filesDropped.count, "binary file")) dropped" }
+        line += ")"
+        if let purge = result.purge {
+            line += "; purged: \(Status.bytes(purge.bytesBefore)) → \(Status.bytes(purge.bytesAfter))"
+        }
+        Terminal.note(line)
+        if let onSync { Terminal.note(onSync ? "secrets are now removed on every sync" : "secrets are no longer removed on sync") }
+        for problem in result.purge?.unfinished ?? [] { Terminal.note("not yet purged: \(problem)") }
+    }
+
+    /// What the audit records as the command: the flags, never a named text.
+    var command: String {
+        var words = ["redact"]
+        if secrets { words.append("--secrets") }
+        if !texts.isEmpty { words.append(texts.count == 1 ? "--text" : "--text ×\(texts.count)") }
+        if let onSync { words.append(onSync ? "--on-sync" : "--no-on-sync") }
+        return words.joined(separator: " ")
+    }
+
+    private func report(_ notScanned: [String]) {
+        for path in notScanned { Terminal.note("not scanned, larger than 64 MiB: \(path)") }
+    }
+
+    private func list(_ findings: [SecretSweep.Located]) {
+        for entry in findings.map(SecretFindingEntry.init) {
+            Terminal.print("\(entry.task.prefix(8))  \(entry.whereFound.padding(toLength: 36, withPad: " ", startingAt: 0))  "
+                           + "\(entry.rule.padding(toLength: 18, withPad: " ", startingAt: 0))  \(entry.fingerprint)")
+        }
+    }
+
+    static func count(_ number: Int, _ noun: String) -> String {
+        "\(number) \(noun)\(number == 1 ? "" : "s")"
     }
 }
 
-private struct ScanTally {
-    var texts = 0
-    var bytes = 0
-    var findings: [SecretFindingEntry] = []
-    var skipped: [String] = []
+/// What `redact --secrets --json` (or `--text`) prints: the findings replaced and the totals.
+struct RedactionSummary: Encodable {
+    let findings: [SecretFindingEntry]
+    let tasks: Int
+    let textsRewritten: Int
+    let filesRewritten: Int
+    let filesDropped: [String]
+    let bytesRemoved: Int64
+    let notScanned: [String]
+    /// True or false when this run turned the on-sync rule on or off; absent when it was left as it was.
+    let onSync: Bool?
+    let purge: Purge?
 
-    mutating func add(_ text: ArchivedText, _ found: [SecretFinding]) {
-        texts += 1
-        bytes += text.text.utf8.count
-        findings += found.map { SecretFindingEntry(text, $0) }
+    struct Purge: Encodable {
+        let blobsDeleted: Int
+        let bytesBefore: Int64
+        let bytesAfter: Int64
+        let unfinished: [String]
+    }
+
+    init(_ result: SecretSweep.Result, onSync: Bool?) {
+        findings = result.findings.map(SecretFindingEntry.init)
+        tasks = result.tasks
+        textsRewritten = result.textsRewritten
+        filesRewritten = result.filesRewritten
+        filesDropped = result.filesDropped
+        bytesRemoved = result.bytesRemoved
+        notScanned = result.notScanned
+        self.onSync = onSync
+        purge = result.purge.map { Purge(blobsDeleted: $0.blobsDeleted, bytesBefore: $0.bytesBefore, bytesAfter: $0.bytesAfter,
+                                         unfinished: $0.unfinished) }
     }
 }
 
-/// One finding as `redact --scan --json` prints it (README, "Secrets"): where, which rule, the fingerprint.
+/// One finding as `redact --json` prints it (README, "Secrets"): where, which rule, the fingerprint.
 struct SecretFindingEntry: Encodable, Sendable {
     let task: String
     /// `task` (a column of the task's row), `message`, `event` or `artifact`.
@@ -98,10 +174,11 @@ struct SecretFindingEntry: Encodable, Sendable {
     let rule: String
     let fingerprint: String
 
-    init(_ text: ArchivedText, _ finding: SecretFinding) {
+    init(_ located: SecretSweep.Located) {
+        let text = located.place
         task = text.taskID
-        rule = finding.rule.rawValue
-        fingerprint = finding.fingerprint
+        rule = located.finding.rule.rawValue
+        fingerprint = located.finding.fingerprint
         switch text.place {
         case .task(let column):
             (kind, field, message, session, seq, path) = ("task", column.rawValue, nil, nil, nil, nil)

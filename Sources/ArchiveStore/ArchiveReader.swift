@@ -49,6 +49,10 @@ public protocol ArchiveReader: Sendable {
     func eachText(_ visit: @escaping @Sendable (ArchivedText) throws -> Void) async throws
     /// Every artifact whose bytes the archive holds, in task order.
     func storedFiles() async throws -> [TaskFile]
+    /// The archive's own settings (`ArchiveSetting`), by name.
+    func settings() async throws -> [String: String]
+    /// Every redact, forget and retention run that removed something, oldest first.
+    func auditLog() async throws -> [AuditEntry]
 }
 
 /// Bytes per piece of a stored file, in both engines (PostgreSQL keeps them as `blob_chunk` rows).

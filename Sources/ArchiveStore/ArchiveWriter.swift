@@ -68,6 +68,19 @@ public protocol ArchiveWriter {
     /// Removes an item that has not been sent. Returns false when there is none (or it was sent).
     func dropOutboxItem(_ id: Int64) throws -> Bool
 
+    /// Replaces one text the archive keeps — a task's or a message's column, an event's data — with
+    /// `text` (what `redact` writes). Search entries made from a message follow it.
+    func rewriteText(at place: ArchivedText.Place, of task: TaskRowID, to text: String) throws
+    /// Unlinks an artifact's stored bytes without storing others (a binary file that held a secret):
+    /// it is recorded `failed` with `reason`, so no sync fetches this version again.
+    func dropArtifactBytes(_ artifact: ArtifactRowID, reason: String) throws
+    /// Removes the rows of stored files nothing links any more, and returns them. In the database
+    /// their bytes go with the rows; a folder's files are deleted by the next `WritableArchive.purge`.
+    func dropUnlinkedBlobs() throws -> [BlobHash]
+    /// Sets one of the archive's settings; nil removes it.
+    func setSetting(_ setting: ArchiveSetting, to value: String?) throws
+    func recordAudit(_ record: AuditRecord) throws
+
     /// Runs `unit` in a savepoint of this transaction: a unit that throws is rolled back alone, and its
     /// error comes back worded as one line while the rest of the transaction goes on. Throws only when
     /// the transaction itself cannot go on (on PostgreSQL, when it lost a deadlock: `write` runs it again).
@@ -135,6 +148,16 @@ public protocol WritableArchive: ArchiveReader {
     /// index, every stored file re-hashed (`progress` gets the bytes hashed so far). `repair` mends what
     /// can be mended; the caller holds the writer's claim.
     func verify(repair: Bool, progress: (Int64) -> Void) async throws -> VerifyReport
+
+    /// Makes what was rewritten or removed unreadable in the archive's bytes, and clears
+    /// `purge-pending`. SQLite: deletes the files in `blobs` no row names, merges each search
+    /// index into one segment (so no old segment keeps a removed word), vacuums (no free page keeps old
+    /// rows) and empties the WAL. PostgreSQL: vacuums the tables rows were removed from. The caller holds
+    /// the writer's claim.
+    func purge() async throws -> PurgeReport
+    /// Deletes a downloaded file that no row links (the original of a file stored redacted instead), so
+    /// its bytes never stay behind in `blobs`.
+    func discardDownload(_ hash: BlobHash) async throws
 }
 
 /// The policies of writing, written once above the engines.

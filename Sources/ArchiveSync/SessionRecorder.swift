@@ -16,6 +16,8 @@ actor SessionRecorder {
     let now: @Sendable () -> Date
     /// What `provisionalInterval` is measured on.
     let clock: Stopwatch
+    /// The archive's on-sync rule, applied to every event and message before it is written.
+    let redaction: OnSyncRedaction
     /// How stale the provisional message may be while text streams in.
     static let provisionalInterval: Duration = .milliseconds(250)
     private var seq = 0
@@ -27,8 +29,10 @@ actor SessionRecorder {
     private var lastProvisional: Duration?
     private(set) var count = 0
 
-    init(archive: any WritableArchive, task: TaskRowID, session: AttachSessionID, now: @escaping @Sendable () -> Date, clock: Stopwatch) {
+    init(archive: any WritableArchive, task: TaskRowID, session: AttachSessionID, now: @escaping @Sendable () -> Date, clock: Stopwatch,
+         redaction: OnSyncRedaction = .none) {
         self.archive = archive
+        self.redaction = redaction
         self.task = task
         self.session = session
         self.now = now
@@ -41,7 +45,8 @@ actor SessionRecorder {
         for record in records {
             seq += 1
             count += 1
-            let event = StreamEventSnapshot(seq: seq, type: record.type, data: record.data, receivedAt: Timestamp.string(from: now()))
+            let event = redaction.event(StreamEventSnapshot(seq: seq, type: record.type, data: record.data,
+                                                            receivedAt: Timestamp.string(from: now())))
             if live {
                 events.append(event)
                 if case .content(let delta, _) = record.event {
@@ -51,7 +56,7 @@ actor SessionRecorder {
                 continue
             }
             pending.append(event)
-            if case .historyMessage(let message) = record.event { replayed.append(Snapshots.message(message)) }
+            if case .historyMessage(let message) = record.event { replayed.append(redaction.message(Snapshots.message(message))) }
             if case .historyDone = record.event {
                 live = true
                 let (replay, messages, task, session) = (pending, replayed, self.task, self.session)
@@ -89,7 +94,7 @@ actor SessionRecorder {
     /// The replayed history plus the text streamed so far, as the message it will become.
     private func provisionalMessage() -> [MessageSnapshot] {
         textWritten = true
-        return replayed + [MessageSnapshot(remoteID: "live-\(session.rawValue)", role: "assistant", content: text,
+        return replayed + [MessageSnapshot(remoteID: "live-\(session.rawValue)", role: "assistant", content: redaction.text(text),
                                            createdAt: Timestamp.string(from: now()), rawJSON: "{}")]
     }
 }

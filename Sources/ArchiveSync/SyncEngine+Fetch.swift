@@ -61,7 +61,7 @@ extension SyncEngine {
     func fetch(_ id: String, listed: ListedTask?, account: AccountID, options: Options, isNew: Bool = false,
                requestsDone: @Sendable () async -> Void = {}) async throws -> FetchResult {
         let task = try await client.getTask(id)
-        let snapshot = Snapshots.task(task)
+        let snapshot = onSync.task(Snapshots.task(task))
         if FetchPlan.start(status: snapshot.status, wait: options.wait) == .follow {
             await requestsDone()   // following a stream is mostly waiting: it does not hold a fetch slot
             // Recorded now, so a task known only by id (`--task`) has a row to attach events to.
@@ -75,7 +75,7 @@ extension SyncEngine {
         let history = try await historyReply
         await requestsDone()
         // Everything is converted before the commit, so the single writer only runs SQL.
-        let messages = history.messages.map(Snapshots.message)
+        let messages = history.messages.map { onSync.message(Snapshots.message($0)) }
         let settlement = FetchPlan.settlement(listed: listed, fetched: Self.fetched(task), historyCount: history.messages.count,
                                               unavailable: files?.unavailable ?? [])
         try await commits.commit { writer in
@@ -92,6 +92,7 @@ extension SyncEngine {
                 try writer.markLive(row)
             }
         }
+        try await files?.discardDownloads(in: archive)
         _ = await tally.update { $0.messages += messages.count }
         return .committed(settlement)
     }
@@ -106,10 +107,11 @@ extension SyncEngine {
         let wanted = plan.download.map { byPath[Data($0.file.path.utf8)]! }
         let outcomes = try await downloader.downloadAll(wanted, taskID: id, atOnce: atOnce)
         var files = FetchedFiles(listed: plan.listed.map { Snapshots.artifact(byPath[Data($0.path.utf8)]!) })
+        let rule = onSync
         for (download, artifact) in zip(plan.download, wanted) {
             switch outcomes[Data(artifact.path.utf8)] {
             case .stored(let blob)?:
-                files.stored[Data(download.file.path.utf8)] = blob
+                files.keep(try rule.file(blob, in: archive.blobs), path: Data(download.file.path.utf8))
             case .unavailable(let error)?:
                 files.unavailable.append(FetchPlan.Unavailable(path: download.file.path, error: error,
                                                                failuresBefore: download.earlierFailures))
@@ -130,6 +132,7 @@ extension SyncEngine {
     /// listing, as a sync would: for `download` when the archive does not have the bytes yet. The task
     /// must be in the archive already (sync it first).
     public func storeArtifact(taskID: String, path: String) async throws -> StoredBlob {
+        try await readOnSyncRule()
         let account = try await archive.write { [baseURL, fingerprint] in try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
         guard let row = try await archive.taskRow(remoteID: taskID, account: account) else { throw SyncError.notInArchive(taskID: taskID) }
         var byPath: [Data: APIArtifact] = [:]
@@ -141,10 +144,14 @@ extension SyncEngine {
         var files = FetchedFiles(listed: plan.listed.map { Snapshots.artifact(byPath[Data($0.path.utf8)]!) })
         switch try await downloader.fetch(artifact, taskID: taskID) {
         case .stored(let blob):
-            files.stored[key] = blob
+            files.keep(try onSync.file(blob, in: archive.blobs), path: key)
             let recorded = files
             try await archive.write { try recorded.record($0, task: row) }
-            return blob
+            try await recorded.discardDownloads(in: archive)
+            guard let stored = recorded.stored[key] else {
+                throw SyncError.artifactWithheld(path: path, reason: recorded.dropped[key] ?? "")
+            }
+            return stored
         case .unavailable(let error):
             throw SyncError.artifactUnavailable(path: path, error: error)
         }
@@ -169,6 +176,28 @@ struct FetchedFiles: Sendable {
     /// By the stored path's bytes.
     var stored: [Data: StoredBlob] = [:]
     var unavailable: [FetchPlan.Unavailable] = []
+    /// Files the on-sync rule keeps out, by the stored path's bytes, with the reason recorded for each.
+    var dropped: [Data: String] = [:]
+    /// Downloads replaced by their redacted text or dropped: deleted once the commit is done.
+    var discarded: [BlobHash] = []
+
+    /// Takes a downloaded file as the on-sync rule left it.
+    mutating func keep(_ file: OnSyncRedaction.File, path: Data) {
+        switch file {
+        case .kept(let blob):
+            stored[path] = blob
+        case .redacted(let blob, let original):
+            stored[path] = blob
+            discarded.append(original)
+        case .dropped(let reason, let original):
+            dropped[path] = reason
+            discarded.append(original)
+        }
+    }
+
+    func discardDownloads(in archive: any WritableArchive) async throws {
+        for hash in discarded { try await archive.discardDownload(hash) }
+    }
 
     func record(_ writer: any ArchiveWriter, task: TaskRowID) throws {
         let rows = try writer.upsertArtifacts(listed, task: task)
@@ -176,6 +205,10 @@ struct FetchedFiles: Sendable {
         try writer.recordArtifactBlobs(zip(listed, rows).compactMap { file, row in
             stored[Data(file.path.utf8)].map { (row, $0) }
         })
+        for (path, reason) in dropped {
+            guard let row = rowByPath[path] else { continue }
+            try writer.dropArtifactBytes(row, reason: reason)
+        }
         for file in unavailable {
             guard let row = rowByPath[Data(file.path.utf8)] else { continue }
             try writer.recordArtifactFailure(row, error: file.error, givingUp: file.givesUp)

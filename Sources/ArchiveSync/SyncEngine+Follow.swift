@@ -49,7 +49,8 @@ actor ArchivedFollow: FollowRecording {
     func sessionBegan() async throws {
         let row = self.row
         let id = try await engine.archive.write { try $0.beginAttachSession(task: row) }
-        session = (id, SessionRecorder(archive: engine.archive, task: row, session: id, now: engine.now, clock: engine.clock))
+        session = (id, SessionRecorder(archive: engine.archive, task: row, session: id, now: engine.now, clock: engine.clock,
+                                          redaction: engine.onSync))
     }
 
     func record(_ records: [StreamRecord]) async throws {

@@ -2,6 +2,7 @@ public import ArchiveStore
 public import Foundation
 public import SigmicAPI
 public import Pacing
+import Synchronization
 
 /// Mirrors one account (base URL + key) into the archive: reconcile the listing, plan, then fetch or
 /// follow each task with bounded concurrency. Each task commits atomically with its bookkeeping, so an
@@ -53,6 +54,10 @@ public final class SyncEngine: Sendable {
     let tally = SyncTally()
     let commits: CommitQueue
     let downloader: ArtifactDownloader
+    /// The archive's on-sync rule, read again as each run starts (`readOnSyncRule`), so a long `watch`
+    /// follows a rule set while it runs.
+    private let onSyncRule = Mutex(OnSyncRedaction.none)
+    var onSync: OnSyncRedaction { onSyncRule.withLock { $0 } }
 
     /// - Parameters:
     ///   - progress: called as tasks finish (for a progress line).
@@ -73,6 +78,11 @@ public final class SyncEngine: Sendable {
         self.downloader = ArtifactDownloader(client: client, blobs: archive.blobs, account: [fingerprint, baseURL])
     }
 
+    func readOnSyncRule() async throws {
+        let rule = OnSyncRedaction(settings: try await archive.settings())
+        onSyncRule.withLock { $0 = rule }
+    }
+
     /// HTTP/1.1 connections a sync with `jobs` needs (see `SyncScheduler`).
     public static func connections(forJobs jobs: Int) -> Int { SyncScheduler.connections(forJobs: jobs) }
 
@@ -83,6 +93,7 @@ public final class SyncEngine: Sendable {
         let started = clock.now
         let requestsBefore = client.requestCount
         await tally.reset()
+        try await readOnSyncRule()
         let account = try await archive.write { [baseURL, fingerprint] in try $0.account(baseURL: baseURL, fingerprint: fingerprint) }
         let mode: SyncRunMode = !options.taskIDs.isEmpty ? .tasks : options.full ? .full : .incremental
         let run = try await archive.write { try $0.beginSyncRun(account: account, mode: mode) }
@@ -184,8 +195,9 @@ public final class SyncEngine: Sendable {
     /// synced only when its own commit lands.
     func record(_ tasks: [APITask], account: AccountID) async throws {
         guard !tasks.isEmpty else { return }
+        let snapshots = tasks.map { onSync.task(Snapshots.task($0)) }
         try await archive.write { writer in
-            for task in tasks { try writer.upsertListedTask(Snapshots.task(task), account: account) }
+            for task in snapshots { try writer.upsertListedTask(task, account: account) }
         }
     }
 
