@@ -4,6 +4,7 @@ import Foundation
 
 struct Audit: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "audit",
         abstract: "List what redact, forget and retention removed: when, which command, how much — never the text.",
         discussion: """
             One line per run, oldest first: when it committed, the command (a text given to --text is \

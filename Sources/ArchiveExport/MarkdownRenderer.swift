@@ -61,7 +61,11 @@ public enum MarkdownRenderer {
                 var facts: [String] = []
                 if let size = artifact.size { facts.append("\(size) bytes") }
                 if let mime = artifact.mimeType { facts.append(MarkdownText.escapedInline(mime)) }
-                if let hash = artifact.blobHash, artifact.isStored { facts.append("sha256 `\(hash.hex)`") } else { facts.append("not downloaded") }
+                if let hash = artifact.blobHash, artifact.isStored {
+                    facts.append("sha256 `\(hash.hex)`")
+                } else {
+                    facts.append(artifact.removedReason.map(MarkdownText.escapedInline) ?? "not downloaded")
+                }
                 line += " — " + facts.joined(separator: ", ")
                 out.append(line)
             }

@@ -133,7 +133,7 @@ extension Transcript {
             ("size", artifact.size.map(JSONTree.int) ?? .null), ("mimeType", .optional(artifact.mimeType)),
             ("modifiedAt", .optional(artifact.modifiedAt)), ("sha256", .optional(artifact.blobHash?.hex)),
             ("stored", .bool(artifact.isStored)), ("fetchState", .string(artifact.fetchState.rawValue)),
-            ("remoteState", .string(artifact.remoteState.rawValue)),
+            ("remoteState", .string(artifact.remoteState.rawValue)), ("fetchError", .optional(artifact.fetchError)),
         ])
     }
 }

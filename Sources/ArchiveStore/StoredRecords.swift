@@ -83,6 +83,14 @@ public struct StoredArtifact: Sendable, Equatable {
     /// True when the bytes of the listed version are in the blob store.
     public var isStored: Bool { fetchState == .stored && blobHash != nil }
 
+    /// Why `redact` (or its on-sync rule) keeps this file's bytes out, when it does: a binary file that
+    /// held a secret (its `fetchError`, which begins `removedByRedact`).
+    public var removedReason: String? {
+        fetchState == .failed && fetchError?.hasPrefix(Self.removedByRedact) == true ? fetchError : nil
+    }
+
+    public static let removedByRedact = "removed by redact"
+
     package init(rowID: ArtifactRowID, path: String, name: String, size: Int64?, mimeType: String?, category: String?,
                  modifiedAt: String?, blobHash: BlobHash?, fetchState: ArtifactFetchState, fetchError: String?,
                  fetchFailures: Int, remoteState: RemoteState) {

@@ -93,6 +93,6 @@ public struct OnSyncRedaction: Sendable {
     /// What a dropped file's artifact says: the rules, never the secret.
     public static func droppedReason(_ found: [SecretFinding]) -> String {
         let rules = Set(found.map(\.rule.rawValue)).sorted().joined(separator: ", ")
-        return "removed by redact: a binary file holding a secret (\(rules))"
+        return "\(StoredArtifact.removedByRedact): a binary file holding a secret (\(rules))"
     }
 }

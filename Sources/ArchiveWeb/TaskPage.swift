@@ -101,7 +101,8 @@ enum TaskPage {
             let link = artifact.isStored
                 ? "<a href=\"/tasks/\(HTML.urlComponent(transcript.task.remoteID))/artifacts/\(HTML.urlPath(artifact.path))\">\(name)</a>"
                 : name
-            let state = artifact.isStored ? "" : " <span class=\"muted\">(\(artifact.fetchState == .failed ? "could not be downloaded" : "not downloaded"))</span>"
+            let why = artifact.removedReason.map(HTML.escape) ?? (artifact.fetchState == .failed ? "could not be downloaded" : "not downloaded")
+            let state = artifact.isStored ? "" : " <span class=\"muted\">(\(why))</span>"
             let hash = artifact.isStored ? "<code>\(artifact.blobHash.map(\.hex) ?? "")</code>" : ""
             return "<tr><td class=\"title\">\(link)\(state)</td><td>\(Layout.bytes(artifact.size))</td>" +
                 "<td class=\"optional\">\(HTML.escape(artifact.mimeType ?? ""))</td><td class=\"optional title\">\(hash)</td></tr>"

@@ -75,12 +75,18 @@ struct AgentRun: Sendable {
     static func script(seed: UInt64, taskID: String, runIndex: Int, prompt: String) -> [Step] {
         var random = SeededRandom(seed: seed, stream: "run:\(taskID):\(runIndex)")
         var steps: [Step] = [.status("processing")]
-        steps.append(.thought(subject: random.pick(ContentPools.thoughtSubjects), description: random.pick(ContentPools.thoughtDescriptions)))
+        // An agent that restates the request: a prompt starting "Repeat after me:" is the run's thought and
+        // the argument of its tool call, so that tests can put words of their own where only the agent
+        // writes. The draws are made either way, so every other run stays as it was.
+        let echo = prompt.hasPrefix("Repeat after me:")
+        let (subject, description) = (random.pick(ContentPools.thoughtSubjects), random.pick(ContentPools.thoughtDescriptions))
+        steps.append(echo ? .thought(subject: "Restating the request", description: prompt) : .thought(subject: subject, description: description))
         let answer = ContentPools.answer(for: prompt, random: &random)
         let pieces = ContentPools.split(answer, into: random.int(2...5))
         steps.append(.content(pieces[0], isPartial: true))
         let callId = "call_" + random.hex(12)
-        let tool = random.pick(ContentPools.tools)
+        let drawn = random.pick(ContentPools.tools)
+        let tool = echo ? ContentPools.Tool(name: "note", args: .object([("text", .string(prompt))]), output: "noted") : drawn
         steps.append(.toolCall(EmulatedToolCall(callId: callId, toolName: tool.name, status: "executing", args: tool.args, output: nil)))
         steps.append(.toolResult(callId: callId, output: tool.output))
         if random.chance(0.4) {
