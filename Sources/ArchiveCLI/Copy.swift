@@ -38,6 +38,8 @@ struct Copy: AsyncParsableCommand {
         var tasks = 0
         var copied = 0
         var unchanged = 0
+        /// Tasks the target has forgotten (`forget`): never copied back into it.
+        var forgotten = 0
         var blobBytes: Int64 = 0
     }
 
@@ -46,7 +48,8 @@ struct Copy: AsyncParsableCommand {
         if json {
             try Terminal.printJSON(summary)
         } else {
-            Terminal.print("Copied \(summary.copied) of \(summary.tasks) tasks (\(summary.unchanged) already there unchanged), "
+            let skipped = summary.forgotten > 0 ? ", \(summary.forgotten) forgotten there and skipped" : ""
+            Terminal.print("Copied \(summary.copied) of \(summary.tasks) tasks (\(summary.unchanged) already there unchanged\(skipped)), "
                            + "\(Status.bytes(summary.blobBytes)) of files, to \(summary.target)")
         }
     }
@@ -80,8 +83,13 @@ struct Copy: AsyncParsableCommand {
             rows = 0
             progress.update("copying \(summary.copied + summary.unchanged)/\(tasks.count) tasks, \(Status.bytes(summary.blobBytes)) of files")
         }
+        let forgotten = Set(try await target.tombstones().map(\.key))
         for id in tasks {
             let copied = try source.copiedTask(id)
+            guard !forgotten.contains(copied.tombstoneKey) else {
+                summary.forgotten += 1
+                continue
+            }
             batch.append(copied)
             rows += 1 + copied.messages.count + copied.artifacts.count + copied.sessions.reduce(0) { $0 + 1 + $1.events.count }
             // About this many rows a transaction: large enough that round trips stop counting, small
@@ -90,8 +98,28 @@ struct Copy: AsyncParsableCommand {
         }
         if !batch.isEmpty { try await flush() }
         for (account, cursor) in try source.syncCursorsForCopy() { try await target.replaceCursor(account: account, cursor: cursor) }
+        try await Self.carryTombstones(from: source, to: target)
         progress.finish()
         return summary
+    }
+
+    /// The source's tombstones go with it, so the target's syncs do not fetch what was forgotten here.
+    /// A task the target holds itself stays there, without a tombstone: copy adds, it never removes.
+    static func carryTombstones(from source: some ArchiveReader, to target: some WritableArchive) async throws {
+        var tombstones: [Tombstone] = []
+        for tombstone in try await source.tombstones() {
+            if let account = try await target.existingAccount(baseURL: tombstone.accountBaseURL, fingerprint: tombstone.accountFingerprint),
+               try await target.taskRow(remoteID: tombstone.remoteID, account: account) != nil { continue }
+            tombstones.append(tombstone)
+        }
+        guard !tombstones.isEmpty else { return }
+        try await target.write { [tombstones] writer in
+            for tombstone in tombstones {
+                let account = try writer.account(baseURL: tombstone.accountBaseURL, fingerprint: tombstone.accountFingerprint)
+                try writer.recordTombstone(remoteID: tombstone.remoteID, account: account, forgottenAt: tombstone.forgottenAt,
+                                           reason: tombstone.reason, lastActivityAt: tombstone.lastActivityAt)
+            }
+        }
     }
 
     /// PostgreSQL → folder (created if missing), holding the folder's writer lock. Files are streamed
@@ -106,8 +134,14 @@ struct Copy: AsyncParsableCommand {
         let tasks = try await source.taskRowIDsForCopy()
         summary.tasks = tasks.count
         let progress = ProgressDisplay(enabled: !json && Terminal.stderrIsTerminal)
+        let forgotten = Set(try await target.tombstones().map(\.key))
         for (index, id) in tasks.enumerated() {
-            let copied = try await target.replace(try await source.copiedTask(id)) { hash in
+            let task = try await source.copiedTask(id)
+            guard !forgotten.contains(task.tombstoneKey) else {
+                summary.forgotten += 1
+                continue
+            }
+            let copied = try await target.replace(task) { hash in
                 let writer = try target.blobs.makeWriter()
                 do {
                     try await source.readBlob(hash) { try writer.append($0) }
@@ -123,6 +157,7 @@ struct Copy: AsyncParsableCommand {
             progress.update("copying \(index + 1)/\(tasks.count) tasks, \(Status.bytes(summary.blobBytes)) of files")
         }
         for (account, cursor) in try await source.syncCursorsForCopy() { try target.replaceCursor(account: account, cursor: cursor) }
+        try await Self.carryTombstones(from: source, to: target)
         progress.finish()
         return summary
     }

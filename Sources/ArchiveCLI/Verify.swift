@@ -41,6 +41,10 @@ struct Verify: AsyncParsableCommand {
             if let writer = report.writer {
                 Terminal.print("note: \(writer) is writing to the archive; search entries it has not indexed yet and blob files it has not committed yet are not counted as problems")
             }
+            if report.awaitingPurge > 0 {
+                Terminal.print("note: \(report.awaitingPurge) unlinked stored file\(report.awaitingPurge == 1 ? "" : "s") wait\(report.awaitingPurge == 1 ? "s" : "") "
+                               + "for the purge of a redact or forget that did not finish; the next one deletes \(report.awaitingPurge == 1 ? "it" : "them")")
+            }
             if report.awaitingSync > 0 {
                 Terminal.print("note: \(report.awaitingSync) stored file\(report.awaitingSync == 1 ? "" : "s") from the last sync, which did not finish, wait\(report.awaitingSync == 1 ? "s" : "") for the next sync to name \(report.awaitingSync == 1 ? "it" : "them")")
             }

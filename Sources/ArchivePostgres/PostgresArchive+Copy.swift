@@ -164,5 +164,5 @@ extension PostgresArchiveWriter {
 
 extension PostgresArchive {
     /// The columns that are booleans here and 0/1 in SQLite.
-    static let flagColumns: Set<String> = ["show_in_history", "auto_execute"]
+    static let flagColumns: Set<String> = ["show_in_history", "auto_execute", "pinned"]
 }

@@ -62,7 +62,24 @@ private extension Int32 {
 extension PostgresArchive {
     /// A download waits in this process's spool until a commit streams it in; one that no commit will
     /// take is removed from there.
-    public func discardDownload(_ hash: BlobHash) async throws {
+    public func discardUnlinkedBlob(_ hash: BlobHash) async throws {
         try? FileManager.default.removeItem(at: blobs.url(for: hash))
+    }
+}
+
+extension PostgresArchive {
+    public func tombstones() async throws -> [Tombstone] {
+        try await read("reading the forgotten tasks") {
+            try await connection.rows(PostgresStatement("""
+                SELECT t.*, a.base_url, a.key_fingerprint FROM tombstone t JOIN account a ON a.id = t.account_id
+                ORDER BY t.forgotten_at DESC, t.remote_id
+                """), logger: Self.logger).map { row in
+                let column = Columns(row)
+                return Tombstone(account: AccountID(try column("account_id", as: Int64.self)), accountBaseURL: try column("base_url"),
+                                 accountFingerprint: try column("key_fingerprint"), remoteID: try column("remote_id"),
+                                 forgottenAt: try column("forgotten_at"), reason: try column("reason"),
+                                 lastActivityAt: try column("last_activity_at"))
+            }
+        }
     }
 }

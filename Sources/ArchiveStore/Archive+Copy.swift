@@ -39,6 +39,12 @@ package struct CopiedTask: Sendable {
         (self.account, self.task, self.messages, self.sessions, self.artifacts) = (account, task, messages, sessions, artifacts)
     }
 
+    /// The account's base URL and key fingerprint with the task's remote id: what a tombstone names.
+    package var tombstoneKey: String {
+        func text(_ value: CopiedValue?) -> String { if case .text(let text)? = value { text } else { "" } }
+        return Tombstone.key(baseURL: text(account["base_url"]), fingerprint: text(account["key_fingerprint"]), remoteID: text(task["remote_id"]))
+    }
+
     /// The task columns that tell an unchanged copy: its sync mark and activity.
     package static let markColumns = ["last_synced_at", "last_activity_at", "sync_state", "status", "remote_state"]
 

@@ -90,10 +90,25 @@ extension Archive {
 }
 
 extension Archive {
-    public func discardDownload(_ hash: BlobHash) async throws {
+    public func discardUnlinkedBlob(_ hash: BlobHash) async throws {
         let linked = try await read("looking up a stored file") { db in
             try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM blob WHERE sha256 = ?)", arguments: [hash.hex]) ?? false
         }
         if !linked { try? FileManager.default.removeItem(at: blobs.url(for: hash)) }
+    }
+}
+
+extension Archive {
+    public func tombstones() async throws -> [Tombstone] {
+        try await read("reading the forgotten tasks") { db in
+            try Row.fetchAll(db, sql: """
+                SELECT t.*, a.base_url, a.key_fingerprint FROM tombstone t JOIN account a ON a.id = t.account_id
+                ORDER BY t.forgotten_at DESC, t.remote_id
+                """).map { row in
+                Tombstone(account: AccountID(rawValue: row["account_id"]), accountBaseURL: row["base_url"],
+                          accountFingerprint: row["key_fingerprint"], remoteID: row["remote_id"], forgottenAt: row["forgotten_at"],
+                          reason: row["reason"], lastActivityAt: row["last_activity_at"])
+            }
+        }
     }
 }

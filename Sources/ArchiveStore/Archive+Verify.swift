@@ -43,6 +43,8 @@ public struct VerifyReport: Sendable, Codable, Equatable {
     /// Stored files that no row names yet because the last sync stopped before naming them: the next
     /// sync does (not problems).
     public var awaitingSync = 0
+    /// Unlinked stored files a `redact` or `forget` cut short left for its purge.
+    public var awaitingPurge = 0
 
     public var isClean: Bool { problems.isEmpty }
 
@@ -59,6 +61,12 @@ extension Archive {
     /// them again; orphaned blob files are deleted. Database corruption is never "repaired" here.
     /// When the newest sync run started, if it did not end well (failed, stopped, crashed, or some of
     /// its tasks failed).
+    private func purgeIsPending() throws -> Bool {
+        try read("checking for a purge") { db in
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM setting WHERE name = ?)", arguments: [ArchiveSetting.purgePending.rawValue]) ?? false
+        }
+    }
+
     private func unfinishedSyncStart() throws -> Date? {
         try read("checking the last sync") { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT started_at, outcome FROM sync_run ORDER BY id DESC LIMIT 1"),
@@ -157,6 +165,12 @@ extension Archive {
             }
             report.awaitingSync = awaiting.count
             orphans.removeAll { awaiting.contains($0) }
+        }
+        // A `redact` or `forget` cut short between a commit and the deletion of the files it unlinked
+        // leaves them to the purge it marked due; the next `redact` or `forget` deletes them.
+        if try purgeIsPending() {
+            report.awaitingPurge = orphans.count
+            orphans = []
         }
         for hash in orphans {
             report.problems.append(.init(kind: .blobOrphaned, detail: "blobs/\(hash.hex.prefix(2))/\(hash.hex.dropFirst(2)) belongs to no artifact",

@@ -53,6 +53,8 @@ public protocol ArchiveReader: Sendable {
     func settings() async throws -> [String: String]
     /// Every redact, forget and retention run that removed something, oldest first.
     func auditLog() async throws -> [AuditEntry]
+    /// Every task forgotten on purpose, newest first.
+    func tombstones() async throws -> [Tombstone]
 }
 
 /// Bytes per piece of a stored file, in both engines (PostgreSQL keeps them as `blob_chunk` rows).

@@ -77,6 +77,15 @@ public protocol ArchiveWriter {
     /// Removes the rows of stored files nothing links any more, and returns them. In the database
     /// their bytes go with the rows; a folder's files are deleted by the next `WritableArchive.purge`.
     func dropUnlinkedBlobs() throws -> [BlobHash]
+    /// Removes a task with everything of it — messages, attach sessions and their events, artifacts,
+    /// search entries, outbox items that act on it or created it, stored files nothing else links — and
+    /// leaves a tombstone saying `reason`. Nil when there is no such row (forgotten already).
+    func forgetTask(_ task: TaskRowID, reason: String) throws -> ForgottenTask?
+    /// Records a tombstone as it is (`copy` carries them between archives).
+    func recordTombstone(remoteID: String, account: AccountID, forgottenAt: String, reason: String, lastActivityAt: String?) throws
+    /// Lifts a tombstone and rewinds the account's cursor to the task's last activity, so the next
+    /// incremental sync lists and fetches it again. False when there is none.
+    func liftTombstone(remoteID: String, account: AccountID) throws -> Bool
     /// Sets one of the archive's settings; nil removes it.
     func setSetting(_ setting: ArchiveSetting, to value: String?) throws
     func recordAudit(_ record: AuditRecord) throws
@@ -155,9 +164,10 @@ public protocol WritableArchive: ArchiveReader {
     /// rows) and empties the WAL. PostgreSQL: vacuums the tables rows were removed from. The caller holds
     /// the writer's claim.
     func purge() async throws -> PurgeReport
-    /// Deletes a downloaded file that no row links (the original of a file stored redacted instead), so
-    /// its bytes never stay behind in `blobs`.
-    func discardDownload(_ hash: BlobHash) async throws
+    /// Deletes a stored file no row links any more — a download stored redacted instead, a forgotten
+    /// task's file — so its bytes do not wait in `blobs` for the next purge. A file a row still names
+    /// stays.
+    func discardUnlinkedBlob(_ hash: BlobHash) async throws
 }
 
 /// The policies of writing, written once above the engines.

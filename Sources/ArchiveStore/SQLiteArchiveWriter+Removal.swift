@@ -53,3 +53,68 @@ extension SQLiteArchiveWriter {
                              record.rules.joined(separator: ","), record.detail])
     }
 }
+
+extension SQLiteArchiveWriter {
+    public func forgetTask(_ task: TaskRowID, reason: String) throws -> ForgottenTask? {
+        guard let row = try Row.fetchOne(db, sql: """
+            SELECT account_id, remote_id, last_activity_at,
+                   length(CAST(coalesce(raw_get_json, '') AS BLOB)) + length(CAST(coalesce(raw_list_json, '') AS BLOB)) AS bytes
+            FROM task WHERE id = ?
+            """, arguments: [task.rawValue]) else { return nil }
+        let (account, remoteID): (Int64, String) = (row["account_id"], row["remote_id"])
+        var forgotten = ForgottenTask(remoteID: remoteID)
+        forgotten.bytes = row["bytes"]
+        let messages = try Row.fetchOne(db, sql: """
+            SELECT count(*), coalesce(sum(length(CAST(content AS BLOB)) + length(CAST(raw_json AS BLOB))), 0) FROM message WHERE task_id = ?
+            """, arguments: [task.rawValue])!
+        let events = try Row.fetchOne(db, sql: """
+            SELECT count(*), coalesce(sum(length(CAST(e.data AS BLOB))), 0)
+            FROM stream_event e JOIN attach_session s ON s.id = e.session_id WHERE s.task_id = ?
+            """, arguments: [task.rawValue])!
+        let blobs = try String.fetchAll(db, sql: "SELECT DISTINCT blob_sha256 FROM artifact WHERE task_id = ? AND blob_sha256 IS NOT NULL",
+                                        arguments: [task.rawValue])
+        forgotten.messages = messages[0]
+        forgotten.events = events[0]
+        forgotten.bytes += (messages[1] as Int64) + (events[1] as Int64)
+        forgotten.artifacts = try Int.fetchOne(db, sql: "SELECT count(*) FROM artifact WHERE task_id = ?", arguments: [task.rawValue])!
+        try db.execute(sql: "DELETE FROM outbox WHERE account_id = ? AND (task_remote_id = ? OR remote_id = ?)",
+                       arguments: [account, remoteID, remoteID])
+        forgotten.outboxItems = db.changesCount
+        // Messages, sessions and their events, artifacts and search entries go with the task (ON DELETE CASCADE).
+        try db.execute(sql: "DELETE FROM task WHERE id = ?", arguments: [task.rawValue])
+        try recordTombstone(remoteID: remoteID, account: AccountID(rawValue: account), forgottenAt: now, reason: reason,
+                            lastActivityAt: row["last_activity_at"])
+        for hex in blobs {
+            guard let size = try Int64.fetchOne(db, sql: """
+                DELETE FROM blob WHERE sha256 = ?
+                  AND NOT EXISTS (SELECT 1 FROM artifact WHERE blob_sha256 = ?)
+                  AND NOT EXISTS (SELECT 1 FROM outbox_file WHERE blob_sha256 = ?)
+                RETURNING size
+                """, arguments: [hex, hex, hex]), let hash = BlobHash(hex: hex) else { continue }
+            forgotten.unlinkedBlobs.append(hash)
+            forgotten.bytes += size
+        }
+        try setSetting(.purgePending, to: "1")
+        return forgotten
+    }
+
+    public func recordTombstone(remoteID: String, account: AccountID, forgottenAt: String, reason: String, lastActivityAt: String?) throws {
+        try db.execute(sql: """
+            INSERT INTO tombstone (account_id, remote_id, forgotten_at, reason, last_activity_at) VALUES (?, ?, ?, ?, ?)
+            ON CONFLICT (account_id, remote_id) DO UPDATE SET forgotten_at = excluded.forgotten_at, reason = excluded.reason
+            """, arguments: [account.rawValue, remoteID, forgottenAt, reason, lastActivityAt])
+    }
+
+    public func liftTombstone(remoteID: String, account: AccountID) throws -> Bool {
+        guard let row = try Row.fetchOne(db, sql: """
+            DELETE FROM tombstone WHERE account_id = ? AND remote_id = ? RETURNING last_activity_at
+            """, arguments: [account.rawValue, remoteID]) else { return false }
+        if let activity: String = row["last_activity_at"] {
+            try db.execute(sql: """
+                UPDATE sync_cursor SET high_water_activity = min(high_water_activity, ?)
+                WHERE account_id = ? AND high_water_activity IS NOT NULL
+                """, arguments: [activity, account.rawValue])
+        }
+        return true
+    }
+}

@@ -92,7 +92,7 @@ extension SyncEngine {
                 try writer.markLive(row)
             }
         }
-        try await files?.discardDownloads(in: archive)
+        try await files?.discardUnlinkedBlobs(in: archive)
         _ = await tally.update { $0.messages += messages.count }
         return .committed(settlement)
     }
@@ -147,7 +147,7 @@ extension SyncEngine {
             files.keep(try onSync.file(blob, in: archive.blobs), path: key)
             let recorded = files
             try await archive.write { try recorded.record($0, task: row) }
-            try await recorded.discardDownloads(in: archive)
+            try await recorded.discardUnlinkedBlobs(in: archive)
             guard let stored = recorded.stored[key] else {
                 throw SyncError.artifactWithheld(path: path, reason: recorded.dropped[key] ?? "")
             }
@@ -195,8 +195,8 @@ struct FetchedFiles: Sendable {
         }
     }
 
-    func discardDownloads(in archive: any WritableArchive) async throws {
-        for hash in discarded { try await archive.discardDownload(hash) }
+    func discardUnlinkedBlobs(in archive: any WritableArchive) async throws {
+        for hash in discarded { try await archive.discardUnlinkedBlob(hash) }
     }
 
     func record(_ writer: any ArchiveWriter, task: TaskRowID) throws {

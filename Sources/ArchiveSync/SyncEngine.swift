@@ -100,12 +100,18 @@ public final class SyncEngine: Sendable {
         let local = try await archive.localTaskStates(account: account)
         var report = SyncReport()
         do {
-            let (actions, listed, highWater) = try await reconcile(account: account, local: local, options: options, firstPage: firstPage)
+            // Tasks forgotten on purpose are skipped wherever they appear: listed, asked for by id, or
+            // found again by a full sync. Only `forget --undo` brings one back.
+            let forgotten = Set(try await archive.tombstones().filter { $0.account == account }.map(\.remoteID))
+            let (actions, listed, highWater) = try await reconcile(account: account, local: local, options: options, firstPage: firstPage,
+                                                                   forgotten: forgotten)
             let listedIDs = Set(listed.map(\.id))
             report.tasks.unchanged = listed.count - actions.filter { listedIDs.contains($0.taskID) }.count
             try await execute(actions, listed: Dictionary(listed.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }),
                               account: account, options: options)
-            if !options.taskIDs.isEmpty { try await recordListing(of: Set(options.taskIDs), account: account, pageSize: options.pageSize) }
+            if !options.taskIDs.isEmpty {
+                try await recordListing(of: Set(options.taskIDs).subtracting(forgotten), account: account, pageSize: options.pageSize)
+            }
             let totals = await tally.snapshot()
             report.tasks.new = totals.new
             report.tasks.updated = totals.updated
@@ -136,10 +142,10 @@ public final class SyncEngine: Sendable {
 
     // MARK: - Reconcile
 
-    func reconcile(account: AccountID, local: [String: LocalTaskState], options: Options, firstPage: TaskPage?)
-        async throws -> ([SyncAction], [ListedTask], String?) {
+    func reconcile(account: AccountID, local: [String: LocalTaskState], options: Options, firstPage: TaskPage?,
+                   forgotten: Set<String> = []) async throws -> ([SyncAction], [ListedTask], String?) {
         if !options.taskIDs.isEmpty {
-            let actions = options.taskIDs.map { id -> SyncAction in .fetch(taskID: id, isNew: local[id] == nil) }
+            let actions = options.taskIDs.filter { !forgotten.contains($0) }.map { id -> SyncAction in .fetch(taskID: id, isNew: local[id] == nil) }
             return (actions, [], nil)
         }
         let cursor = try await archive.cursor(account: account)
@@ -154,12 +160,12 @@ public final class SyncEngine: Sendable {
             async let recorded: Void = record(previous, account: account)
             let current = if let firstPage, offset == 0 { firstPage } else { try await client.listTasks(limit: options.pageSize, offset: offset) }
             try await recorded
-            unrecorded = current.tasks
-            let listed = current.tasks.map(Self.listed)
-            pages.append(listed)
+            unrecorded = current.tasks.filter { !forgotten.contains($0.id) }
+            pages.append(unrecorded.map(Self.listed))
             offset += current.tasks.count
-            if SyncPlanner.canStopAfter(page: listed, pageSize: options.pageSize, hasMore: current.pagination.hasMore,
-                                        local: local, stopBelow: stopBelow, full: options.full) { break }
+            if SyncPlanner.canStopAfter(page: current.tasks.map(Self.listed), pageSize: options.pageSize,
+                                        hasMore: current.pagination.hasMore, local: local, stopBelow: stopBelow,
+                                        full: options.full, forgotten: forgotten) { break }
         }
         let last = unrecorded
         async let recorded: Void = record(last, account: account)
@@ -168,8 +174,9 @@ public final class SyncEngine: Sendable {
             // one more look at the top catches them, so none is skipped.
             let top = try await client.listTasks(limit: options.pageSize, offset: 0)
             try await recorded
-            try await record(top.tasks, account: account)
-            pages.insert(top.tasks.map(Self.listed), at: 0)
+            let topTasks = top.tasks.filter { !forgotten.contains($0.id) }
+            try await record(topTasks, account: account)
+            pages.insert(topTasks.map(Self.listed), at: 0)
         } else {
             try await recorded
         }
@@ -187,6 +194,7 @@ public final class SyncEngine: Sendable {
     /// a listing sync would. A task that is not on that page (much newer work above it) gets them from
     /// the next listing sync.
     func recordListing(of ids: Set<String>, account: AccountID, pageSize: Int) async throws {
+        guard !ids.isEmpty else { return }
         let page = try await client.listTasks(limit: pageSize, offset: 0)
         try await record(page.tasks.filter { ids.contains($0.id) }, account: account)
     }

@@ -47,11 +47,12 @@ public enum SyncPlanner {
     /// After reading `page`, may paging stop? Only when the page is short (the end), or — for an
     /// incremental sync — when every task on it is unchanged and it reaches below the saved high-water
     /// mark minus the safety window (pages further down are older still).
+    /// `forgotten`: tasks removed on purpose, which count as unchanged (they are never fetched).
     public static func canStopAfter(page: [ListedTask], pageSize: Int, hasMore: Bool?, local: [String: LocalTaskState],
-                                    stopBelow: String?, full: Bool) -> Bool {
+                                    stopBelow: String?, full: Bool, forgotten: Set<String> = []) -> Bool {
         if page.count < pageSize || hasMore == false { return true }
         guard !full, let stopBelow, let oldest = page.last?.lastActivityAt else { return false }
-        return oldest < stopBelow && page.allSatisfy { isUnchanged($0, local[$0.id]) }
+        return oldest < stopBelow && page.allSatisfy { forgotten.contains($0.id) || isUnchanged($0, local[$0.id]) }
     }
 
     /// Merges pages read while tasks were changing: the first sighting of an id wins (it is the most

@@ -77,6 +77,15 @@ import Testing
         #expect(!SyncPlanner.canStopAfter(page: page, pageSize: 3, hasMore: true, local: local, stopBelow: "2026-01-04", full: true))
     }
 
+    @Test func aForgottenTaskCountsAsUnchangedSoPagingStillEnds() {
+        // "b" was forgotten: it is listed, not in the archive, and must not keep paging going.
+        let page = [a, b, c]
+        let local = ["a": Self.synced(a), "c": Self.synced(c)]
+        #expect(!SyncPlanner.canStopAfter(page: page, pageSize: 3, hasMore: true, local: local, stopBelow: "2026-01-04", full: false))
+        #expect(SyncPlanner.canStopAfter(page: page, pageSize: 3, hasMore: true, local: local, stopBelow: "2026-01-04", full: false,
+                                         forgotten: ["b"]))
+    }
+
     @Test func shiftedPagesNeitherDuplicateNorSkip() {
         // Page 1 read [a, b, c]; then x moved to the top, so page 2 starts with c again; the re-read of
         // the top shows x.

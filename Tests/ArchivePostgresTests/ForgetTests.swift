@@ -1,0 +1,168 @@
+import ArchivePostgres
+import ArchiveStore
+import Foundation
+import SigmicEmulator
+import Testing
+import TestSupport
+
+/// `forget` end to end, with the real binary and the emulator: a task whose words are its own (in its
+/// prompt, system prompt, the agent's thought and tool call, and an uploaded file) is forgotten; its
+/// words are then in no byte of the folder (database, WAL, stored files) or of a `pg_dump`; no sync, full
+/// sync, sync by id or `copy` brings it back; `forget --undo` does.
+@Suite(.serialized) struct ForgetTests {
+    struct World {
+        let emulator: Emulator
+        let folder: TempFolder
+        /// Words no other task holds: lower-case letters and hex, as the word index keeps them.
+        let words = (0..<3).map { _ in "zqx" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(14) }
+
+        func run(_ arguments: [String], archive: String?) async throws -> CommandResult {
+            try await CommandRunner.runDetached(arguments + (archive.map { ["--archive", $0] } ?? []), environment: [
+                "SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0],
+            ])
+        }
+
+        @discardableResult
+        func succeed(_ arguments: [String], archive: String?, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+            let result = try await run(arguments, archive: archive)
+            #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
+            return result.stdout
+        }
+
+        /// Each word as it is, its last 10 characters (an index stores a term after the prefix it shares
+        /// with the one before) and in hex (stored files' bytes in a `pg_dump`), wherever it is found.
+        func leaks(in bytes: [UInt8]) -> [String] {
+            let data = Data(bytes)
+            var found: [String] = []
+            for word in words {
+                for form in [word, String(word.suffix(10)), word.utf8.map { String(format: "%02x", $0) }.joined()]
+                where data.range(of: Data(form.utf8)) != nil {
+                    found.append(form)
+                }
+            }
+            return found
+        }
+
+        func leaks(inFolder folder: URL) throws -> [String] {
+            var found: [String] = []
+            let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+            while let url = files?.nextObject() as? URL {
+                guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+                found += leaks(in: [UInt8](try Data(contentsOf: url))).map { "\(url.lastPathComponent): \($0)" }
+            }
+            return found
+        }
+
+        func taskIDs(archive: String) async throws -> Set<String> {
+            let listed = try await succeed(["tasks", "--json", "--limit", "0"], archive: archive)
+            let tasks = try #require(try JSONSerialization.jsonObject(with: Data(listed.utf8)) as? [[String: Any]])
+            return Set(tasks.compactMap { $0["id"] as? String })
+        }
+    }
+
+    func withWorld(_ body: (World) async throws -> Void) async throws {
+        var config = EmulatorConfiguration()
+        config.tasksPerKey = 5
+        config.statusMix = [("completed", 1)]
+        config.stepInterval = 0.005
+        let emulator = try await Emulator.start(config)
+        do {
+            try await body(World(emulator: emulator, folder: try TempFolder("forget")))
+            await emulator.shutdown()
+        } catch {
+            await emulator.shutdown()
+            throw error
+        }
+    }
+
+    /// A synced archive with one task that holds the world's words; returns that task's id.
+    func plant(_ world: World, archive: String) async throws -> String {
+        let notes = world.folder.path("notes.txt")
+        try Data("the notes say \(world.words[2])\n".utf8).write(to: notes)
+        let output = try await world.succeed(["run", "Repeat after me: \(world.words[0])", "--system-prompt", "about \(world.words[1])",
+                                              "--file", notes.path, "--json"], archive: archive)
+        let id = try #require((try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])?["id"] as? String)
+        try await world.succeed(["sync"], archive: archive)
+        return id
+    }
+
+    /// Gone from what every reading command shows, and no sync brings it back.
+    func expectGone(_ task: String, _ world: World, archive: String, sourceLocation: SourceLocation = #_sourceLocation) async throws {
+        for attempt in [["sync"], ["sync", "--full"], ["sync", "--task", task]] {
+            try await world.succeed(attempt, archive: archive, sourceLocation: sourceLocation)
+            #expect(try await !world.taskIDs(archive: archive).contains(task), "\(attempt) brought it back", sourceLocation: sourceLocation)
+        }
+        let shown = try await world.run(["show", task], archive: archive)
+        #expect(shown.status != 0 && shown.stderr.split(separator: "\n").count == 1, "\(shown.stderr)", sourceLocation: sourceLocation)
+        for word in world.words {
+            let hits = try await world.succeed(["search", word, "--json"], archive: archive, sourceLocation: sourceLocation)
+            #expect(!hits.contains(task), sourceLocation: sourceLocation)
+        }
+        try await world.succeed(["verify"], archive: archive, sourceLocation: sourceLocation)
+    }
+
+    @Test func aForgottenTaskIsGoneFromEveryByteOfAFolderUntilUndone() async throws {
+        try await withWorld { world in
+            let archive = world.folder.path("archive").path
+            let task = try await plant(world, archive: archive)
+            let before = try await world.taskIDs(archive: archive)
+            #expect(try !world.leaks(inFolder: world.folder.path("archive")).isEmpty, "the check finds nothing to begin with")
+
+            // Bad input and a dry run change nothing.
+            let unknown = try await world.run(["forget", "ffffffff-0000", "--yes"], archive: archive)
+            #expect(unknown.status != 0 && unknown.stderr.split(separator: "\n").count == 1, "\(unknown.stderr)")
+            let unasked = try await world.run(["forget", task], archive: archive)
+            #expect(unasked.status != 0 && unasked.stderr.contains("--yes"), "\(unasked.stderr)")
+            let dry = try await world.succeed(["forget", String(task.prefix(8)), "--dry-run"], archive: archive)
+            #expect(dry.contains(task))
+            #expect(try await world.taskIDs(archive: archive) == before)
+
+            let summary = try await world.succeed(["forget", String(task.prefix(8)), "--yes", "--json"], archive: archive)
+            let totals = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
+            #expect(totals["forgotten"] as? [String] == [task])
+            #expect((totals["messages"] as? Int ?? 0) >= 2 && (totals["artifacts"] as? Int ?? 0) >= 1)
+            #expect(try world.leaks(inFolder: world.folder.path("archive")) == [])
+            #expect(try await world.taskIDs(archive: archive) == before.subtracting([task]))
+            try await expectGone(task, world, archive: archive)
+            #expect(try world.leaks(inFolder: world.folder.path("archive")) == [])
+            // Running it again names a task that is gone: it says so and succeeds.
+            try await world.succeed(["forget", task, "--yes"], archive: archive)
+
+            let audit = try await world.succeed(["audit", "--json"], archive: archive)
+            #expect(audit.contains("\"command\" : \"forget\"") && !world.words.contains { audit.contains($0) }, "\(audit)")
+            let listed = try await world.succeed(["forget", "--list"], archive: archive)
+            #expect(listed.contains(task))
+
+            try await world.succeed(["forget", "--undo", String(task.prefix(8))], archive: archive)
+            try await world.succeed(["sync"], archive: archive)
+            #expect(try await world.taskIDs(archive: archive) == before)
+            let shown = try await world.succeed(["show", task], archive: archive)
+            #expect(shown.contains(world.words[0]))
+        }
+    }
+
+    @Test func aForgottenTaskIsGoneFromPostgreSQLAndCopyDoesNotBringItBack() async throws {
+        try await withWorld { world in
+            let folder = world.folder.path("archive").path
+            let task = try await plant(world, archive: folder)
+            try await TestDatabase.with { location in
+                let archive = location.display
+                try await world.succeed(["copy", "--from", folder, "--to", archive], archive: nil)
+                #expect(try !world.leaks(in: RedactSecretsTests.dump(location)).isEmpty, "the check finds nothing to begin with")
+
+                try await world.succeed(["forget", task, "--yes"], archive: archive)
+                #expect(try world.leaks(in: RedactSecretsTests.dump(location)) == [])
+                try await expectGone(task, world, archive: archive)
+                // The folder still holds the task; copying it again skips what PostgreSQL forgot.
+                let copy = try await world.succeed(["copy", "--from", folder, "--to", archive], archive: nil)
+                #expect(copy.contains("1 forgotten there and skipped"), "\(copy)")
+                #expect(try world.leaks(in: RedactSecretsTests.dump(location)) == [])
+                #expect(try await !world.taskIDs(archive: archive).contains(task))
+
+                try await world.succeed(["forget", "--undo", task], archive: archive)
+                try await world.succeed(["sync"], archive: archive)
+                #expect(try await world.taskIDs(archive: archive).contains(task))
+            }
+        }
+    }
+}
