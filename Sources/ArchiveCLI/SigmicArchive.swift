@@ -14,7 +14,7 @@ public struct SigmicArchive: AsyncParsableCommand {
             """,
         version: BuildInfo.versionLine,
         subcommands: [Demo.self, Sync.self, Watch.self, Run.self, Reply.self, Approve.self, Cancel.self, Download.self, Outbox.self, Tasks.self, Show.self,
-                      Search.self, Export.self, Status.self, Verify.self, Redact.self, Forget.self, Audit.self, Serve.self, MCP.self, Copy.self, DatasetteMetadata.self, Completions.self]
+                      Search.self, Export.self, Status.self, Verify.self, Redact.self, Forget.self, Pin.self, Unpin.self, RetentionCommand.self, Audit.self, Serve.self, MCP.self, Copy.self, DatasetteMetadata.self, Completions.self]
     )
 
     public init() {}

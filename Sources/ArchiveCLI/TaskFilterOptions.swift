@@ -13,9 +13,11 @@ struct TaskFilterOptions: ParsableArguments {
     var until: String?
     @Option(help: ArgumentHelp("Only this account (part of its base URL, or its key fingerprint).", valueName: "account"))
     var account: String?
+    @Flag(help: "Only pinned tasks (see `pin`).")
+    var pinned = false
 
     /// No filter given: every task.
-    var isEmpty: Bool { status.isEmpty && since == nil && until == nil && account == nil }
+    var isEmpty: Bool { status.isEmpty && since == nil && until == nil && account == nil && !pinned }
 
     func validate() throws {
         try FilterCheck.validate(statuses: status, dates: [("--since", since), ("--until", until)])
@@ -28,6 +30,7 @@ struct TaskFilterOptions: ParsableArguments {
         filter.since = since.flatMap(SearchQuery.Filters.dateBound)
         filter.until = until.flatMap(SearchQuery.Filters.dateBound)
         filter.account = account
+        filter.pinned = pinned ? true : nil
         filter.limit = 0
         return filter
     }

@@ -11,7 +11,8 @@ struct Watch: AsyncParsableCommand {
         abstract: "Keep syncing: poll the task list every --interval seconds and follow every running task live.",
         discussion: """
             On a terminal, each live task's status, tool calls and streamed text are shown as they arrive. \
-            Ctrl-C stops cleanly: every event received so far is already saved.
+            Ctrl-C stops cleanly: every event received so far is already saved. The archive's retention \
+            policy (`retention --keep`), if it has one, is applied once a day.
             """)
 
     @OptionGroup var archiveOptions: ArchiveOptions
@@ -45,6 +46,7 @@ struct Watch: AsyncParsableCommand {
             let stop = Interrupts.first()
             // Rounds are paced on the client's clock, as every other wait of a sync is.
             let clock = client.clock
+            let retention = Retention()
             let loop = Task {
                 while !Task.isCancelled {
                     let started = clock.now
@@ -53,6 +55,10 @@ struct Watch: AsyncParsableCommand {
                         let report = try await engine.run(options)
                         Terminal.note(Sync.summary(report))
                         for failure in report.failures { Terminal.note("task \(failure.taskId) not synced: \(failure.error)") }
+                        // The archive's retention policy, once a day (`retention`).
+                        if let kept = try await retention.applyIfDue(to: archive), !kept.forgotten.isEmpty {
+                            Terminal.note("retention: forgot \(Redact.count(kept.forgotten.count, "task")) inactive for longer than the policy keeps")
+                        }
                     } catch let error as SigmicAPIError where error.kind == .auth {
                         throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
                     } catch is CancellationError {

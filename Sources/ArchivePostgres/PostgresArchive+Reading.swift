@@ -156,6 +156,7 @@ extension PostgresArchive: ArchiveReader {
         }
         if let since = filter.since { conditions.append("t.last_activity_at >= \(statement.bind(since))") }
         if let until = filter.until { conditions.append("t.last_activity_at < \(statement.bind(until))") }
+        if let pinned = filter.pinned { conditions.append("t.pinned = \(statement.bind(pinned))") }
         if let account = filter.account {
             let value = statement.bind(account)
             conditions.append("(strpos(a.base_url, \(value)) > 0 OR a.key_fingerprint = \(value))")

@@ -47,6 +47,12 @@ extension PostgresArchiveWriter {
         return hexes.compactMap(BlobHash.init(hex:))
     }
 
+    public func setPinned(_ task: TaskRowID, _ pinned: Bool) throws {
+        var statement = PostgresStatement()
+        statement.sql = "UPDATE task SET pinned = \(statement.bind(pinned)) WHERE id = \(statement.bind(task.rawValue))"
+        try run(statement)
+    }
+
     public func setSetting(_ setting: ArchiveSetting, to value: String?) throws {
         var statement = PostgresStatement()
         if let value {

@@ -10,6 +10,8 @@ public struct TaskFilter: Sendable {
     public var until: String?
     /// A substring of the account's base URL, or its key fingerprint.
     public var account: String?
+    /// Only pinned tasks (true) or only unpinned ones (false); nil for both.
+    public var pinned: Bool?
     /// At most this many tasks; 0 for all of them.
     public var limit = 50
     /// Tasks skipped first (for paging).
@@ -133,6 +135,10 @@ extension Archive {
         if let until = filter.until {
             conditions.append("t.last_activity_at < ?")
             arguments.append(until)
+        }
+        if let pinned = filter.pinned {
+            conditions.append("t.pinned = ?")
+            arguments.append(pinned ? 1 : 0)
         }
         if let account = filter.account {
             conditions.append("(instr(a.base_url, ?) > 0 OR a.key_fingerprint = ?)")

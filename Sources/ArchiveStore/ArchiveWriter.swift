@@ -86,6 +86,8 @@ public protocol ArchiveWriter {
     /// Lifts a tombstone and rewinds the account's cursor to the task's last activity, so the next
     /// incremental sync lists and fetches it again. False when there is none.
     func liftTombstone(remoteID: String, account: AccountID) throws -> Bool
+    /// Pins a task (retention never forgets it) or unpins it.
+    func setPinned(_ task: TaskRowID, _ pinned: Bool) throws
     /// Sets one of the archive's settings; nil removes it.
     func setSetting(_ setting: ArchiveSetting, to value: String?) throws
     func recordAudit(_ record: AuditRecord) throws

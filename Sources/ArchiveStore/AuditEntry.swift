@@ -33,6 +33,10 @@ public enum ArchiveSetting: String, Sendable, CaseIterable {
     case redactOnSync = "redact-on-sync"
     /// `1`: rows were rewritten or removed and a purge has not finished since.
     case purgePending = "purge-pending"
+    /// How long tasks are kept after their last activity (`90d`): `watch` forgets older ones once a day.
+    case retentionKeep = "retention-keep"
+    /// When retention last ran (ISO-8601 UTC).
+    case retentionAppliedAt = "retention-applied-at"
 }
 
 /// What a purge did to make removed text unreadable (`WritableArchive.purge`).

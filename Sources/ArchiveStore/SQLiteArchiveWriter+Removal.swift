@@ -37,6 +37,10 @@ extension SQLiteArchiveWriter {
         return hexes.compactMap(BlobHash.init(hex:))
     }
 
+    public func setPinned(_ task: TaskRowID, _ pinned: Bool) throws {
+        try db.execute(sql: "UPDATE task SET pinned = ? WHERE id = ?", arguments: [pinned ? 1 : 0, task.rawValue])
+    }
+
     public func setSetting(_ setting: ArchiveSetting, to value: String?) throws {
         if let value {
             try db.execute(sql: "INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",
