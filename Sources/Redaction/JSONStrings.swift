@@ -131,7 +131,7 @@ enum JSONStrings {
     /// The bytes JSON has outside strings besides spaces: punctuation, numbers, `true`, `false`, `null`.
     private static let outsideStrings: [Bool] = {
         var table = [Bool](repeating: false, count: 256)
-        for byte in "{}[],:0123456789+-.eEtruflsn".utf8 { table[Int(byte)] = true }
+        for byte in "{}[],:0123456789+-.eEtruefalsn".utf8 { table[Int(byte)] = true }
         return table
     }()
 }

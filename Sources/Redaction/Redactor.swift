@@ -101,6 +101,11 @@ public struct Redactor: Sendable {
         return (String(decoding: out, as: UTF8.self), all)
     }
 
+    /// The findings in `bytes` read as plain text (never as JSON), for text joined from pieces.
+    func plainFindings(in bytes: UnsafeBufferPointer<UInt8>) -> [SecretFinding] {
+        find(in: bytes, name: nil)
+    }
+
     /// The findings in `bytes`, in order and never overlapping. `name`: the JSON member name whose
     /// value these bytes are, so that `"client_secret": "…"` is an assignment as `client_secret=…` is.
     private func find(in bytes: UnsafeBufferPointer<UInt8>, name: UnsafeBufferPointer<UInt8>?) -> [SecretFinding] {

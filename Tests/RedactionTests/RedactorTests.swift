@@ -25,10 +25,10 @@ import Testing
     }
 
     @Test func onlyTheStringThatHoldsASecretChanges() throws {
-        let text = #"{ "a" : [1, true, null], "b":"caf\u00e9 \"q\"", "k" : "key \#(Self.aws)" }"#
+        let text = #"{ "a" : [1, true, false, null, -2.5E+3], "b":"caf\u00e9 \"q\"", "k" : "key \#(Self.aws)" }"#
         let (redacted, found) = secrets.redact(text)
         #expect(found.count == 1)
-        #expect(redacted == #"{ "a" : [1, true, null], "b":"caf\u00e9 \"q\"", "k" : "key \#(found[0].replacement)" }"#)
+        #expect(redacted == #"{ "a" : [1, true, false, null, -2.5E+3], "b":"caf\u00e9 \"q\"", "k" : "key \#(found[0].replacement)" }"#)
     }
 
     @Test func aMemberNamedLikeASecretIsAnAssignment() throws {
