@@ -184,7 +184,7 @@ struct SecretFindingEntry: Encodable, Sendable {
             (kind, field, message, session, seq, path) = ("task", column.rawValue, nil, nil, nil, nil)
         case .message(_, let remoteID, let column):
             (kind, field, message, session, seq, path) = ("message", column.rawValue, remoteID, nil, nil, nil)
-        case .event(_, let eventSession, let eventSeq):
+        case .event(_, let eventSession, let eventSeq, _):
             (kind, field, message, session, seq, path) = ("event", nil, nil, eventSession, eventSeq, nil)
         case .artifact(_, let artifactPath):
             (kind, field, message, session, seq, path) = ("artifact", nil, nil, nil, nil, artifactPath)

@@ -33,14 +33,15 @@ extension PostgresArchive {
                 }
             }
             let events = PostgresStatement("""
-                SELECT e.id, e.session_id, e.seq, e.data, s.task_id, t.remote_id AS task_remote_id
+                SELECT e.id, e.session_id, e.seq, e.type, e.data, s.task_id, t.remote_id AS task_remote_id
                 FROM stream_event e JOIN attach_session s ON s.id = e.session_id JOIN task t ON t.id = s.task_id
                 ORDER BY s.task_id, e.id
                 """)
             for try await row in try await connection.query(events.query, logger: Self.logger) {
                 let column = Columns(row)
                 try visit(ArchivedText(taskID: try column("task_remote_id"), task: TaskRowID(rawValue: try column("task_id")),
-                                       place: .event(row: try column("id"), session: try column("session_id"), seq: try column("seq")),
+                                       place: .event(row: try column("id"), session: try column("session_id"), seq: try column("seq"),
+                                                     type: try column("type")),
                                        text: try column("data")))
             }
         }

@@ -12,11 +12,22 @@ extension PostgresArchiveWriter {
             statement.sql = "UPDATE task SET \(column.rawValue) = \(statement.bind(text)) WHERE id = \(statement.bind(task.rawValue))"
         case .message(let row, _, let column):
             statement.sql = "UPDATE message SET \(column.rawValue) = \(statement.bind(text)) WHERE id = \(statement.bind(row))"
-        case .event(let row, _, _):
-            statement.sql = "UPDATE stream_event SET data = \(statement.bind(text)) WHERE id = \(statement.bind(row))"
+        case .event(_, let session, let seq, _):
+            try rewriteEventData(AttachSessionID(session), seq: seq, to: text)
+            return
         case .artifact:
             preconditionFailure("a file's bytes are replaced by storing new ones (recordArtifactBlobs), not rewritten in place")
         }
+        try run(statement)
+        try setSetting(.purgePending, to: "1")
+    }
+
+    public func rewriteEventData(_ session: AttachSessionID, seq: Int, to data: String) throws {
+        var statement = PostgresStatement()
+        statement.sql = """
+            UPDATE stream_event SET data = \(statement.bind(data))
+            WHERE session_id = \(statement.bind(session.rawValue)) AND seq = \(statement.bind(seq))
+            """
         try run(statement)
         try setSetting(.purgePending, to: "1")
     }

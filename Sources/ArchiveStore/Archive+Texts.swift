@@ -29,13 +29,14 @@ extension Archive {
                 }
             }
             let events = try Row.fetchCursor(db, sql: """
-                SELECT e.id, e.session_id, e.seq, e.data, s.task_id, t.remote_id AS task_remote_id
+                SELECT e.id, e.session_id, e.seq, e.type, e.data, s.task_id, t.remote_id AS task_remote_id
                 FROM stream_event e JOIN attach_session s ON s.id = e.session_id JOIN task t ON t.id = s.task_id
                 ORDER BY s.task_id, e.id
                 """)
             while let row = try events.next() {
                 try visit(ArchivedText(taskID: row["task_remote_id"], task: TaskRowID(rawValue: row["task_id"]),
-                                       place: .event(row: row["id"], session: row["session_id"], seq: row["seq"]), text: row["data"]))
+                                       place: .event(row: row["id"], session: row["session_id"], seq: row["seq"], type: row["type"]),
+                                       text: row["data"]))
             }
         }
     }

@@ -6,8 +6,8 @@ public struct ArchivedText: Sendable {
         case task(TaskTextColumn)
         /// A column of one of its messages.
         case message(row: Int64, remoteID: String, column: MessageTextColumn)
-        /// The data of one stream event.
-        case event(row: Int64, session: Int64, seq: Int)
+        /// The data of one stream event, of its `type` (`content`, `tool_call`…).
+        case event(row: Int64, session: Int64, seq: Int, type: String)
         /// The bytes of a stored artifact, read as UTF-8 (what is not text stays as it was).
         case artifact(row: Int64, path: String)
     }

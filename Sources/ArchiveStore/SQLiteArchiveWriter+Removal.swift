@@ -11,11 +11,17 @@ extension SQLiteArchiveWriter {
             try db.execute(sql: "UPDATE task SET \(column.rawValue) = ? WHERE id = ?", arguments: [text, task.rawValue])
         case .message(let row, _, let column):
             try db.execute(sql: "UPDATE message SET \(column.rawValue) = ? WHERE id = ?", arguments: [text, row])
-        case .event(let row, _, _):
-            try db.execute(sql: "UPDATE stream_event SET data = ? WHERE id = ?", arguments: [text, row])
+        case .event(_, let session, let seq, _):
+            try rewriteEventData(AttachSessionID(rawValue: session), seq: seq, to: text)
+            return
         case .artifact:
             preconditionFailure("a file's bytes are replaced by storing new ones (recordArtifactBlobs), not rewritten in place")
         }
+        try setSetting(.purgePending, to: "1")
+    }
+
+    public func rewriteEventData(_ session: AttachSessionID, seq: Int, to data: String) throws {
+        try db.execute(sql: "UPDATE stream_event SET data = ? WHERE session_id = ? AND seq = ?", arguments: [data, session.rawValue, seq])
         try setSetting(.purgePending, to: "1")
     }
 

@@ -63,6 +63,35 @@ public struct OnSyncRedaction: Sendable {
         return event
     }
 
+    /// Content events read joined with those written just before them (`recent`, as written), so that a
+    /// secret the server split between events is found when its last piece arrives: returns the batch
+    /// with such secrets removed, and the earlier events to rewrite.
+    func acrossEvents(recent: [(seq: Int, data: String)], batch: [StreamEventSnapshot])
+        -> (batch: [StreamEventSnapshot], mended: [(seq: Int, data: String)]) {
+        guard let redactor else { return (batch, []) }
+        let contentInBatch = batch.indices.filter { batch[$0].type == "content" }
+        guard !contentInBatch.isEmpty else { return (batch, []) }
+        let pieces = recent.map(\.data) + contentInBatch.map { batch[$0].data }
+        let (data, found) = StreamedText.redactAcrossPieces(pieces, with: redactor)
+        guard !found.isEmpty else { return (batch, []) }
+        var batch = batch
+        var mended: [(seq: Int, data: String)] = []
+        for (index, new) in data.enumerated() {
+            guard let new else { continue }
+            let redacted = redactor.redact(new).text
+            if index < recent.count {
+                mended.append((recent[index].seq, redacted))
+            } else {
+                batch[contentInBatch[index - recent.count]].data = redacted
+            }
+        }
+        return (batch, mended)
+    }
+
+    /// How much recent content a secret split between events is looked for in: longer than any secret
+    /// the rules find but a whole private key.
+    static let streamWindowBytes = 16 << 10
+
     /// What becomes of a downloaded file.
     enum File: Sendable {
         /// Stored as downloaded.

@@ -80,16 +80,57 @@ public struct SecretSweep: Sendable {
         return result
     }
 
+    /// One task's content events, kept until the sweep reaches the next task.
+    private struct StreamBuffer {
+        var task: TaskRowID?
+        var pieces: [ArchivedText] = []
+    }
+
+    /// Reads the buffered task's content events joined, session by session (`StreamedText`). An event
+    /// that held part of a spanning secret is rewritten with that part removed and then redacted as
+    /// itself; the change is appended after any the event got alone, so it is the one that lands.
+    private func flush(_ buffer: inout StreamBuffer, into result: inout Result, _ changes: inout [Change], rewrite: Bool) {
+        defer { buffer = StreamBuffer() }
+        var sessions: [Int64: [ArchivedText]] = [:]
+        for piece in buffer.pieces {
+            guard case .event(_, let session, _, _) = piece.place else { continue }
+            sessions[session, default: []].append(piece)
+        }
+        for (_, pieces) in sessions.sorted(by: { $0.key < $1.key }) {
+            let ordered = pieces.sorted { lhs, rhs in
+                guard case .event(_, _, let left, _) = lhs.place, case .event(_, _, let right, _) = rhs.place else { return false }
+                return left < right
+            }
+            let (data, found) = StreamedText.redactAcrossPieces(ordered.map(\.text), with: redactor)
+            guard let first = found.isEmpty ? nil : ordered.indices.first(where: { data[$0] != nil }) else { continue }
+            let place = ArchivedText(taskID: ordered[first].taskID, task: ordered[first].task, place: ordered[first].place, text: "")
+            result.findings += found.map { Located(place: place, finding: $0) }
+            result.bytesRemoved += Int64(found.reduce(0) { $0 + $1.range.count })
+            guard rewrite else { continue }
+            for (piece, new) in zip(ordered, data) {
+                guard let new else { continue }
+                result.textsRewritten += 1
+                changes.append(.text(piece.place, piece.task, redactor.redact(new).text))
+            }
+        }
+    }
+
     /// Reads everything once. With a `store`, also works out each change (a rewritten file's new bytes
     /// are stored there, ready for the commit to link).
     private func sweep(_ archive: some ArchiveReader, store: BlobStore?) async throws -> (result: Result, changes: [Change]) {
         let rewrite = store != nil
-        let collected = Mutex((Result(), [Change]()))
+        let collected = Mutex((Result(), [Change](), StreamBuffer()))
         try await archive.eachText { text in
             let (redacted, found) = rewrite ? redactor.redact(text.text) : (text.text, redactor.findings(in: text.text))
             collected.withLock { state in
                 state.0.texts += 1
                 state.0.bytes += text.text.utf8.count
+                if case .event(_, _, _, "content") = text.place {
+                    // A secret split between content events: each task's are read joined once all are in.
+                    if let previous = state.2.task, previous != text.task { flush(&state.2, into: &state.0, &state.1, rewrite: rewrite) }
+                    state.2.task = text.task
+                    state.2.pieces.append(text)
+                }
                 guard !found.isEmpty else { return }
                 let place = ArchivedText(taskID: text.taskID, task: text.task, place: text.place, text: "")
                 state.0.findings += found.map { Located(place: place, finding: $0) }
@@ -100,7 +141,10 @@ public struct SecretSweep: Sendable {
                 }
             }
         }
-        var (result, changes) = collected.withLock { $0 }
+        var (result, changes) = collected.withLock { state in
+            flush(&state.2, into: &state.0, &state.1, rewrite: rewrite)
+            return (state.0, state.1)
+        }
         for file in try await archive.storedFiles() {
             guard let hash = file.artifact.blobHash else { continue }
             guard (file.artifact.size ?? 0) <= Self.largestFile else {

@@ -28,6 +28,8 @@ actor SessionRecorder {
     private var textWritten = true
     private var lastProvisional: Duration?
     private(set) var count = 0
+    /// The content events written lately (seq, data as written), for `OnSyncRedaction.acrossEvents`.
+    private var recentContent: [(seq: Int, data: String)] = []
 
     init(archive: any WritableArchive, task: TaskRowID, session: AttachSessionID, now: @escaping @Sendable () -> Date, clock: Stopwatch,
          redaction: OnSyncRedaction = .none) {
@@ -68,12 +70,29 @@ actor SessionRecorder {
             }
         }
         guard !events.isEmpty else { return }
+        let (batch, mended) = redaction.acrossEvents(recent: recentContent, batch: events)
+        remember(batch)
         let provisional = provisionalDue() ? provisionalMessage() : nil
-        let (batch, task, session) = (events, self.task, self.session)
+        let (task, session) = (self.task, self.session)
         try await archive.write { writer in
+            for (seq, data) in mended { try writer.rewriteEventData(session, seq: seq, to: data) }
             try writer.appendEvents(batch, session: session)
             if let provisional { try writer.upsertMessages(provisional, task: task) }
         }
+    }
+
+    /// Keeps the latest content events, about `OnSyncRedaction.streamWindowBytes` of them, when the
+    /// archive redacts on sync.
+    private func remember(_ batch: [StreamEventSnapshot]) {
+        guard redaction.redactor != nil else { return }
+        recentContent += batch.filter { $0.type == "content" }.map { ($0.seq, $0.data) }
+        var kept = 0
+        var first = recentContent.count
+        while first > 0 && kept < OnSyncRedaction.streamWindowBytes {
+            first -= 1
+            kept += recentContent[first].data.utf8.count
+        }
+        recentContent.removeFirst(first)
     }
 
     /// Writes the streamed text if it changed since it was last written: at the session's end.

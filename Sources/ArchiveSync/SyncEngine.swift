@@ -78,6 +78,14 @@ public final class SyncEngine: Sendable {
         self.downloader = ArtifactDownloader(client: client, blobs: archive.blobs, account: [fingerprint, baseURL])
     }
 
+    /// With the on-sync rule, a sync that had to rewrite what it wrote earlier (a secret split between
+    /// content events, found when its last piece came; an older file dropped) leaves the first version's
+    /// bytes in free space and the WAL: it purges them before it returns, as `redact` would.
+    func purgeIfRedacted() async throws {
+        guard onSync.redactor != nil, try await archive.settings()[ArchiveSetting.purgePending.rawValue] != nil else { return }
+        _ = try await archive.purge()
+    }
+
     func readOnSyncRule() async throws {
         let rule = OnSyncRedaction(settings: try await archive.settings())
         onSyncRule.withLock { $0 = rule }
@@ -130,6 +138,7 @@ public final class SyncEngine: Sendable {
                 }
                 try writer.finishSyncRun(run, outcome: finished.failures.isEmpty ? .ok : .partial, totals: finished.totals, error: nil)
             }
+            try await purgeIfRedacted()
             return report
         } catch {
             let (partial, reason) = (report, String(describing: error))

@@ -29,7 +29,8 @@ public enum PlantedSecrets {
     /// Byte strings that must appear nowhere once the secrets are removed: each secret as it is, as
     /// JSON escapes it (`\/`, `\n`), and each run of 12 or more letters and digits in it, lower-cased as
     /// the word index keeps it, with its last 12 characters (an index stores a term after the prefix it
-    /// shares with the one before), and in hex (a dump of PostgreSQL's `bytea`).
+    /// shares with the one before), in hex (a dump of PostgreSQL's `bytea`), and every 10 characters of
+    /// it a third apart, as they are and lower-cased (a piece of a secret split between events).
     public static var needles: [String: [UInt8]] {
         var needles: [String: [UInt8]] = [:]
         for (index, secret) in all.enumerated() {
@@ -39,6 +40,13 @@ public enum PlantedSecrets {
             for run in runs where !["PRIVATE", "OPENSSH"].contains(run) {
                 forms += [run, run.lowercased(), String(run.lowercased().suffix(12)),
                           String(run.utf8.map { String(format: "%02x", $0) }.joined())]
+                // A piece of it: the part a stream's content event holds when the secret was split
+                // between two events (any piece of 13 or more characters holds one of these).
+                let characters = Array(run)
+                for start in stride(from: 0, through: characters.count - 10, by: 3) {
+                    let window = String(characters[start..<(start + 10)])
+                    forms += [window, window.lowercased()]
+                }
             }
             for form in forms { needles["secret \(index) as \(form.prefix(6))…"] = Array(form.utf8) }
         }

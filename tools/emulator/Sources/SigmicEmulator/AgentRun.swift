@@ -81,7 +81,8 @@ struct AgentRun: Sendable {
         let echo = prompt.hasPrefix("Repeat after me:")
         let (subject, description) = (random.pick(ContentPools.thoughtSubjects), random.pick(ContentPools.thoughtDescriptions))
         steps.append(echo ? .thought(subject: "Restating the request", description: prompt) : .thought(subject: subject, description: description))
-        let answer = ContentPools.answer(for: prompt, random: &random)
+        let drawnAnswer = ContentPools.answer(for: prompt, random: &random)
+        let answer = echo ? String(prompt.dropFirst("Repeat after me:".count)).trimmingCharacters(in: .whitespaces) : drawnAnswer
         let pieces = ContentPools.split(answer, into: random.int(2...5))
         steps.append(.content(pieces[0], isPartial: true))
         let callId = "call_" + random.hex(12)
