@@ -16,11 +16,61 @@ struct Status: AsyncParsableCommand {
     func run() async throws {
         let archive = try await options.openReader()
         let status = try await archive.status()
+        let owning = try await Owning(archive)
         if json {
-            try Terminal.printJSON(status)
+            try Terminal.printJSON(StatusDocument(status: status, owning: owning))
             return
         }
-        Terminal.print(Self.render(status))
+        Terminal.print(Self.render(status) + "\n" + owning.lines.joined(separator: "\n"))
+    }
+
+    /// What the archive decides about its own data (issue 29): `status --json`'s `owning` object.
+    struct Owning: Encodable {
+        /// Whether every write removes the secret rules' findings first (`redact --on-sync`).
+        let redactOnSync: Bool
+        /// The retention policy (`90d`), and when `watch` or `--apply` last ran it.
+        let retention: String?
+        let retentionAppliedAt: String?
+        /// Tasks forgotten (tombstones), pinned tasks, and audit records.
+        let forgotten: Int
+        let audited: Int
+        /// A redact or forget whose purge has not finished (the next one finishes it).
+        let purgePending: Bool
+
+        init(_ archive: some ArchiveReader) async throws {
+            let settings = try await archive.settings()
+            redactOnSync = settings[ArchiveSetting.redactOnSync.rawValue] != nil
+            retention = settings[ArchiveSetting.retentionKeep.rawValue]
+            retentionAppliedAt = settings[ArchiveSetting.retentionAppliedAt.rawValue]
+            purgePending = settings[ArchiveSetting.purgePending.rawValue] != nil
+            forgotten = try await archive.tombstones().count
+            audited = try await archive.auditLog().count
+        }
+
+        var lines: [String] {
+            var retained = retention.map { "tasks kept \($0) after their last activity (last applied \(retentionAppliedAt ?? "never"))" }
+                ?? "none: tasks are kept until forgotten"
+            if purgePending { retained += "; a purge is pending" }
+            return [
+                "Redaction   " + (redactOnSync ? "secrets removed on every sync" : "off (`redact --secrets --on-sync` turns it on)"),
+                "Retention   " + retained,
+                "Forgotten   \(forgotten) task\(forgotten == 1 ? "" : "s"); \(audited) audit record\(audited == 1 ? "" : "s") (`audit`)",
+            ]
+        }
+    }
+
+    /// `status --json`: the archive's status, with `owning` beside its other keys.
+    struct StatusDocument: Encodable {
+        let status: ArchiveStatus
+        let owning: Owning
+
+        enum Keys: String, CodingKey { case owning }
+
+        func encode(to encoder: any Encoder) throws {
+            try status.encode(to: encoder)
+            var container = encoder.container(keyedBy: Keys.self)
+            try container.encode(owning, forKey: .owning)
+        }
     }
 
     static func render(_ status: ArchiveStatus) -> String {

@@ -32,6 +32,8 @@ import TestSupport
         #expect(tables["account"] == 1)
         #expect(json["schemaVersion"] as? Int == EmbeddedMigration.bundled.count)
         #expect((json["tasksByStatus"] as? [String: Int])?["completed"] == 1)
+        let owning = try #require(json["owning"] as? [String: Any])
+        #expect(owning["redactOnSync"] as? Bool == false && owning["forgotten"] as? Int == 0 && owning["purgePending"] as? Bool == false)
     }
 
     @Test func theDefaultArchiveFollowsXDGDataHome() throws {

@@ -92,6 +92,13 @@ import TestSupport
         }
         #expect(shown.contains("[REDACTED:aws-access-key-id:"), sourceLocation: sourceLocation)
         _ = try await world.succeed(["verify"], archive: archive, sourceLocation: sourceLocation)
+        // `serve` shows the redacted text as such, in its page and its JSON, with its events.
+        let serve = try ServeProcess(archive: archive)
+        for path in ["/tasks/\(task)", "/api/tasks/\(task)?events=1"] {
+            let page = try await serve.get(path)
+            #expect(page.status == 200 && page.text.contains("[REDACTED:aws-access-key-id:"), "\(path)", sourceLocation: sourceLocation)
+            #expect(PlantedSecrets.leaks(in: [UInt8](page.body)) == [], "\(path)", sourceLocation: sourceLocation)
+        }
     }
 
     @Test func secretsAreGoneFromEveryByteOfAFolderAndStayGone() async throws {
@@ -106,6 +113,9 @@ import TestSupport
             #expect(totals["filesDropped"] as? [String] == ["uploads/capture.png"])
             #expect((totals["filesRewritten"] as? Int ?? 0) >= 1, "secrets.env, and the run's summary when it wrote one")
             #expect(totals["onSync"] as? Bool == true)
+            let status = try await world.succeed(["status", "--json"], archive: archive)
+            let owning = try #require((try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any])?["owning"] as? [String: Any])
+            #expect(owning["redactOnSync"] as? Bool == true && owning["audited"] as? Int == 1 && owning["purgePending"] as? Bool == false)
             #expect(try PlantedSecrets.leaks(inFolder: world.folder.path("archive")) == [])
             try await expectNoneLeft(world, archive: archive, task: task)
 

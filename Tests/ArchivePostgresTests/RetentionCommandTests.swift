@@ -39,6 +39,8 @@ import TestSupport
         #expect(try await run(["sync", "--full"]).status == 0)
         let left = try #require(try await json(["tasks", "--json", "--limit", "0"]) as? [[String: Any]])
         #expect(left.compactMap { $0["id"] as? String } == [keeper])
+        let owning = try #require((try await json(["status", "--json"]) as? [String: Any])?["owning"] as? [String: Any])
+        #expect(owning["retention"] as? String == "30d" && owning["forgotten"] as? Int == 4 && owning["retentionAppliedAt"] is String)
         let audit = try #require(try await json(["audit", "--json"]) as? [[String: Any]])
         #expect(audit.last?["command"] as? String == "retention --keep 30d")
 
