@@ -27,8 +27,8 @@ struct Audit: AsyncParsableCommand {
         if entries.isEmpty { Terminal.note("nothing has been removed from this archive") }
         for entry in entries {
             let record = entry.record
-            var line = "\(entry.at)  \(record.command)  \(Redact.count(record.tasks, "task")), "
-                + "\(Redact.count(record.findings, "finding")), \(Status.bytes(record.bytes))"
+            var line = "\(entry.at)  \(record.command)  \(counted(record.tasks, "task")), "
+                + "\(counted(record.findings, "finding")), \(Status.bytes(record.bytes))"
             if !record.rules.isEmpty { line += "  [\(record.rules.joined(separator: ", "))]" }
             if let detail = record.detail { line += "  \(detail)" }
             Terminal.print(line)

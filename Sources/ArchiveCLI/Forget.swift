@@ -70,7 +70,7 @@ struct Forget: AsyncParsableCommand {
             } else {
                 for task in tasks { Terminal.print(ForgetCandidate(task).line) }
             }
-            Terminal.note(tasks.isEmpty ? "no task matches" : "\(Redact.count(tasks.count, "task")) would be forgotten")
+            Terminal.note(tasks.isEmpty ? "no task matches" : "\(counted(tasks.count, "task")) would be forgotten")
             return
         }
         guard try await confirmed(tasks) else { throw CLIError(description: "nothing forgotten") }
@@ -87,9 +87,9 @@ struct Forget: AsyncParsableCommand {
         } else {
             for task in result.forgotten { Terminal.print(task.remoteID) }
         }
-        var line = "forgot \(Redact.count(result.forgotten.count, "task")): \(Redact.count(result.messages, "message")), "
-            + "\(Redact.count(result.events, "event")), \(Redact.count(result.artifacts, "artifact")), \(Status.bytes(result.bytes))"
-        if result.outboxItems > 0 { line += ", \(Redact.count(result.outboxItems, "outbox item"))" }
+        var line = "forgot \(counted(result.forgotten.count, "task")): \(counted(result.messages, "message")), "
+            + "\(counted(result.events, "event")), \(counted(result.artifacts, "artifact")), \(Status.bytes(result.bytes))"
+        if result.outboxItems > 0 { line += ", \(counted(result.outboxItems, "outbox item"))" }
         if let purge = result.purge { line += "; purged: \(Status.bytes(purge.bytesBefore)) → \(Status.bytes(purge.bytesAfter))" }
         Terminal.note(line)
         for problem in result.purge?.unfinished ?? [] { Terminal.note("not yet purged: \(problem)") }
@@ -124,11 +124,11 @@ struct Forget: AsyncParsableCommand {
     func confirmed(_ tasks: [StoredTask]) async throws -> Bool {
         if yes { return true }
         guard Prompt.stdinIsTerminal && Terminal.stderrIsTerminal else {
-            throw CLIError(description: "forget removes \(Redact.count(tasks.count, "task")) for good; add --yes to confirm (or --dry-run to list them)")
+            throw CLIError(description: "forget removes \(counted(tasks.count, "task")) for good; add --yes to confirm (or --dry-run to list them)")
         }
         for task in tasks.prefix(10) { Terminal.note(ForgetCandidate(task).line) }
         if tasks.count > 10 { Terminal.note("… and \(tasks.count - 10) more") }
-        let answer = await Prompt.line("Forget \(Redact.count(tasks.count, "task")) for good? [y/N] ")
+        let answer = await Prompt.line("Forget \(counted(tasks.count, "task")) for good? [y/N] ")
         return ["y", "yes"].contains(answer?.lowercased().trimmingCharacters(in: .whitespaces) ?? "")
     }
 
@@ -142,7 +142,7 @@ struct Forget: AsyncParsableCommand {
             }
         }
         if json { try Terminal.printJSON(["lifted": lifted]) } else { for id in lifted { Terminal.print(id) } }
-        Terminal.note("\(Redact.count(lifted.count, "task")) no longer forgotten: the next sync fetches \(lifted.count == 1 ? "it" : "them") again")
+        Terminal.note("\(counted(lifted.count, "task")) no longer forgotten: the next sync fetches \(lifted.count == 1 ? "it" : "them") again")
     }
 
     func listForgotten() async throws {
@@ -182,12 +182,11 @@ struct ForgetSummary: Encodable {
     let artifacts: Int
     let outboxItems: Int
     let bytes: Int64
-    let purge: RedactionSummary.Purge?
+    let purge: PurgeSummary?
 
     init(_ result: Forgetting.Result) {
         forgotten = result.forgotten.map(\.remoteID)
         (messages, events, artifacts, outboxItems, bytes) = (result.messages, result.events, result.artifacts, result.outboxItems, result.bytes)
-        purge = result.purge.map { RedactionSummary.Purge(blobsDeleted: $0.blobsDeleted, bytesBefore: $0.bytesBefore, bytesAfter: $0.bytesAfter,
-                                                           unfinished: $0.unfinished) }
+        purge = result.purge.map(PurgeSummary.init)
     }
 }

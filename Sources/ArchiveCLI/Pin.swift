@@ -26,7 +26,7 @@ struct Pin: AsyncParsableCommand {
             for row in rows { try writer.setPinned(row, pinned) }
         }
         for task in tasks { Terminal.print(task.remoteID) }
-        Terminal.note("\(Redact.count(tasks.count, "task")) \(pinned ? "pinned: retention keeps" : "unpinned: retention may forget") \(tasks.count == 1 ? "it" : "them")")
+        Terminal.note("\(counted(tasks.count, "task")) \(pinned ? "pinned: retention keeps" : "unpinned: retention may forget") \(tasks.count == 1 ? "it" : "them")")
     }
 }
 

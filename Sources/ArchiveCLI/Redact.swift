@@ -73,7 +73,7 @@ struct Redact: AsyncParsableCommand {
             } else {
                 list(result.findings)
             }
-            Terminal.note("\(Self.count(result.findings.count, "secret")) in \(Self.count(result.tasks, "task")) "
+            Terminal.note("\(counted(result.findings.count, "secret")) in \(counted(result.tasks, "task")) "
                           + "(\(result.texts) texts, \(Status.bytes(Int64(result.bytes))) scanned)")
             return
         }
@@ -87,10 +87,10 @@ struct Redact: AsyncParsableCommand {
         } else {
             list(result.findings)
         }
-        var line = "replaced \(Self.count(result.findings.count, "finding")) in \(Self.count(result.tasks, "task"))"
-        line += " (\(Self.count(result.textsRewritten, "text")) rewritten"
-        if result.filesRewritten > 0 { line += ", \(Self.count(result.filesRewritten, "file")) rewritten" }
-        if !result.filesDropped.isEmpty { line += ", \(Self.count(result.filesDropped.count, "binary file")) dropped" }
+        var line = "replaced \(counted(result.findings.count, "finding")) in \(counted(result.tasks, "task"))"
+        line += " (\(counted(result.textsRewritten, "text")) rewritten"
+        if result.filesRewritten > 0 { line += ", \(counted(result.filesRewritten, "file")) rewritten" }
+        if !result.filesDropped.isEmpty { line += ", \(counted(result.filesDropped.count, "binary file")) dropped" }
         line += ")"
         if let purge = result.purge {
             line += "; purged: \(Status.bytes(purge.bytesBefore)) → \(Status.bytes(purge.bytesAfter))"
@@ -120,9 +120,6 @@ struct Redact: AsyncParsableCommand {
         }
     }
 
-    static func count(_ number: Int, _ noun: String) -> String {
-        "\(number) \(noun)\(number == 1 ? "" : "s")"
-    }
 }
 
 /// What `redact --secrets --json` (or `--text`) prints: the findings replaced and the totals.
@@ -136,14 +133,7 @@ struct RedactionSummary: Encodable {
     let notScanned: [String]
     /// True or false when this run turned the on-sync rule on or off; absent when it was left as it was.
     let onSync: Bool?
-    let purge: Purge?
-
-    struct Purge: Encodable {
-        let blobsDeleted: Int
-        let bytesBefore: Int64
-        let bytesAfter: Int64
-        let unfinished: [String]
-    }
+    let purge: PurgeSummary?
 
     init(_ result: SecretSweep.Result, onSync: Bool?) {
         findings = result.findings.map(SecretFindingEntry.init)
@@ -154,8 +144,7 @@ struct RedactionSummary: Encodable {
         bytesRemoved = result.bytesRemoved
         notScanned = result.notScanned
         self.onSync = onSync
-        purge = result.purge.map { Purge(blobsDeleted: $0.blobsDeleted, bytesBefore: $0.bytesBefore, bytesAfter: $0.bytesAfter,
-                                         unfinished: $0.unfinished) }
+        purge = result.purge.map(PurgeSummary.init)
     }
 }
 

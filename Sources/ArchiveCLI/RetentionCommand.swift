@@ -59,7 +59,7 @@ struct RetentionCommand: AsyncParsableCommand {
                 for task in due { Terminal.print(ForgetCandidate(task).line) }
             }
             Terminal.note("keeping tasks for \(policy.text) after their last activity, pinned ones for good: "
-                          + "\(Redact.count(due.count, "task")) due (`retention --apply` forgets them now; `watch` does daily)")
+                          + "\(counted(due.count, "task")) due (`retention --apply` forgets them now; `watch` does daily)")
             return
         }
         let lock = try archive.claimWriter(purpose: "retention")
@@ -70,7 +70,7 @@ struct RetentionCommand: AsyncParsableCommand {
         } else {
             for task in result.forgotten { Terminal.print(task.remoteID) }
         }
-        Terminal.note("retention \(policy.text): forgot \(Redact.count(result.forgotten.count, "task"))")
+        Terminal.note("retention \(policy.text): forgot \(counted(result.forgotten.count, "task"))")
     }
 }
 

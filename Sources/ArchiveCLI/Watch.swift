@@ -57,7 +57,7 @@ struct Watch: AsyncParsableCommand {
                         for failure in report.failures { Terminal.note("task \(failure.taskId) not synced: \(failure.error)") }
                         // The archive's retention policy, once a day (`retention`).
                         if let kept = try await retention.applyIfDue(to: archive), !kept.forgotten.isEmpty {
-                            Terminal.note("retention: forgot \(Redact.count(kept.forgotten.count, "task")) inactive for longer than the policy keeps")
+                            Terminal.note("retention: forgot \(counted(kept.forgotten.count, "task")) inactive for longer than the policy keeps")
                         }
                     } catch let error as SigmicAPIError where error.kind == .auth {
                         throw CLIError(description: Sync.explain(error, baseURL: connection.resolvedBaseURL))
