@@ -10,47 +10,29 @@ import TestSupport
 /// words are then in no byte of the folder (database, WAL, stored files) or of a `pg_dump`; no sync, full
 /// sync, sync by id or `copy` brings it back; `forget --undo` does.
 @Suite(.serialized) struct ForgetTests {
+    /// The emulator and folder, with words no other task holds (lower-case letters and hex, as the word
+    /// index keeps them) and what must be in no byte once their task is forgotten: each word as it is,
+    /// its last 10 characters (an index stores a term after the prefix it shares with the one before)
+    /// and in hex (stored files in a `pg_dump`).
     struct World {
-        let emulator: Emulator
-        let folder: TempFolder
-        /// Words no other task holds: lower-case letters and hex, as the word index keeps them.
+        let commands: CommandWorld
         let words = (0..<3).map { _ in "zqx" + UUID().uuidString.lowercased().replacingOccurrences(of: "-", with: "").prefix(14) }
+        var leaks: ByteLeaks {
+            var needles: [String: [UInt8]] = [:]
+            for word in words {
+                for form in [word, String(word.suffix(10)), ByteLeaks.hex(word)] { needles[form] = Array(form.utf8) }
+            }
+            return ByteLeaks(needles: needles)
+        }
+        var folder: TempFolder { commands.folder }
 
         func run(_ arguments: [String], archive: String?) async throws -> CommandResult {
-            try await CommandRunner.runDetached(arguments + (archive.map { ["--archive", $0] } ?? []), environment: [
-                "SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0],
-            ])
+            try await commands.run(arguments, archive: archive)
         }
 
         @discardableResult
         func succeed(_ arguments: [String], archive: String?, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
-            let result = try await run(arguments, archive: archive)
-            #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
-            return result.stdout
-        }
-
-        /// Each word as it is, its last 10 characters (an index stores a term after the prefix it shares
-        /// with the one before) and in hex (stored files' bytes in a `pg_dump`), wherever it is found.
-        func leaks(in bytes: [UInt8]) -> [String] {
-            let data = Data(bytes)
-            var found: [String] = []
-            for word in words {
-                for form in [word, String(word.suffix(10)), word.utf8.map { String(format: "%02x", $0) }.joined()]
-                where data.range(of: Data(form.utf8)) != nil {
-                    found.append(form)
-                }
-            }
-            return found
-        }
-
-        func leaks(inFolder folder: URL) throws -> [String] {
-            var found: [String] = []
-            let files = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
-            while let url = files?.nextObject() as? URL {
-                guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
-                found += leaks(in: [UInt8](try Data(contentsOf: url))).map { "\(url.lastPathComponent): \($0)" }
-            }
-            return found
+            try await commands.succeed(arguments, archive: archive, sourceLocation: sourceLocation)
         }
 
         func taskIDs(archive: String) async throws -> Set<String> {
@@ -61,18 +43,7 @@ import TestSupport
     }
 
     func withWorld(_ body: (World) async throws -> Void) async throws {
-        var config = EmulatorConfiguration()
-        config.tasksPerKey = 5
-        config.statusMix = [("completed", 1)]
-        config.stepInterval = 0.005
-        let emulator = try await Emulator.start(config)
-        do {
-            try await body(World(emulator: emulator, folder: try TempFolder("forget")))
-            await emulator.shutdown()
-        } catch {
-            await emulator.shutdown()
-            throw error
-        }
+        try await CommandWorld.with(tasks: 5, label: "forget") { try await body(World(commands: $0)) }
     }
 
     /// A synced archive with one task that holds the world's words; returns that task's id.
@@ -106,7 +77,7 @@ import TestSupport
             let archive = world.folder.path("archive").path
             let task = try await plant(world, archive: archive)
             let before = try await world.taskIDs(archive: archive)
-            #expect(try !world.leaks(inFolder: world.folder.path("archive")).isEmpty, "the check finds nothing to begin with")
+            #expect(try !world.leaks.found(inFolder: world.folder.path("archive")).isEmpty, "the check finds nothing to begin with")
 
             // Bad input and a dry run change nothing.
             let unknown = try await world.run(["forget", "ffffffff-0000", "--yes"], archive: archive)
@@ -121,10 +92,10 @@ import TestSupport
             let totals = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
             #expect(totals["forgotten"] as? [String] == [task])
             #expect((totals["messages"] as? Int ?? 0) >= 2 && (totals["artifacts"] as? Int ?? 0) >= 1)
-            #expect(try world.leaks(inFolder: world.folder.path("archive")) == [])
+            #expect(try world.leaks.found(inFolder: world.folder.path("archive")) == [])
             #expect(try await world.taskIDs(archive: archive) == before.subtracting([task]))
             try await expectGone(task, world, archive: archive)
-            #expect(try world.leaks(inFolder: world.folder.path("archive")) == [])
+            #expect(try world.leaks.found(inFolder: world.folder.path("archive")) == [])
             // Running it again names a task that is gone: it says so and succeeds.
             try await world.succeed(["forget", task, "--yes"], archive: archive)
 
@@ -148,15 +119,15 @@ import TestSupport
             try await TestDatabase.with { location in
                 let archive = location.display
                 try await world.succeed(["copy", "--from", folder, "--to", archive], archive: nil)
-                #expect(try !world.leaks(in: RedactSecretsTests.dump(location)).isEmpty, "the check finds nothing to begin with")
+                #expect(try !world.leaks.found(in: TestDatabase.dump(location)).isEmpty, "the check finds nothing to begin with")
 
                 try await world.succeed(["forget", task, "--yes"], archive: archive)
-                #expect(try world.leaks(in: RedactSecretsTests.dump(location)) == [])
+                #expect(try world.leaks.found(in: TestDatabase.dump(location)) == [])
                 try await expectGone(task, world, archive: archive)
                 // The folder still holds the task; copying it again skips what PostgreSQL forgot.
                 let copy = try await world.succeed(["copy", "--from", folder, "--to", archive], archive: nil)
                 #expect(copy.contains("1 forgotten there and skipped"), "\(copy)")
-                #expect(try world.leaks(in: RedactSecretsTests.dump(location)) == [])
+                #expect(try world.leaks.found(in: TestDatabase.dump(location)) == [])
                 #expect(try await !world.taskIDs(archive: archive).contains(task))
 
                 try await world.succeed(["forget", "--undo", task], archive: archive)

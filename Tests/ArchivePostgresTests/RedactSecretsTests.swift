@@ -11,42 +11,10 @@ import TestSupport
 /// stored files) or, on PostgreSQL, in a `pg_dump`; search finds none; `verify` is clean; and neither
 /// `sync --full` nor a follow-up that repeats them brings one back.
 @Suite(.serialized) struct RedactSecretsTests {
-    struct World {
-        let emulator: Emulator
-        let folder: TempFolder
-
-        func run(_ arguments: [String], archive: String) async throws -> CommandResult {
-            try await CommandRunner.runDetached(arguments + ["--archive", archive], environment: [
-                "SIGMIC_BASE_URL": emulator.baseURL, "SIGMIC_API_KEY": emulator.keys[0],
-            ])
-        }
-
-        /// `run` and `reply` print the agent's answer, which repeats the secrets: what they print is the
-        /// server's, and only what they archive is checked.
-        func succeed(_ arguments: [String], archive: String, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
-            let result = try await run(arguments, archive: archive)
-            #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
-            for secret in PlantedSecrets.all where !["run", "reply"].contains(arguments[0]) {
-                #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(arguments) printed a secret",
-                        sourceLocation: sourceLocation)
-            }
-            return result.stdout
-        }
-    }
+    typealias World = CommandWorld
 
     func withWorld(_ body: (World) async throws -> Void) async throws {
-        var config = EmulatorConfiguration()
-        config.tasksPerKey = 2
-        config.statusMix = [("completed", 1)]
-        config.stepInterval = 0.005
-        let emulator = try await Emulator.start(config)
-        do {
-            try await body(World(emulator: emulator, folder: try TempFolder("redact-secrets")))
-            await emulator.shutdown()
-        } catch {
-            await emulator.shutdown()
-            throw error
-        }
+        try await CommandWorld.with(tasks: 2, label: "redact-secrets", body)
     }
 
     /// A task that holds every secret, through `run` and a `sync`; returns its id.
@@ -97,7 +65,7 @@ import TestSupport
         for path in ["/tasks/\(task)", "/api/tasks/\(task)?events=1"] {
             let page = try await serve.get(path)
             #expect(page.status == 200 && page.text.contains("[REDACTED:aws-access-key-id:"), "\(path)", sourceLocation: sourceLocation)
-            #expect(PlantedSecrets.leaks(in: [UInt8](page.body)) == [], "\(path)", sourceLocation: sourceLocation)
+            #expect(PlantedSecrets.leaks.found(in: [UInt8](page.body)) == [], "\(path)", sourceLocation: sourceLocation)
         }
     }
 
@@ -106,7 +74,7 @@ import TestSupport
             let archive = world.folder.path("archive").path
             let task = try await plant(world, archive: archive)
             try await expectEveryRuleFound(world, archive: archive)
-            #expect(try !PlantedSecrets.leaks(inFolder: world.folder.path("archive")).isEmpty, "the check finds nothing to begin with")
+            #expect(try !PlantedSecrets.leaks.found(inFolder: world.folder.path("archive")).isEmpty, "the check finds nothing to begin with")
 
             let summary = try await world.succeed(["redact", "--secrets", "--on-sync", "--json"], archive: archive)
             let totals = try #require(try JSONSerialization.jsonObject(with: Data(summary.utf8)) as? [String: Any])
@@ -116,7 +84,7 @@ import TestSupport
             let status = try await world.succeed(["status", "--json"], archive: archive)
             let owning = try #require((try JSONSerialization.jsonObject(with: Data(status.utf8)) as? [String: Any])?["owning"] as? [String: Any])
             #expect(owning["redactOnSync"] as? Bool == true && owning["audited"] as? Int == 1 && owning["purgePending"] as? Bool == false)
-            #expect(try PlantedSecrets.leaks(inFolder: world.folder.path("archive")) == [])
+            #expect(try PlantedSecrets.leaks.found(inFolder: world.folder.path("archive")) == [])
             try await expectNoneLeft(world, archive: archive, task: task)
 
             // The dropped file says why, and no sync fetches it again.
@@ -125,7 +93,7 @@ import TestSupport
             #expect(files.contains("removed by redact: a binary file holding a secret (aws-access-key-id)"))
             _ = try await world.succeed(["reply", task, PlantedSecrets.prompt], archive: archive)
             _ = try await world.succeed(["sync", "--full"], archive: archive)
-            #expect(try PlantedSecrets.leaks(inFolder: world.folder.path("archive")) == [])
+            #expect(try PlantedSecrets.leaks.found(inFolder: world.folder.path("archive")) == [])
             try await expectNoneLeft(world, archive: archive, task: task)
 
             let audit = try await world.succeed(["audit", "--json"], archive: archive)
@@ -144,35 +112,34 @@ import TestSupport
                 let copy = try await CommandRunner.runDetached(["copy", "--from", folder, "--to", archive])
                 #expect(copy.status == 0, "\(copy.stderr)")
                 try await expectEveryRuleFound(world, archive: archive)
-                #expect(try !PlantedSecrets.leaks(in: try Self.dump(location)).isEmpty, "the check finds nothing to begin with")
+                #expect(try !PlantedSecrets.leaks.found(in: try TestDatabase.dump(location)).isEmpty, "the check finds nothing to begin with")
 
                 _ = try await world.succeed(["redact", "--secrets", "--on-sync"], archive: archive)
-                #expect(try PlantedSecrets.leaks(in: try Self.dump(location)) == [])
+                #expect(try PlantedSecrets.leaks.found(in: try TestDatabase.dump(location)) == [])
                 try await expectNoneLeft(world, archive: archive, task: task)
 
                 _ = try await world.succeed(["sync", "--full"], archive: archive)
                 _ = try await world.succeed(["reply", task, PlantedSecrets.prompt], archive: archive)
                 _ = try await world.succeed(["sync", "--full"], archive: archive)
-                #expect(try PlantedSecrets.leaks(in: try Self.dump(location)) == [])
+                #expect(try PlantedSecrets.leaks.found(in: try TestDatabase.dump(location)) == [])
                 try await expectNoneLeft(world, archive: archive, task: task)
             }
         }
     }
+}
 
-    /// Every row of every table, as `pg_dump` writes them (stored files' bytes in hex).
-    static func dump(_ location: PostgresLocation) throws -> [UInt8] {
-        let candidates = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted().reversed()
-            .map { "/usr/lib/postgresql/\($0)/bin/pg_dump" } ?? []
-        let program = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "no pg_dump")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: program)
-        process.arguments = ["--no-password", "--dbname", "postgresql://\(location.user)@\(location.host):\(location.port)/\(location.database)"]
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let bytes = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        #expect(process.terminationStatus == 0)
-        return [UInt8](bytes)
+extension CommandWorld {
+    /// Runs and expects success. `run` and `reply` print the agent's answer, which repeats the secrets:
+    /// what they print is the server's, and only what they archive is checked; every other command's
+    /// output must hold no secret.
+    @discardableResult
+    func succeed(_ arguments: [String], archive: String?, sourceLocation: SourceLocation = #_sourceLocation) async throws -> String {
+        let result = try await run(arguments, archive: archive)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)", sourceLocation: sourceLocation)
+        for secret in PlantedSecrets.all where !["run", "reply"].contains(arguments[0]) {
+            #expect(!result.stdout.contains(secret) && !result.stderr.contains(secret), "\(arguments) printed a secret",
+                    sourceLocation: sourceLocation)
+        }
+        return result.stdout
     }
 }

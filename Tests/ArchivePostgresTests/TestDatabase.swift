@@ -68,4 +68,21 @@ extension TestDatabase {
             throw error
         }
     }
+
+    /// Every row of every table, as `pg_dump` writes them (stored files' bytes in hex).
+    static func dump(_ location: PostgresLocation) throws -> [UInt8] {
+        let candidates = (try? FileManager.default.contentsOfDirectory(atPath: "/usr/lib/postgresql"))?.sorted().reversed()
+            .map { "/usr/lib/postgresql/\($0)/bin/pg_dump" } ?? []
+        let program = try #require(candidates.first { FileManager.default.isExecutableFile(atPath: $0) }, "no pg_dump")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: program)
+        process.arguments = ["--no-password", "--dbname", "postgresql://\(location.user)@\(location.host):\(location.port)/\(location.database)"]
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let bytes = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        return [UInt8](bytes)
+    }
 }

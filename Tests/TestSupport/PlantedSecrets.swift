@@ -35,11 +35,11 @@ public enum PlantedSecrets {
         var needles: [String: [UInt8]] = [:]
         for (index, secret) in all.enumerated() {
             let escaped = secret.replacingOccurrences(of: "/", with: "\\/").replacingOccurrences(of: "\n", with: "\\n")
-            var forms = [secret, escaped, String(secret.utf8.map { String(format: "%02x", $0) }.joined())]
+            var forms = [secret, escaped, ByteLeaks.hex(secret)]
             let runs = secret.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map(String.init).filter { $0.count >= 12 }
             for run in runs where !["PRIVATE", "OPENSSH"].contains(run) {
                 forms += [run, run.lowercased(), String(run.lowercased().suffix(12)),
-                          String(run.utf8.map { String(format: "%02x", $0) }.joined())]
+                          ByteLeaks.hex(run)]
                 // A piece of it: the part a stream's content event holds when the secret was split
                 // between two events (any piece of 13 or more characters holds one of these).
                 let characters = Array(run)
@@ -53,24 +53,5 @@ public enum PlantedSecrets {
         return needles
     }
 
-    /// The needles found in `bytes`, by name.
-    public static func leaks(in bytes: [UInt8]) -> [String] {
-        needles.compactMap { name, needle in contains(bytes, needle) ? name : nil }.sorted()
-    }
-
-    /// Every file under a folder (the database, its WAL, the stored files), with the needles in each.
-    public static func leaks(inFolder folder: URL) throws -> [String] {
-        var found: [String] = []
-        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
-        while let url = enumerator?.nextObject() as? URL {
-            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
-            let bytes = [UInt8](try Data(contentsOf: url))
-            found += leaks(in: bytes).map { "\(url.lastPathComponent): \($0)" }
-        }
-        return found
-    }
-
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        Data(haystack).range(of: Data(needle)) != nil
-    }
+    public static var leaks: ByteLeaks { ByteLeaks(needles: needles) }
 }
