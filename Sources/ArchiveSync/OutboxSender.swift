@@ -57,7 +57,14 @@ public struct OutboxSender: Sendable {
         /// Items waiting out an interrupted send; later items that depend on one wait behind it.
         var held: [OutboxItem] = []
         let items = try await archive.outbox(account: account, states: [.queued, .sending, .expired])
+        // A task forgotten on purpose is left alone for good: nothing queued for it is sent.
+        let forgotten = Set(try await archive.tombstones().filter { $0.account == account }.map(\.remoteID))
         for item in items {
+            if let task = item.taskID, forgotten.contains(task) {
+                try await archive.write { try $0.markOutbox(item.id, .stale, note: "its task was forgotten (`forget`); not sent") }
+                report.stale.append(item.id)
+                continue
+            }
             let step = OutboxPlan.step(for: item, now: now(), expiry: expiry, includeExpired: includeExpired, inFlight: inFlight)
             if step != .skip && step != .expire, let blocker = held.first(where: { OutboxPlan.mustWait(item, behind: $0) }),
                let entry = report.held.firstIndex(where: { $0.id == blocker.id }) {

@@ -64,13 +64,23 @@ import TestSupport
 
 @Suite struct SyncChosenLiveTaskTests {
     @Test func aChosenRunningTaskIsFollowedToTheEnd() async throws {
-        try await withSyncRig({ $0.startDelay = 0.2 }) { rig in
+        // The run waits on the emulator's clock, which stands still until the sync follows the task: on
+        // a loaded machine a run on the wall clock could finish before the sync looked at it.
+        let clock = ManualClock()
+        try await withSyncRig({ $0.clock = clock; $0.startDelay = 0.2 }) { rig in
             let archive = try rig.archive()
             let id = try await rig.client().createTask(CreateTaskRequest(message: "What is 2+2?"))
-            let report = try await rig.sync(archive) {
+            async let synced = rig.sync(archive) {
                 $0.taskIDs = [id]
                 $0.wait = 20
             }
+            // Asleep on the clock: the run's start, and the followed stream's heartbeat.
+            await clock.waitForSleepers(2)
+            let driver = clock.drive(step: 0.01)
+            await rig.emulator.world.waitForStatus(id, ["completed", "failed", "cancelled"])
+            driver.cancel()
+            await driver.value
+            let report = try await synced
             #expect(report.failures.isEmpty, "\(report.failures)")
             let task = try await archive.task(matching: id)
             #expect(task.status == "completed")
