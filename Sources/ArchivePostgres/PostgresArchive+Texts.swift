@@ -8,11 +8,12 @@ extension PostgresArchive {
             let taskColumns = TaskTextColumn.allCases
             let tasks = PostgresStatement("SELECT id, remote_id, \(taskColumns.map(\.rawValue).joined(separator: ", ")) FROM task ORDER BY id")
             for try await row in try await connection.query(tasks.query, logger: Self.logger) {
+                // Columns by position, as the statement lists them (as SQLite's reading does).
                 let column = Columns(row)
-                let task = TaskRowID(rawValue: try column("id"))
-                let taskID: String = try column("remote_id")
-                for name in taskColumns {
-                    guard let text = try column(name.rawValue, as: String?.self) else { continue }
+                let task = TaskRowID(rawValue: try column.at(0))
+                let taskID: String = try column.at(1)
+                for (offset, name) in taskColumns.enumerated() {
+                    guard let text = try column.at(2 + offset, as: String?.self) else { continue }
                     try visit(ArchivedText(taskID: taskID, task: task, place: .task(name), text: text))
                 }
             }
@@ -23,11 +24,11 @@ extension PostgresArchive {
                 """)
             for try await row in try await connection.query(messages.query, logger: Self.logger) {
                 let column = Columns(row)
-                let task = TaskRowID(rawValue: try column("task_id"))
-                let taskID: String = try column("task_remote_id")
-                let place = (row: try column("id", as: Int64.self), remoteID: try column("remote_id", as: String.self))
-                for name in messageColumns {
-                    guard let text = try column(name.rawValue, as: String?.self) else { continue }
+                let task = TaskRowID(rawValue: try column.at(1))
+                let taskID: String = try column.at(2)
+                let place = (row: try column.at(0, as: Int64.self), remoteID: try column.at(3, as: String.self))
+                for (offset, name) in messageColumns.enumerated() {
+                    guard let text = try column.at(4 + offset, as: String?.self) else { continue }
                     try visit(ArchivedText(taskID: taskID, task: task, place: .message(row: place.row, remoteID: place.remoteID, column: name),
                                            text: text))
                 }
