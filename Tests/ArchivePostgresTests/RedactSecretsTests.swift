@@ -86,6 +86,7 @@ import TestSupport
             #expect(owning["redactOnSync"] as? Bool == true && owning["audited"] as? Int == 1 && owning["purgePending"] as? Bool == false)
             #expect(try PlantedSecrets.leaks.found(inFolder: world.folder.path("archive")) == [])
             try await expectNoneLeft(world, archive: archive, task: task)
+            try expectMCPShowsRedactedText(archive: archive)
 
             // The dropped file says why, and no sync fetches it again.
             _ = try await world.succeed(["sync", "--full"], archive: archive)
@@ -101,6 +102,23 @@ import TestSupport
             #expect(entries.count == 1 && entries[0]["command"] as? String == "redact --secrets --on-sync")
             #expect((entries[0]["findings"] as? Int ?? 0) >= 11 && (entries[0]["rules"] as? [String])?.count == 11)
         }
+    }
+
+    /// `mcp`, through the official Python client: a search for the marker finds the redacted text as
+    /// such, and no answer holds a secret.
+    func expectMCPShowsRedactedText(archive: String) throws {
+        try MachinePart.python(["mcp"]).require()
+        let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appending(path: "../ArchiveCLITests/Helpers/mcp_search.py").standardized
+        let result = try CommandRunner.run(["-k", "9", "120", "python3", helper.path, try CommandRunner.binary().path, archive,
+                                            "REDACTED", PlantedSecrets.all[1]], executable: URL(fileURLWithPath: "/usr/bin/timeout"))
+        #expect(result.status == 0, "\(result.stderr.suffix(600))")
+        let answers = result.stdout.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        #expect(answers.count == 2 && (answers.first?["hits"] as? [Any])?.isEmpty == false, "\(result.stdout.prefix(400))")
+        #expect((answers.last?["hits"] as? [Any])?.isEmpty == true, "the secret itself is found by nothing")
+        // The first line: the hits for the marker (the second line echoes its query, the secret).
+        let first = String(result.stdout.split(separator: "\n").first ?? "")
+        #expect(first.contains("[REDACTED:") && PlantedSecrets.leaks.found(in: Array(first.utf8)) == [])
     }
 
     @Test func secretsAreGoneFromEveryRowAndDumpOfPostgreSQLAndStayGone() async throws {
