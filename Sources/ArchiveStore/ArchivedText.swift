@@ -12,6 +12,11 @@ public struct ArchivedText: Sendable {
         case artifact(row: Int64, path: String)
     }
 
+    /// An event's session and number, for a text that is an event's data.
+    public var event: (session: Int64, seq: Int)? {
+        if case .event(_, let session, let seq, _) = place { (session, seq) } else { nil }
+    }
+
     /// The task's remote id.
     public let taskID: String
     public let task: TaskRowID

@@ -80,37 +80,38 @@ public struct SecretSweep: Sendable {
         return result
     }
 
-    /// One task's content events, kept until the sweep reaches the next task.
-    private struct StreamBuffer {
-        var task: TaskRowID?
+    /// What the sweep has gathered so far: findings and counts, the changes to make, and the content
+    /// events of the task it is reading.
+    private struct Gathered {
+        var result = Result()
+        var changes: [Change] = []
+        /// The task whose content events `pieces` holds, until the sweep reaches the next task.
+        var streamTask: TaskRowID?
         var pieces: [ArchivedText] = []
     }
 
-    /// Reads the buffered task's content events joined, session by session (`StreamedText`). An event
+    /// Reads the gathered task's content events joined, session by session (`StreamedText`). An event
     /// that held part of a spanning secret is rewritten with that part removed and then redacted as
     /// itself; the change is appended after any the event got alone, so it is the one that lands.
-    private func flush(_ buffer: inout StreamBuffer, into result: inout Result, _ changes: inout [Change], rewrite: Bool) {
-        defer { buffer = StreamBuffer() }
-        var sessions: [Int64: [ArchivedText]] = [:]
-        for piece in buffer.pieces {
-            guard case .event(_, let session, _, _) = piece.place else { continue }
-            sessions[session, default: []].append(piece)
+    private func flushStream(_ gathered: inout Gathered, rewrite: Bool) {
+        var sessions: [Int64: [(seq: Int, text: ArchivedText)]] = [:]
+        for piece in gathered.pieces {
+            guard let event = piece.event else { continue }
+            sessions[event.session, default: []].append((event.seq, piece))
         }
+        gathered.pieces = []
         for (_, pieces) in sessions.sorted(by: { $0.key < $1.key }) {
-            let ordered = pieces.sorted { lhs, rhs in
-                guard case .event(_, _, let left, _) = lhs.place, case .event(_, _, let right, _) = rhs.place else { return false }
-                return left < right
-            }
+            let ordered = pieces.sorted { $0.seq < $1.seq }.map(\.text)
             let (data, found) = StreamedText.redactAcrossPieces(ordered.map(\.text), with: redactor)
             guard let first = found.isEmpty ? nil : ordered.indices.first(where: { data[$0] != nil }) else { continue }
             let place = ArchivedText(taskID: ordered[first].taskID, task: ordered[first].task, place: ordered[first].place, text: "")
-            result.findings += found.map { Located(place: place, finding: $0) }
-            result.bytesRemoved += Int64(found.reduce(0) { $0 + $1.range.count })
+            gathered.result.findings += found.map { Located(place: place, finding: $0) }
+            gathered.result.bytesRemoved += Int64(found.reduce(0) { $0 + $1.range.count })
             guard rewrite else { continue }
             for (piece, new) in zip(ordered, data) {
                 guard let new else { continue }
-                result.textsRewritten += 1
-                changes.append(.text(piece.place, piece.task, redactor.redact(new).text))
+                gathered.result.textsRewritten += 1
+                gathered.changes.append(.text(piece.place, piece.task, redactor.redact(new).text))
             }
         }
     }
@@ -119,31 +120,31 @@ public struct SecretSweep: Sendable {
     /// are stored there, ready for the commit to link).
     private func sweep(_ archive: some ArchiveReader, store: BlobStore?) async throws -> (result: Result, changes: [Change]) {
         let rewrite = store != nil
-        let collected = Mutex((Result(), [Change](), StreamBuffer()))
+        let collected = Mutex(Gathered())
         try await archive.eachText { text in
             let (redacted, found) = rewrite ? redactor.redact(text.text) : (text.text, redactor.findings(in: text.text))
-            collected.withLock { state in
-                state.0.texts += 1
-                state.0.bytes += text.text.utf8.count
+            collected.withLock { gathered in
+                gathered.result.texts += 1
+                gathered.result.bytes += text.text.utf8.count
                 if case .event(_, _, _, "content") = text.place {
                     // A secret split between content events: each task's are read joined once all are in.
-                    if let previous = state.2.task, previous != text.task { flush(&state.2, into: &state.0, &state.1, rewrite: rewrite) }
-                    state.2.task = text.task
-                    state.2.pieces.append(text)
+                    if let previous = gathered.streamTask, previous != text.task { flushStream(&gathered, rewrite: rewrite) }
+                    gathered.streamTask = text.task
+                    gathered.pieces.append(text)
                 }
                 guard !found.isEmpty else { return }
                 let place = ArchivedText(taskID: text.taskID, task: text.task, place: text.place, text: "")
-                state.0.findings += found.map { Located(place: place, finding: $0) }
-                state.0.bytesRemoved += Int64(found.reduce(0) { $0 + $1.range.count })
+                gathered.result.findings += found.map { Located(place: place, finding: $0) }
+                gathered.result.bytesRemoved += Int64(found.reduce(0) { $0 + $1.range.count })
                 if rewrite {
-                    state.0.textsRewritten += 1
-                    state.1.append(.text(text.place, text.task, redacted))
+                    gathered.result.textsRewritten += 1
+                    gathered.changes.append(.text(text.place, text.task, redacted))
                 }
             }
         }
-        var (result, changes) = collected.withLock { state in
-            flush(&state.2, into: &state.0, &state.1, rewrite: rewrite)
-            return (state.0, state.1)
+        var (result, changes) = collected.withLock { gathered in
+            flushStream(&gathered, rewrite: rewrite)
+            return (gathered.result, gathered.changes)
         }
         for file in try await archive.storedFiles() {
             guard let hash = file.artifact.blobHash else { continue }
