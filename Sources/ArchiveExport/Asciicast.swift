@@ -1,0 +1,50 @@
+/// An asciicast v2 recording (https://docs.asciinema.org/manual/asciicast/v2/): a header line, then one
+/// `[time, "o", text]` line per piece of output. Written the same way for the same input: the header's
+/// keys in a fixed order, times with six decimals. Pure.
+public struct Asciicast: Sendable {
+    public let width: Int
+    public let height: Int
+    /// The recording's start, in seconds since 1970 (the task's first recorded event).
+    public let timestamp: Int
+    public let idleTimeLimit: Double
+    public let title: String
+
+    public init(width: Int, height: Int, timestamp: Int, idleTimeLimit: Double, title: String) {
+        (self.width, self.height, self.timestamp, self.idleTimeLimit, self.title) = (width, height, timestamp, idleTimeLimit, title)
+    }
+
+    public var header: String {
+        #"{"version": 2, "width": \#(width), "height": \#(height), "timestamp": \#(timestamp), "idle_time_limit": \#(Self.seconds(idleTimeLimit)), "title": \#(Self.string(title))}"#
+    }
+
+    /// One piece of terminal output at `time` seconds.
+    public static func output(at time: Double, _ text: String) -> String {
+        "[\(seconds(time)), \"o\", \(string(text))]"
+    }
+
+    static func seconds(_ value: Double) -> String {
+        let micros = Int64((max(0, value) * 1_000_000).rounded())
+        let fraction = String(micros % 1_000_000)
+        return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+    }
+
+    /// A JSON string: quotes, backslashes and control characters escaped (the terminal's escape
+    /// sequences included), everything else as it is.
+    static func string(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}
