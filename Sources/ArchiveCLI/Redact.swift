@@ -151,15 +151,17 @@ struct RedactionSummary: Encodable {
 /// One finding as `redact --json` prints it (README, "Secrets"): where, which rule, the fingerprint.
 struct SecretFindingEntry: Encodable, Sendable {
     let task: String
-    /// `task` (a column of the task's row), `message`, `event` or `artifact`.
+    /// `task` (a column of the task's row), `message`, `event`, `artifact` or `outbox`.
     let kind: String
-    /// The column for a task or a message.
+    /// The column for a task, a message or an outbox item.
     let field: String?
     let message: String?
     let session: Int64?
     let seq: Int?
     /// The artifact's path.
     let path: String?
+    /// The outbox item's number.
+    let outbox: Int64?
     let rule: String
     let fingerprint: String
 
@@ -168,6 +170,7 @@ struct SecretFindingEntry: Encodable, Sendable {
         task = text.taskID
         rule = located.finding.rule.rawValue
         fingerprint = located.finding.fingerprint
+        if case .outbox(let row, _) = text.place { outbox = row } else { outbox = nil }
         switch text.place {
         case .task(let column):
             (kind, field, message, session, seq, path) = ("task", column.rawValue, nil, nil, nil, nil)
@@ -177,6 +180,8 @@ struct SecretFindingEntry: Encodable, Sendable {
             (kind, field, message, session, seq, path) = ("event", nil, nil, eventSession, eventSeq, nil)
         case .artifact(_, let artifactPath):
             (kind, field, message, session, seq, path) = ("artifact", nil, nil, nil, nil, artifactPath)
+        case .outbox(_, let column):
+            (kind, field, message, session, seq, path) = ("outbox", column.rawValue, nil, nil, nil, nil)
         }
     }
 
@@ -186,6 +191,7 @@ struct SecretFindingEntry: Encodable, Sendable {
         case "message": "message \(message ?? "?") \(field ?? "")"
         case "event": "event \(session ?? 0):\(seq ?? 0)"
         case "artifact": "artifact \(path ?? "")"
+        case "outbox": "outbox #\(outbox ?? 0) \(field ?? "")"
         default: "task \(field ?? "")"
         }
     }

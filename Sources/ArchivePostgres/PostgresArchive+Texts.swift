@@ -45,6 +45,18 @@ extension PostgresArchive {
                                                      type: try column("type")),
                                        text: try column("data")))
             }
+            // What was sent from the outbox; an item still waiting is sent as it was written.
+            let outbox = PostgresStatement("""
+                SELECT id, coalesce(task_remote_id, remote_id, 'outbox-' || id) AS task, message, system_prompt FROM outbox
+                WHERE state IN ('sent', 'stale', 'failed') ORDER BY id
+                """)
+            for try await row in try await connection.query(outbox.query, logger: Self.logger) {
+                let column = Columns(row)
+                for (offset, name) in OutboxTextColumn.allCases.enumerated() {
+                    guard let text = try column.at(2 + offset, as: String?.self) else { continue }
+                    try visit(ArchivedText(taskID: try column.at(1), task: nil, place: .outbox(row: try column.at(0), column: name), text: text))
+                }
+            }
         }
     }
 }

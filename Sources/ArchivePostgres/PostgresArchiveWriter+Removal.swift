@@ -4,12 +4,18 @@ import PostgresNIO
 
 /// What `redact` and `forget` write, in PostgreSQL's words (as `SQLiteArchiveWriter+Removal`).
 extension PostgresArchiveWriter {
-    public func rewriteText(at place: ArchivedText.Place, of task: TaskRowID, to text: String) throws {
+    public func rewriteText(at place: ArchivedText.Place, of task: TaskRowID?, to text: String) throws {
         var statement = PostgresStatement()
         // Column names come from the enums, never from input.
         switch place {
         case .task(let column):
+            guard let task else { preconditionFailure("a task's column is rewritten with its row") }
             statement.sql = "UPDATE task SET \(column.rawValue) = \(statement.bind(text)) WHERE id = \(statement.bind(task.rawValue))"
+        case .outbox(let row, let column):
+            statement.sql = """
+                UPDATE outbox SET \(column.rawValue) = \(statement.bind(text))
+                WHERE id = \(statement.bind(row)) AND state IN ('sent', 'stale', 'failed')
+                """
         case .message(let row, _, let column):
             statement.sql = "UPDATE message SET \(column.rawValue) = \(statement.bind(text)) WHERE id = \(statement.bind(row))"
         case .event(_, let session, let seq, _):

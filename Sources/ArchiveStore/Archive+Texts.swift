@@ -38,6 +38,17 @@ extension Archive {
                                        place: .event(row: row["id"], session: row["session_id"], seq: row["seq"], type: row["type"]),
                                        text: row["data"]))
             }
+            // What was sent from the outbox; an item still waiting is sent as it was written.
+            let outbox = try Row.fetchCursor(db, sql: """
+                SELECT id, coalesce(task_remote_id, remote_id, 'outbox-' || id) AS task, message, system_prompt FROM outbox
+                WHERE state IN ('sent', 'stale', 'failed') ORDER BY id
+                """)
+            while let row = try outbox.next() {
+                for (offset, column) in OutboxTextColumn.allCases.enumerated() {
+                    guard let text: String = row[2 + offset] else { continue }
+                    try visit(ArchivedText(taskID: row["task"], task: nil, place: .outbox(row: row["id"], column: column), text: text))
+                }
+            }
         }
     }
 }

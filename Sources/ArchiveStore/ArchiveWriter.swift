@@ -70,7 +70,7 @@ public protocol ArchiveWriter {
 
     /// Replaces one text the archive keeps — a task's or a message's column, an event's data — with
     /// `text` (what `redact` writes). Search entries made from a message follow it.
-    func rewriteText(at place: ArchivedText.Place, of task: TaskRowID, to text: String) throws
+    func rewriteText(at place: ArchivedText.Place, of task: TaskRowID?, to text: String) throws
     /// Replaces one recorded stream event's data (`SessionRecorder` mends events it already wrote when a
     /// secret turns out to span several).
     func rewriteEventData(_ session: AttachSessionID, seq: Int, to data: String) throws

@@ -10,6 +10,9 @@ public struct ArchivedText: Sendable {
         case event(row: Int64, session: Int64, seq: Int, type: String)
         /// The bytes of a stored artifact, read as UTF-8 (what is not text stays as it was).
         case artifact(row: Int64, path: String)
+        /// What an outbox item sent, once it is no longer waiting to be sent (sent, stale or failed):
+        /// an item still waiting is sent as it was written.
+        case outbox(row: Int64, column: OutboxTextColumn)
     }
 
     /// An event's session and number, for a text that is an event's data.
@@ -19,11 +22,12 @@ public struct ArchivedText: Sendable {
 
     /// The task's remote id.
     public let taskID: String
-    public let task: TaskRowID
+    /// Nil for an outbox item, whose task may not be in the archive.
+    public let task: TaskRowID?
     public let place: Place
     public let text: String
 
-    package init(taskID: String, task: TaskRowID, place: Place, text: String) {
+    package init(taskID: String, task: TaskRowID?, place: Place, text: String) {
         (self.taskID, self.task, self.place, self.text) = (taskID, task, place, text)
     }
 }
@@ -32,6 +36,11 @@ public struct ArchivedText: Sendable {
 public enum TaskTextColumn: String, CaseIterable, Sendable {
     case message, systemPrompt = "system_prompt", error, envJSON = "env_json", outputJSON = "output_json"
     case pendingApprovalsJSON = "pending_approvals_json", rawListJSON = "raw_list_json", rawGetJSON = "raw_get_json"
+}
+
+/// The outbox columns that hold what a person sent.
+public enum OutboxTextColumn: String, CaseIterable, Sendable {
+    case message, systemPrompt = "system_prompt"
 }
 
 /// The message columns that hold text from the server.

@@ -4,11 +4,15 @@ internal import GRDB
 /// What `redact` and `forget` write: texts rewritten, stored bytes unlinked, the archive's settings and
 /// its audit. Making the old bytes unreadable afterwards is `Archive.purge`'s.
 extension SQLiteArchiveWriter {
-    public func rewriteText(at place: ArchivedText.Place, of task: TaskRowID, to text: String) throws {
+    public func rewriteText(at place: ArchivedText.Place, of task: TaskRowID?, to text: String) throws {
         // Column names come from the enums, never from input.
         switch place {
         case .task(let column):
+            guard let task else { preconditionFailure("a task's column is rewritten with its row") }
             try db.execute(sql: "UPDATE task SET \(column.rawValue) = ? WHERE id = ?", arguments: [text, task.rawValue])
+        case .outbox(let row, let column):
+            try db.execute(sql: "UPDATE outbox SET \(column.rawValue) = ? WHERE id = ? AND state IN ('sent', 'stale', 'failed')",
+                           arguments: [text, row])
         case .message(let row, _, let column):
             try db.execute(sql: "UPDATE message SET \(column.rawValue) = ? WHERE id = ?", arguments: [text, row])
         case .event(_, let session, let seq, _):

@@ -43,7 +43,7 @@ public struct SecretSweep: Sendable {
 
     /// What a rewrite changes: a text's new value, or a file's.
     private enum Change: Sendable {
-        case text(ArchivedText.Place, TaskRowID, String)
+        case text(ArchivedText.Place, TaskRowID?, String)
         case file(ArtifactRowID, StoredBlob)
         case dropFile(ArtifactRowID, reason: String)
     }
