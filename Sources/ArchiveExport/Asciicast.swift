@@ -28,23 +28,11 @@ public struct Asciicast: Sendable {
         return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
     }
 
-    /// A JSON string: quotes, backslashes and control characters escaped (the terminal's escape
-    /// sequences included), everything else as it is.
+    /// A JSON string, escaped as every JSON document of the project is (`JSONTree`): the terminal's
+    /// escape sequences become `\u001b`.
     static func string(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONTree.writeString(text, to: &out)
+        return out
     }
 }

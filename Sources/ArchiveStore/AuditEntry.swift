@@ -26,28 +26,3 @@ public struct AuditEntry: Sendable, Equatable {
         (self.at, self.record) = (at, record)
     }
 }
-
-/// The names of the archive's own settings (the `setting` table, migration 0014).
-public enum ArchiveSetting: String, Sendable, CaseIterable {
-    /// `secrets`: every write removes the secret rules' findings first.
-    case redactOnSync = "redact-on-sync"
-    /// `1`: rows were rewritten or removed and a purge has not finished since.
-    case purgePending = "purge-pending"
-    /// How long tasks are kept after their last activity (`90d`): `watch` forgets older ones once a day.
-    case retentionKeep = "retention-keep"
-    /// When retention last ran (ISO-8601 UTC).
-    case retentionAppliedAt = "retention-applied-at"
-}
-
-/// What a purge did to make removed text unreadable (`WritableArchive.purge`).
-public struct PurgeReport: Sendable, Equatable {
-    /// Stored files deleted because nothing links them any more.
-    public var blobsDeleted = 0
-    /// The archive's size on disk (database, WAL and stored files) before and after.
-    public var bytesBefore: Int64 = 0
-    public var bytesAfter: Int64 = 0
-    /// What could not be done now, and why (another process held the WAL open, say); empty when done.
-    public var unfinished: [String] = []
-
-    public init() {}
-}
