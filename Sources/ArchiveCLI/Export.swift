@@ -13,7 +13,10 @@ struct Export: AsyncParsableCommand {
             YYYY-MM-DD-<title>-<id8>.md; exporting again rewrites only the \
             files whose content changed, so an export folder under git shows real changes only. \
             --with-artifacts copies each task's downloaded artifacts into <name>.files/ beside its file \
-            (under safe names) and links them. `-o -` prints one task to standard output.
+            (under safe names) and links them. `-o -` prints one task to standard output, and `-o FILE` \
+            with the format's extension (.md, .json, .cast) writes one task to that file. --format asciicast \
+            writes the task's recorded live events as an asciicast v2 recording (`asciinema play FILE`), \
+            paced as `replay` paces them.
             """)
 
     @OptionGroup var options: ArchiveOptions
@@ -25,7 +28,7 @@ struct Export: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Tasks with an entry matching this search query.", valueName: "query"))
     var query: String?
     @OptionGroup var filters: TaskFilterOptions
-    @Option(help: ArgumentHelp("markdown or json.", valueName: "format"))
+    @Option(help: ArgumentHelp("markdown, json, or asciicast (the recorded live events as a terminal recording).", valueName: "format"))
     var format: FormatOption = .markdown
     @Option(name: [.customShort("o"), .long], help: ArgumentHelp("Folder to write into, or - for standard output.", valueName: "dir"))
     var output = "."
@@ -35,8 +38,14 @@ struct Export: AsyncParsableCommand {
     var json = false
 
     enum FormatOption: String, ExpressibleByArgument, CaseIterable {
-        case markdown, json
-        var exporter: Exporter.Format { self == .markdown ? .markdown : .json }
+        case markdown, json, asciicast
+        var exporter: Exporter.Format {
+            switch self {
+            case .markdown: .markdown
+            case .json: .json
+            case .asciicast: .asciicast
+            }
+        }
     }
 
     func validate() throws {
@@ -46,8 +55,11 @@ struct Export: AsyncParsableCommand {
         guard !output.trimmingCharacters(in: .whitespaces).isEmpty else {
             throw ValidationError("-o needs a folder (or - for standard output); an empty one would mean the current folder by accident")
         }
-        if output == "-" && withArtifacts {
-            throw ValidationError("--with-artifacts needs a folder (-o DIR), not standard output")
+        if (output == "-" || namesOneFile) && withArtifacts {
+            throw ValidationError("--with-artifacts needs a folder (-o DIR), not \(output == "-" ? "standard output" : "one file")")
+        }
+        if format == .asciicast && withArtifacts {
+            throw ValidationError("--with-artifacts goes with Markdown transcripts; an asciicast recording has no links")
         }
     }
 
@@ -55,11 +67,15 @@ struct Export: AsyncParsableCommand {
         let archive = try await options.openReader()
         let tasks = try await selectedTasks(archive)
         let exporter = try await Exporter(archive: archive, format: format.exporter, withArtifacts: withArtifacts)
-        if output == "-" {
+        if output == "-" || namesOneFile {
             guard tasks.count == 1 else {
-                throw CLIError(description: "-o - prints one task, and \(tasks.count) were chosen; give one id or an output folder")
+                throw CLIError(description: "-o \(output) takes one task, and \(tasks.count) were chosen; give one id or an output folder")
             }
-            await FileHandle.standardOutput.write(Data(try exporter.render(tasks[0]).text.utf8))
+            if output == "-" {
+                await FileHandle.standardOutput.write(Data(try exporter.render(tasks[0]).text.utf8))
+            } else {
+                try await writeOneFile(tasks[0], exporter: exporter)
+            }
             return
         }
         if tasks.isEmpty {
@@ -89,6 +105,28 @@ struct Export: AsyncParsableCommand {
             if summary.artifactsMissing > 0 { line += ", \(summary.artifactsMissing) not downloaded yet (run sync)" }
         }
         Terminal.print(line)
+    }
+
+    /// `-o NAME.cast` (the format's own extension) names a file rather than a folder.
+    var namesOneFile: Bool {
+        output.hasSuffix("." + format.exporter.fileExtension) && !FileManager.default.fileExists(atPath: output + "/")
+    }
+
+    func writeOneFile(_ task: StoredTask, exporter: Exporter) async throws {
+        let file = URL(fileURLWithPath: output)
+        let written: Bool
+        do {
+            written = try await exporter.write(task, toFile: file)
+        } catch let failure as Exporter.Failure {
+            throw CLIError(description: failure.description)
+        }
+        if json {
+            var summary = Exporter.Summary()
+            (summary.tasks, summary.written, summary.unchanged, summary.files) = (1, written ? 1 : 0, written ? 0 : 1, [file.lastPathComponent])
+            try Terminal.printJSON(summary)
+        } else {
+            Terminal.print("Exported task \(task.remoteID) to \(file.path)" + (written ? "" : " (unchanged)"))
+        }
     }
 
     /// Ids (resolved like git prefixes), then the filtered set; each task once, in that order.

@@ -139,7 +139,7 @@ struct ShownFollow: FollowRecording {
     let display: LiveDisplay
 
     func sessionBegan() {}
-    func record(_ records: [StreamRecord]) { for record in records { display.show(id, record.event) } }
+    func record(_ records: [StreamRecord]) { for record in records { display.show(id, record) } }
     func sessionEnded(_ reason: AttachSessionEnd) {}
 }
 

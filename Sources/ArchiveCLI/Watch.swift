@@ -1,3 +1,4 @@
+import ArchiveExport
 import ArchiveStore
 import ArchiveSync
 import ArgumentParser
@@ -79,20 +80,6 @@ struct Watch: AsyncParsableCommand {
             Terminal.note("stopped; everything received is saved in \(archiveOptions.displayName)")
         }
     }
-
-    static func describe(_ event: TaskStreamEvent, taskID: String) -> String? {
-        switch event {
-        case .status(let status): return "status: \(status)"
-        case .toolCall(let callID, let name, "awaiting_approval", _):
-            return "tool \(name) awaits approval: sigmic-archive approve \(taskID) \(callID)   (or --deny)"
-        case .toolCall(_, let name, let status, _): return "tool \(name): \(status)"
-        case .toolResult(_, let status, _): return "tool result: \(status)"
-        case .thought(let subject, _): return "thinking: \(subject)"
-        case .done: return "done"
-        case .error(let message, let code): return "error: \(message)" + (code.map { " (\($0))" } ?? "")
-        default: return nil
-        }
-    }
 }
 
 /// SIGINT / SIGTERM as an async wait.
@@ -115,36 +102,23 @@ enum Interrupts {
     }
 }
 
-/// Live events on the terminal: one line per event, and a task's streamed text written as it arrives,
-/// continuing its line rather than starting a new one for every delta.
+/// Live events on the terminal, as `StreamScreen` reads them, written as they arrive.
 final class LiveDisplay: @unchecked Sendable {
     private let enabled: Bool
-    /// Lines start with the task's id: `watch` shows many tasks, `run` one.
-    private let tagged: Bool
     private let lock = NSLock()
-    private var streamingTask: String?
+    private var screen: StreamScreen
 
+    /// - Parameter tagged: lines start with the task's id (`watch` shows many tasks, `run` one).
     init(enabled: Bool, tagged: Bool = true) {
         self.enabled = enabled
-        self.tagged = tagged
+        self.screen = StreamScreen(tagged: tagged)
     }
 
-    func show(_ id: String, _ event: TaskStreamEvent) {
+    func show(_ id: String, _ record: StreamRecord) {
         guard enabled else { return }
         lock.withLock {
-            let tag = tagged ? "[\(id.prefix(8))] " : ""
-            var out = ""
-            if case .content(let text, _) = event {
-                if streamingTask != id {
-                    out += (streamingTask == nil ? "" : "\n") + tag
-                    streamingTask = id
-                }
-                out += text
-            } else if let line = Watch.describe(event, taskID: id) {
-                out += (streamingTask == nil ? "" : "\n") + tag + line + "\n"
-                streamingTask = nil
-            }
-            FileHandle.standardOutput.write(Data(out.utf8))
+            let text = screen.text(type: record.type, data: record.data, taskID: id)
+            if !text.isEmpty { FileHandle.standardOutput.write(Data(text.utf8)) }
         }
     }
 }

@@ -87,3 +87,29 @@ public enum Documents {
         }
     }
 }
+
+extension Documents {
+    /// `replay --json` and `serve`'s `/api/tasks/ID/events`: the replay at 1× as a player needs it —
+    /// `{"task", "speed", "idleLimit", "duration", "sessions", "frames": [{"at", "session", "type",
+    /// "text", "tool"}]}`, one frame per recorded event (and a `separator` frame before each session
+    /// after the first), `text` what the screen gets (StreamScreen's rendering), `tool` the tool a
+    /// `tool_call` calls.
+    public static func replay(_ script: ReplayScript, taskID: String, options: ReplayScript.Options) -> String {
+        let frames = script.frames.map { frame -> JSONTree in
+            let type: String
+            switch frame.kind {
+            case .event(let name): type = name
+            case .separator: type = "separator"
+            }
+            return .object([
+                ("at", .number(sixDecimals(frame.at))), ("session", .int(frame.session)), ("type", .string(type)),
+                ("text", .string(frame.text)), ("tool", .optional(frame.toolName)),
+            ])
+        }
+        return JSONTree.object([
+            ("task", .string(taskID)), ("speed", .number(sixDecimals(options.speed))),
+            ("idleLimit", .number(sixDecimals(options.idleLimit))), ("duration", .number(sixDecimals(script.duration))),
+            ("sessions", .int(script.sessionCount)), ("frames", .array(frames)),
+        ]).pretty
+    }
+}

@@ -9,7 +9,16 @@ public import Foundation
 public struct Exporter: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case markdown, json
-        var fileExtension: String { self == .markdown ? "md" : "json" }
+        /// The recorded live events as an asciicast v2 recording (`ReplayScript`).
+        case asciicast
+
+        public var fileExtension: String {
+            switch self {
+            case .markdown: "md"
+            case .json: "json"
+            case .asciicast: "cast"
+            }
+        }
     }
 
     public struct Summary: Sendable, Codable, Equatable {
@@ -21,6 +30,8 @@ public struct Exporter: Sendable {
         public var artifactsUnchanged = 0
         public var artifactsMissing = 0
         public var files: [String] = []
+
+        public init() {}
     }
 
     public struct Failure: Error, CustomStringConvertible {
@@ -48,9 +59,11 @@ public struct Exporter: Sendable {
 
     /// One task's document, with links to artifacts as `export` would place them.
     public func render(_ task: StoredTask) async throws -> (name: String, text: String, transcript: Transcript) {
-        let transcript = try await Transcript.load(task, from: archive)
+        let transcript = try await Transcript.load(task, from: archive, events: format == .asciicast)
         let name = fileName(transcript)
         switch format {
+        case .asciicast:
+            return (name, try Self.asciicast(transcript), transcript)
         case .json:
             return (name, transcript.json.pretty + "\n", transcript)
         case .markdown:
@@ -61,6 +74,27 @@ public struct Exporter: Sendable {
             }
             return (name, MarkdownRenderer.render(transcript, links: links), transcript)
         }
+    }
+
+    /// The replay of the task's recorded events at 1× as asciicast. A task with no recorded events (one
+    /// synced after it ran) is a recording that says so and shows its transcript, as `replay` does.
+    static func asciicast(_ transcript: Transcript) throws -> String {
+        let options = ReplayScript.Options()
+        let events = transcript.events ?? []
+        guard !events.isEmpty else {
+            let cast = Asciicast(width: 100, height: 30, timestamp: Int(Timestamp.seconds(transcript.task.createdAt) ?? 0),
+                                 idleTimeLimit: options.idleLimit, title: transcript.title)
+            let text = "No live events were recorded for this task; its transcript:\n\n" + MarkdownRenderer.render(transcript, links: [:])
+            return cast.header + "\n" + Asciicast.output(at: 0, text.replacingOccurrences(of: "\n", with: "\r\n")) + "\n"
+        }
+        let script = try ReplayScript(events: events, taskID: transcript.task.remoteID, options: options)
+        return script.asciicast(title: transcript.title, idleLimit: options.idleLimit)
+    }
+
+    /// Writes one task's document to `file` (`export -o NAME.cast`), unless it already holds these bytes.
+    public func write(_ task: StoredTask, toFile file: URL) async throws -> Bool {
+        let (_, text, _) = try await render(task)
+        return try Self.writeIfChanged(Data(text.utf8), to: file.deletingLastPathComponent(), relative: file.lastPathComponent)
     }
 
     /// Exports `tasks` into `folder` (created if needed). `progress` gets (done, total) after each task.

@@ -56,7 +56,7 @@ actor ArchivedFollow: FollowRecording {
     func record(_ records: [StreamRecord]) async throws {
         guard let recorder = session?.recorder else { return }
         try await recorder.record(records)
-        for record in records { engine.onEvent(taskID, record.event) }
+        for record in records { engine.onEvent(taskID, record) }
     }
 
     func sessionEnded(_ reason: AttachSessionEnd) async throws {

@@ -46,7 +46,7 @@ public final class SyncEngine: Sendable {
     let baseURL: String
     let fingerprint: String
     let progress: @Sendable (SyncProgress) -> Void
-    let onEvent: @Sendable (String, TaskStreamEvent) -> Void
+    let onEvent: @Sendable (String, StreamRecord) -> Void
     /// The time recorded with each live event.
     let now: @Sendable () -> Date
     /// The time waits and deadlines are measured on: the client's.
@@ -61,11 +61,12 @@ public final class SyncEngine: Sendable {
 
     /// - Parameters:
     ///   - progress: called as tasks finish (for a progress line).
-    ///   - onEvent: called with each live event after it is committed (task id, event), for `watch`.
+    ///   - onEvent: called with each live event after it is committed (task id, the event as received), for
+    ///     `watch`, `run` and `reply`.
     ///   - now: the wall clock, for the times recorded with live events. Waits, deadlines and commit
     ///     batching are on the client's stopwatch (`SigmicClient.clock`, `SigmicClient.retrier`).
     public init(archive: any WritableArchive, client: SigmicClient, progress: @escaping @Sendable (SyncProgress) -> Void = { _ in },
-                onEvent: @escaping @Sendable (String, TaskStreamEvent) -> Void = { _, _ in },
+                onEvent: @escaping @Sendable (String, StreamRecord) -> Void = { _, _ in },
                 now: @escaping @Sendable () -> Date = { Date() }) {
         self.archive = archive
         self.commits = CommitQueue(archive: archive, clock: client.clock)

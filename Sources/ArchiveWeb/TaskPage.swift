@@ -28,6 +28,7 @@ enum TaskPage {
     static func render(_ transcript: Transcript, hit: Hit?) -> String {
         let task = transcript.task
         var body = "<h1 dir=\"auto\">\(HTML.escape(transcript.title))</h1>\n" + meta(task)
+        if let events = transcript.events, !events.isEmpty { body += player(taskID: task.remoteID) }
         for message in transcript.messages {
             body += self.message(message, hit: hit?.messageID == message.stored.remoteID ? hit : nil)
         }
@@ -113,6 +114,30 @@ enum TaskPage {
             <tbody>
             \(rows.joined(separator: "\n"))
             </tbody></table></section>
+
+            """
+    }
+
+    /// The replay player: its controls, drawn by the script (`WebAssets.playerJS`) from
+    /// `/api/tasks/ID/events`, and hidden until then, so a page read without script shows no dead
+    /// buttons. The screen is filled with text nodes only.
+    static func player(taskID: String) -> String {
+        let speeds = ["0.5", "1", "2", "4", "8"].map { "<option value=\"\($0)\"\($0 == "1" ? " selected" : "")>\($0)×</option>" }.joined()
+        return """
+            <section id="replay" class="player" hidden aria-labelledby="replay-title" data-events="/api/tasks/\(HTML.urlComponent(taskID))/events">
+            <h2 id="replay-title">Replay</h2>
+            <div class="controls">
+            <button type="button" id="replay-play">Play</button>
+            <label>Speed <select id="replay-speed">\(speeds)</select></label>
+            <span id="replay-time" class="muted" aria-live="off">0:00 / 0:00</span>
+            </div>
+            <div class="track">
+            <input type="range" id="replay-seek" min="0" max="0" step="0.01" value="0" aria-label="Position in the run">
+            <div id="replay-marks" class="marks" role="group" aria-label="Tool calls"></div>
+            </div>
+            <pre id="replay-screen" class="screen" tabindex="0" aria-label="What the run showed, as it played"></pre>
+            <p class="muted keys">Space plays and pauses; ← and → move 5 seconds; tool-call marks jump to their call.</p>
+            </section>
 
             """
     }

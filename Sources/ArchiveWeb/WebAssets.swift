@@ -1,6 +1,6 @@
 /// The stylesheet and the script, served from the binary itself: pages work offline, need no CDN,
-/// and load no code from anywhere but our origin (`script-src 'self'`). The script only adds search
-/// as you type; every page works without it.
+/// and load no code from anywhere but our origin (`script-src 'self'`). The script adds search as you
+/// type and the task page's replay player; every page reads without it.
 package enum WebAssets {
     package enum Name: String, Sendable {
         case css = "app.css"
@@ -81,6 +81,18 @@ package enum WebAssets {
         dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .2rem 1rem; }
         dl.meta dt { color: var(--muted); }
         dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+        section.player { border: 1px solid var(--line); border-radius: 8px; padding: .25rem 1rem .5rem; margin: 1rem 0; }
+        section.player h2 { font-size: 1.1rem; margin: .25rem 0 .5rem; }
+        .player .controls { display: flex; gap: .75rem; align-items: center; flex-wrap: wrap; }
+        .player .controls button, .player select { font: inherit; padding: .2rem .7rem; }
+        .player .track { position: relative; margin: .75rem 0 .25rem; padding-bottom: 1.1rem; }
+        .player .track input { width: 100%; margin: 0; }
+        .player .marks { position: absolute; left: 0; right: 0; bottom: 0; height: .9rem; }
+        .player .mark { position: absolute; width: .6rem; height: .9rem; margin-left: -.3rem; padding: 0; border: 0;
+                        border-radius: 2px; background: var(--accent); cursor: pointer; }
+        .player .mark:focus-visible { outline: 2px solid var(--fg); outline-offset: 1px; }
+        pre.screen { min-height: 6rem; max-height: 24rem; overflow-y: auto; background: #0d1117; color: #e6edf3; }
+        .player .keys { font-size: .8em; margin: .25rem 0; }
         .notice { padding: 1rem; border: 1px solid var(--line); border-radius: 8px; background: var(--card); }
         @media (max-width: 40rem) { main { padding: .5rem; } th.optional, td.optional { display: none; } }
         """
@@ -88,7 +100,9 @@ package enum WebAssets {
     /// Search as you type: after a short pause, the results of the box's query replace the page's
     /// `#results` (fetched from `/search/results`, our own escaped HTML, parsed into inert nodes — never
     /// run). Enter still submits the form to `/search`, which is the same page without script.
-    static let js = """
+    static let js = searchJS + "\n" + playerJS
+
+    static let searchJS = """
         "use strict";
         (function () {
           const box = document.getElementById("q");

@@ -112,6 +112,11 @@ struct WebHandlers: Sendable {
         case .apiTask(let id):
             let transcript = try await Transcript.load(try await archive.task(matching: id), from: archive, events: query["events"].map { $0 == "1" || $0 == "true" } ?? false)
             return WebResponses.json(200, Documents.transcript(transcript) + "\n")
+        case .apiTaskEvents(let id):
+            let task = try await archive.task(matching: id)
+            let options = ReplayScript.Options()
+            let script = try ReplayScript(events: try await archive.events(of: task.rowID), taskID: task.remoteID, options: options)
+            return WebResponses.json(200, Documents.replay(script, taskID: task.remoteID, options: options) + "\n")
         case .apiSearch:
             let (parsed, asked) = try WebQueries.cliSearch(query)
             var options = asked
@@ -171,7 +176,7 @@ extension WebRoute {
 
     var isAPI: Bool {
         switch self {
-        case .apiTasks, .apiTask, .apiSearch: true
+        case .apiTasks, .apiTask, .apiTaskEvents, .apiSearch: true
         default: false
         }
     }

@@ -12,6 +12,8 @@ package enum WebRoute: Equatable, Sendable {
     case artifact(taskID: String, path: String)
     case apiTasks
     case apiTask(id: String)
+    /// The task's recorded events as a replay (`replay --json`), for the task page's player.
+    case apiTaskEvents(id: String)
     case apiSearch
     case asset(WebAssets.Name)
 
@@ -29,6 +31,7 @@ package enum WebRoute: Equatable, Sendable {
         case ("api", 2) where segments[1] == "tasks": return .apiTasks
         case ("api", 2) where segments[1] == "search": return .apiSearch
         case ("api", 3) where segments[1] == "tasks": return id(segments[2]).map { .apiTask(id: $0) }
+        case ("api", 4) where segments[1] == "tasks" && segments[3] == "events": return id(segments[2]).map { .apiTaskEvents(id: $0) }
         case ("tasks", 2): return id(segments[1]).map { .task(id: $0) }
         case ("tasks", 4...) where segments[2] == "artifacts":
             guard let taskID = id(segments[1]),
