@@ -36,6 +36,10 @@ public struct ReplayScript: Sendable {
         public let session: Int
         /// For a `tool_call` event, the tool it calls (players mark these on their time line).
         public let toolName: String?
+
+        package init(at: Double, text: String, kind: Kind, session: Int, toolName: String?) {
+            (self.at, self.text, self.kind, self.session, self.toolName) = (at, text, kind, session, toolName)
+        }
     }
 
     public enum Problem: Error, Equatable, CustomStringConvertible {
@@ -74,7 +78,7 @@ public struct ReplayScript: Sendable {
         sessionCount = sessions.count
         var numbers = Array(1...max(1, sessions.count))
         if let chosen = options.session {
-            guard (1...sessions.count).contains(chosen) else { throw .noSuchSession(asked: chosen, sessions: sessions.count) }
+            guard chosen >= 1, chosen <= sessions.count else { throw .noSuchSession(asked: chosen, sessions: sessions.count) }
             (sessions, times, numbers) = ([sessions[chosen - 1]], [times[chosen - 1]], [chosen])
         }
         startedAt = times.first?.first?.timeIntervalSince1970

@@ -111,4 +111,7 @@ public struct TaskRowID: Hashable, Sendable {
     public init(rawValue: Int64) { self.rawValue = rawValue }
 }
 public struct ArtifactRowID: Hashable, Sendable { public let rawValue: Int64 }
-public struct AttachSessionID: Hashable, Sendable { public let rawValue: Int64 }
+public struct AttachSessionID: Hashable, Sendable {
+    public let rawValue: Int64
+    package init(rawValue: Int64) { self.rawValue = rawValue }
+}

@@ -14,6 +14,26 @@ public enum HostileArchive {
     /// Words found only in the hostile task's thought and tool output, for search tests.
     public static let thoughtWord = "zanzibarthought"
     public static let toolWord = "quokkatool"
+    /// The hostile task's recorded stream: markup in every field a player shows, data that is not
+    /// JSON, and two sessions an hour apart. Played at 1× it lasts 16.5 s (pauses capped at 2 s).
+    public static let recordedSessions: [[(at: Double, type: String, data: String)]] = [
+        [
+            (0, "status", #"{"status":"<b>processing</b>"}"#),
+            (1.5, "thought", #"{"subject":"<img src=x onerror=alert('thought-event')>","description":"d"}"#),
+            (3, "content", #"{"text":"<script>alert('screen')</script> ","isPartial":true}"#),
+            (4.5, "tool_call", #"{"callId":"h9","toolName":"<img src=x onerror=alert('mark')>","status":"executing","args":{}}"#),
+            (6, "tool_result", #"{"callId":"h9","status":"success","output":"<iframe>"}"#),
+            (7.5, "content", "raw <b>not json</b>"),
+            (9, "content", #"{"text":"\u001b]0;owned\u0007 escapes shown","isPartial":true}"#),
+            (10.5, "done", #"{"finalResponse":"ok"}"#),
+        ],
+        [
+            (3_610, "status", #"{"status":"processing"}"#),
+            (3_611.5, "tool_call", #"{"callId":"h10","toolName":"grep","status":"executing","args":{}}"#),
+            (3_613, "content", #"{"text":"second session","isPartial":false}"#),
+            (3_614.5, "done", #"{"finalResponse":"second session"}"#),
+        ],
+    ]
 
     public static func create(at folder: URL) throws {
         try GoldenArchive.create(at: folder)
@@ -60,6 +80,15 @@ public enum HostileArchive {
                                  category: "text", modifiedAt: "2026-04-01T09:01:00.000Z", rawJSON: "{}"),
             ], task: row)
             for (artifact, blob) in zip(artifacts, blobs) { try writer.recordArtifactBlob(artifact, blob: blob) }
+            let start = Date(timeIntervalSince1970: 1_775_034_000)
+            for events in recordedSessions {
+                let session = try writer.beginAttachSession(task: row)
+                try writer.appendEvents(events.enumerated().map { seq, event in
+                    StreamEventSnapshot(seq: seq, type: event.type, data: event.data,
+                                        receivedAt: Timestamp.string(from: start.addingTimeInterval(event.at)))
+                }, session: session)
+                try writer.endAttachSession(session, reason: .finished)
+            }
             try writer.markSynced(row, status: "completed", activityAt: task.lastActivityAt, messageCount: 2, completedAt: nil)
         }
         try archive.close()
