@@ -3,6 +3,7 @@ import ArchiveStore
 import ArgumentParser
 import Foundation
 import Pacing
+import Synchronization
 
 struct Replay: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -81,8 +82,10 @@ struct Replay: AsyncParsableCommand {
     func play(_ script: ReplayScript) async throws {
         let clock = Stopwatch.continuous
         let control = PlaybackControl(clock: clock)
+        let midLine = Mutex(false)
         let player = ReplayPlayer(clock: clock, control: control) { text in
             FileHandle.standardOutput.write(Data(text.utf8))
+            midLine.withLock { $0 = !text.hasSuffix("\n") }
         }
         let stop = Interrupts.first()
         let playing = Task { try await player.play(script.frames) }
@@ -103,7 +106,7 @@ struct Replay: AsyncParsableCommand {
             try await playing.value
         } catch is CancellationError {
             keys?.restore()
-            FileHandle.standardOutput.write(Data("\n".utf8))
+            if midLine.withLock({ $0 }) { FileHandle.standardOutput.write(Data("\n".utf8)) }
             Terminal.note("replay stopped")
         }
     }
