@@ -42,3 +42,43 @@ import TestSupport
         }
     }
 }
+
+/// The task page's replay player in a real browser: at 8× the screen fills in, a pause holds it, the
+/// scrubber seeks with the keyboard, each tool call is a mark that jumps to it, and what the player
+/// shows at the end is what `replay` prints on a terminal. Markup in events stays text; no console error.
+@Suite struct ReplayPlayerBrowserTests {
+    @Test func thePlayerPlaysPausesSeeksAndKeepsEventsAsText() async throws {
+        try MachinePart.python(["selenium"]).require()
+        try MachinePart.program("/usr/bin/chromium", debian: "chromium").require()
+        try MachinePart.program("/usr/bin/chromedriver", debian: "chromium-driver").require()
+        let folder = try TempFolder("player")
+        try HostileArchive.create(at: folder.path("archive"))
+        let server = try ServeProcess(archive: folder.path("archive"))
+        let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Helpers/player_check.py")
+        var arguments = ["python3", helper.path, server.url, HostileArchive.taskID]
+        if let shots = ProcessInfo.processInfo.environment["SIGMIC_SCREENSHOTS"] { arguments.append(shots) }
+        let result = try await CommandRunner.runDetached(arguments, executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        let terminal = try CommandRunner.run(["replay", HostileArchive.taskID, "--speed", "0", "--archive", folder.path("archive").path])
+
+        // Two sessions: 10.5 s, a capped 2 s gap, 4.5 s.
+        #expect(seen["duration"] as? Double == 17, "\(seen)")
+        #expect(seen["marks"] as? [String] == ["Tool <img src=x onerror=alert('mark')> at 0:04", "Tool grep at 0:14"], "\(seen)")
+        #expect(seen["atStart"] as? String == "status: <b>processing</b>\n", "\(seen)")
+        let lengths = seen["lengthsWhilePlaying"] as? [Int] ?? []
+        #expect(Set(lengths).count >= 3 && lengths == lengths.sorted(), "the screen grows as it plays: \(lengths)")
+        #expect((lengths.last ?? 0) < terminal.stdout.count, "1.2 s at 8× is not the whole 17 s: \(lengths)")
+        #expect(seen["buttonWhilePlaying"] as? String == "Pause" && seen["buttonAfterPause"] as? String == "Play", "\(seen)")
+        let paused = seen["pausedLengths"] as? [Int] ?? []
+        #expect(paused.count == 2 && paused[0] == paused[1], "nothing comes while paused: \(paused)")
+        #expect(seen["atEnd"] as? String == terminal.stdout, "the player's screen at the end is `replay`'s:\n\(seen["atEnd"] ?? "")")
+        #expect(seen["timeAtEnd"] as? String == "0:17 / 0:17", "\(seen)")
+        #expect(seen["atHome"] as? String == "status: <b>processing</b>\n", "\(seen)")
+        #expect((seen["afterMark"] as? String)?.hasSuffix("tool <img src=x onerror=alert('mark')>: executing\n") == true, "\(seen)")
+        #expect(seen["timeAfterMark"] as? String == "0:04 / 0:17", "\(seen)")
+        #expect(seen["buttonAfterSpace"] as? String == "Pause" && seen["buttonAfterSecondSpace"] as? String == "Play", "\(seen)")
+        #expect(seen["alert"] is NSNull && seen["elementsInScreen"] as? Int == 0 && seen["activeElementsInPlayer"] as? Int == 0, "\(seen)")
+        #expect((seen["console"] as? [String])?.isEmpty == true, "\(seen["console"] ?? "")")
+    }
+}

@@ -33,6 +33,7 @@ import TestSupport
         ("/api/tasks?limit=1&since=2026-02-01", ["tasks", "--json", "--limit", "1", "--since", "2026-02-01"]),
         ("/api/tasks/aaaa1111", ["show", "aaaa1111", "--json"]),
         ("/api/tasks/\(GoldenArchive.taskA)?events=1", ["show", GoldenArchive.taskA, "--json", "--events"]),
+        ("/api/tasks/\(HostileArchive.taskID)/events", ["replay", HostileArchive.taskID, "--json"]),
         ("/api/search?q=canary", ["search", "canary", "--json"]),
         ("/api/search?q=canary+-rollback&sort=newest&limit=1&offset=1", ["search", "canary", "-rollback", "--sort", "newest", "--limit", "1", "--offset", "1", "--json"]),
         ("/api/search?q=%E6%95%B0%E6%8D%AE&kind=message&role=assistant", ["search", "数据", "--kind", "message", "--role", "assistant", "--json"]),
@@ -125,6 +126,8 @@ import TestSupport
             #expect(html.contains(shown), "\(shown) missing")
         }
         #expect(html.components(separatedBy: "<script").count == 2, "only our own script tag")
+        // The recorded stream has a player, hidden until the script has drawn it from the events' JSON.
+        #expect(html.contains("<section id=\"replay\" class=\"player\" hidden aria-labelledby=\"replay-title\" data-events=\"/api/tasks/\(HostileArchive.taskID)/events\">"))
         // The hit a search link names opens the `<details>` that holds it.
         let hit = try await rig.server.get("/tasks/\(HostileArchive.taskID)?hit=thought:msg-h2")
         #expect(hit.text.contains("<details class=\"thoughts\" open>"))

@@ -9,6 +9,7 @@ struct WebRouteTests {
         ("/static/app.js", .asset(.js)),
         ("/api/tasks", .apiTasks),
         ("/api/tasks/aaaa1111", .apiTask(id: "aaaa1111")),
+        ("/api/tasks/aaaa1111/events", .apiTaskEvents(id: "aaaa1111")),
         ("/api/search", .apiSearch),
         ("/tasks/aaaa1111", .task(id: "aaaa1111")),
         ("/tasks/aaaa/artifacts/downloads/a%20b.csv", .artifact(taskID: "aaaa", path: "downloads/a b.csv")),
@@ -20,7 +21,7 @@ struct WebRouteTests {
     }
 
     @Test(arguments: ["", "/nothing", "/static/../archive.sqlite", "/static/other.js", "/tasks/a%2Fb", "/tasks/a b", "/tasks/",
-                      "/tasks/aaaa/artifacts/", "/tasks/aaaa/other/x", "/api/tasks/a/b", "/tasks/..", "/search/other"])
+                      "/tasks/aaaa/artifacts/", "/tasks/aaaa/other/x", "/api/tasks/a/b", "/api/tasks/a%2Fb/events", "/api/tasks/a/events/x", "/tasks/..", "/search/other"])
     func anythingElseIsNotFound(path: String) {
         #expect(WebRoute.parse(path) == nil)
     }
