@@ -6,6 +6,9 @@
 //   archive-bench tsv MESSAGES               the same as task TAB role TAB time TAB text (for raw-ingest)
 //   archive-bench long DIR COUNT             adds a task of COUNT log-like messages of about 1 MB each (every
 //                                            line full of words starting with a, al, alpha) to an archive
+//   archive-bench stream DIR EVENTS          adds a task whose live stream of EVENTS events was recorded (four
+//                                            attach sessions of status, thoughts, tool calls, results and
+//                                            streamed content 50 ms apart), for `replay`
 //
 // `generate` reports the time spent in the store's writes only (generating the text is not counted),
 // so it compares with raw-ingest, which reads its input before starting the clock.
@@ -136,6 +139,46 @@ case "long":
     }
     print(#"{"longMessages":\#(count),"bytesEach":\#(log.utf8.count)}"#)
 
+case "stream":
+    guard arguments.count == 3, let count = Int(arguments[arguments.startIndex + 2]), count >= 8 else {
+        fail("usage: archive-bench stream DIR EVENTS (at least 8)")
+    }
+    let archive = try Archive.open(at: URL(fileURLWithPath: arguments[arguments.startIndex + 1]))
+    let account = try archive.write { try $0.account(baseURL: "https://bench.invalid", fingerprint: "sha256:bench") }
+    let start = Date(timeIntervalSince1970: 1_780_000_000)
+    var corpus = Corpus()
+    // Every 50th event starts a step: a status, a thought, a tool call and its result; the rest stream text.
+    func event(_ index: Int) -> (type: String, data: String) {
+        switch index % 50 {
+        case 0: return ("status", #"{"status":"processing"}"#)
+        case 1: return ("thought", #"{"subject":"Step \#(index / 50)","description":"\#(corpus.message(index).prefix(120))"}"#)
+        case 2: return ("tool_call", #"{"callId":"call_\#(index)","toolName":"run_shell","status":"executing","args":{"command":"grep -c ERROR part\#(index).log"}}"#)
+        case 3: return ("tool_result", #"{"callId":"call_\#(index - 1)","status":"success","output":"\#(index % 97)"}"#)
+        default: return ("content", #"{"text":"\#(corpus.message(index).prefix(40)) ","isPartial":true}"#)
+        }
+    }
+    let perSession = (count + 3) / 4
+    var snapshot = TaskSnapshot(remoteID: "20000000-0000-4000-8000-000000000002", status: "completed",
+                                createdAt: Timestamp.string(from: start), rawJSON: "{}")
+    snapshot.message = "Replay a long run"
+    snapshot.lastActivityAt = Timestamp.string(from: start.addingTimeInterval(Double(count) * 0.05 + 3 * 600))
+    try archive.write { writer in
+        let row = try writer.upsertListedTask(snapshot, account: account)
+        for session in 0..<4 {
+            let range = (session * perSession)..<min(count, (session + 1) * perSession)
+            guard !range.isEmpty else { continue }
+            let id = try writer.beginAttachSession(task: row)
+            // Sessions are ten minutes apart: the task was not watched in between.
+            try writer.appendEvents(range.enumerated().map { seq, index in
+                let (type, data) = index == count - 1 ? ("done", #"{"finalResponse":"done"}"#) : event(index)
+                return StreamEventSnapshot(seq: seq, type: type, data: data,
+                                           receivedAt: Timestamp.string(from: start.addingTimeInterval(Double(index) * 0.05 + Double(session) * 600)))
+            }, session: id)
+            try writer.endAttachSession(id, reason: .finished)
+        }
+    }
+    print(#"{"task":"\#(snapshot.remoteID)","events":\#(count)}"#)
+
 default:
-    fail("usage: archive-bench generate DIR MESSAGES | empty DIR | ndjson MESSAGES | tsv MESSAGES | long DIR COUNT")
+    fail("usage: archive-bench generate DIR MESSAGES | empty DIR | ndjson MESSAGES | tsv MESSAGES | long DIR COUNT | stream DIR EVENTS")
 }
