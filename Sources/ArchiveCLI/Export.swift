@@ -69,7 +69,8 @@ struct Export: AsyncParsableCommand {
         let exporter = try await Exporter(archive: archive, format: format.exporter, withArtifacts: withArtifacts)
         if output == "-" || namesOneFile {
             guard tasks.count == 1 else {
-                throw CLIError(description: "-o \(output) takes one task, and \(tasks.count) were chosen; give one id or an output folder")
+                let what = output == "-" ? "-o - prints one task" : "-o \(output) writes one task"
+                throw CLIError(description: "\(what), and \(tasks.count) were chosen; give one id or an output folder")
             }
             if output == "-" {
                 await FileHandle.standardOutput.write(Data(try exporter.render(tasks[0]).text.utf8))

@@ -183,7 +183,7 @@ import TestSupport
         (["replay", HostileArchive.taskID, "--idle-limit", "nan"], 64, "--idle-limit takes seconds"),
         (["replay", HostileArchive.taskID, "--from", "1:75"], 64, "--from takes seconds, m:ss or h:mm:ss"),
         (["replay", HostileArchive.taskID, "--from", "-3"], 64, "Missing value for '--from <time>'"),
-        (["export", "--all", "--format", "asciicast", "-o", "many.cast"], 1, "-o many.cast takes one task"),
+        (["export", "--all", "--format", "asciicast", "-o", "many.cast"], 1, "-o many.cast writes one task, and 4 were chosen"),
         (["export", HostileArchive.taskID, "--format", "asciicast", "--with-artifacts", "-o", "dir"], 64, "--with-artifacts goes with Markdown"),
     ])
     func badInputIsOneLine(arguments: [String], status: Int32, message: String) async throws {
