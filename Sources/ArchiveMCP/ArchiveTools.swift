@@ -39,10 +39,12 @@ struct ArchiveTools: Sendable {
             One task's whole conversation, in pages so a long task never floods your context. Markdown (default): \
             the task's facts, then each message with its thoughts, tool calls and text, then the artifacts; a page \
             ends by naming the exact arguments for the next one. json: the task as `show --json` prints it, cut into \
-            pages of text. The id may be a unique prefix.
+            pages of text. live: the task's recorded live stream as the terminal showed it while it ran (status \
+            lines, thoughts, tool calls, the answer as it streamed; `replay`'s text), session by session. The id may \
+            be a unique prefix.
             """, inputSchema: schema([
                 "id": ["type": "string", "description": "The task id, or a unique prefix of it."],
-                "format": ["type": "string", "enum": ["markdown", "json"], "description": "markdown (default) or json."],
+                "format": ["type": "string", "enum": ["markdown", "json", "live"], "description": "markdown (default), json, or live."],
                 "fromMessage": ["type": "integer", "minimum": 0, "description": "Start at this message (0-based; default 0)."],
                 "fromChar": ["type": "integer", "minimum": 0, "description": "Start this many characters into that message (or, for json, into the document)."],
                 "maxChars": ["type": "integer", "minimum": 1000, "maximum": 200000, "description": "Page size in characters (default 20000)."],
@@ -149,17 +151,31 @@ struct ArchiveTools: Sendable {
             guard let position = page.next else { return page.text + "\n[End of task \(task.remoteID): \(pages.messages.count) messages.]" }
             return page.text + "\n\n[Page ends inside part \(position.message) of \(pages.messages.count) messages (the artifact list is part \(pages.messages.count)). " +
                 "Next page: \(next(position.message, position.character))]"
-        case "json":
-            let document = Array(Documents.transcript(transcript))
-            guard fromMessage == 0 else { throw ToolError("with format json, page with fromChar only (the document is one text)") }
-            guard fromChar <= document.count else { throw ToolError("fromChar \(fromChar) is past the end of the \(document.count)-character document") }
-            let end = min(document.count, fromChar + maxChars)
-            let text = String(document[fromChar..<end])
-            guard end < document.count else { return text }
-            return text + "\n\n[Characters \(fromChar)–\(end) of \(document.count). Next page: \(next(0, end))]"
+        case "json", "live":
+            guard fromMessage == 0 else { throw ToolError("with format \(format), page with fromChar only (the document is one text)") }
+            let document = format == "json" ? Documents.transcript(transcript) : try await liveText(of: task)
+            return try Self.characterPage(Array(document), from: fromChar, maxChars: maxChars) { next(0, $0) }
         default:
-            throw ToolError("format must be markdown or json")
+            throw ToolError("format must be markdown, json or live")
         }
+    }
+
+    /// The recorded stream as `replay --speed 0` prints it, or a line saying there is none.
+    func liveText(of task: StoredTask) async throws -> String {
+        let events = try await archive.events(of: task.rowID)
+        guard !events.isEmpty else {
+            return "No live events were recorded for task \(task.remoteID): it was archived after it ran, not followed. Its transcript is format markdown."
+        }
+        return try ReplayScript(events: events, taskID: task.remoteID).text
+    }
+
+    /// Characters `from` to `from + maxChars` of a document, with the call for the next page.
+    static func characterPage(_ document: [Character], from: Int, maxChars: Int, next: (Int) -> String) throws -> String {
+        guard from <= document.count else { throw ToolError("fromChar \(from) is past the end of the \(document.count)-character document") }
+        let end = min(document.count, from + maxChars)
+        let text = String(document[from..<end])
+        guard end < document.count else { return text }
+        return text + "\n\n[Characters \(from)–\(end) of \(document.count). Next page: \(next(end))]"
     }
 
     func getArtifact(_ arguments: ToolArguments) async throws -> CallTool.Result {

@@ -37,6 +37,10 @@ import TestSupport
         let task = seen["taskText"] as? String ?? ""
         #expect(task.hasPrefix("# Why did the deploy blow the error budget?") && task.contains("kubectl rollout undo"), "\(task.prefix(400))")
         #expect(task.hasSuffix("[End of task \(GoldenArchive.taskA): 2 messages.]"), "\(task.suffix(200))")
+        // format live is the recorded stream as `replay` prints it.
+        let replay = try CommandRunner.run(["replay", HostileArchive.taskID, "--speed", "0", "--archive", archive.path])
+        #expect(seen["liveText"] as? String == replay.stdout, "\(seen["liveText"] ?? "")")
+        #expect((seen["unrecordedLive"] as? String)?.hasPrefix("No live events were recorded for task \(GoldenArchive.taskB)") == true)
         #expect((seen["taskJSON"] as? [String: Any]).flatMap { ($0["task"] as? [String: Any])?["id"] as? String } == GoldenArchive.taskA)
 
         // Paging: every page within its size, the pages together are the whole task, in order.

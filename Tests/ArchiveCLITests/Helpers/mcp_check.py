@@ -50,6 +50,10 @@ async def main():
             seen["taskText"] = texts(task)[0]
             as_json = await session.call_tool("get_task", {"id": task_id, "format": "json", "maxChars": 200000})
             seen["taskJSON"] = json.loads(texts(as_json)[0])
+            live = await session.call_tool("get_task", {"id": hostile_id, "format": "live"})
+            seen["liveText"] = texts(live)[0]
+            unrecorded = await session.call_tool("get_task", {"id": "bbbb2222", "format": "live"})
+            seen["unrecordedLive"] = texts(unrecorded)[0]
 
             # Page through the hostile task at the smallest page size, following each page's own words.
             pages, arguments = [], {"id": hostile_id, "maxChars": 1000}
