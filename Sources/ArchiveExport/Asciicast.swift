@@ -22,10 +22,9 @@ public struct Asciicast: Sendable {
         "[\(seconds(time)), \"o\", \(string(text))]"
     }
 
+    /// Seconds with six decimals, as every time the project writes in JSON (`Documents.sixDecimals`).
     static func seconds(_ value: Double) -> String {
-        let micros = Int64((max(0, value) * 1_000_000).rounded())
-        let fraction = String(micros % 1_000_000)
-        return "\(micros / 1_000_000)." + String(repeating: "0", count: 6 - fraction.count) + fraction
+        Documents.sixDecimals(max(0, value))
     }
 
     /// A JSON string, escaped as every JSON document of the project is (`JSONTree`): the terminal's
