@@ -43,7 +43,7 @@ struct FollowedRun {
     /// How long a followed run may go on: a week, i.e. until it ends.
     static let followLimit = 7 * 24 * 3600.0
 
-    func follow(_ id: String, detach: Bool) async throws -> Ending {
+    func follow(_ id: String, detach: Bool, origin: String? = nil) async throws -> Ending {
         let display = LiveDisplay(enabled: live, tagged: false)
         let ended = Mutex<FollowMachine.Ending?>(nil)
         let (questions, asking) = AsyncStream<FollowMachine.Call>.makeStream()
@@ -63,6 +63,7 @@ struct FollowedRun {
         if let failure = report.failures.first { throw CLIError(description: "task \(id) could not be archived: \(failure.error)") }
         if live { FileHandle.standardOutput.write(Data("\n".utf8)) }
         let task = try await archive.task(matching: id)
+        if let origin { try await archive.write { try $0.recordOrigin(task.rowID, origin) } }
         switch ended.withLock({ $0 }) {
         case .awaitingApproval(let call)?:
             return .awaitingApproval(TaskState(task), callID: call.callID, toolName: call.toolName)

@@ -40,7 +40,7 @@ struct Run: AsyncParsableCommand {
             guard case .created(let id) = answer else { preconditionFailure("a new run is answered with its task") }
             if !json { Terminal.note("created task \(id)") }
             let archive = try await TaskAction.open(archiveOptions, after: id)
-            let ending = try await TaskAction.follow(id, archive: archive, client: client, detach: detach, json: json)
+            let ending = try await TaskAction.follow(id, archive: archive, client: client, detach: detach, json: json, origin: "run")
             try TaskAction.finish(ending, json: json)
         }
     }

@@ -13,7 +13,7 @@ public struct SigmicArchive: AsyncParsableCommand {
             SIGMIC_ARCHIVE; the default is $XDG_DATA_HOME/sigmic-archive, else ~/.local/share/sigmic-archive.
             """,
         version: BuildInfo.versionLine,
-        subcommands: [Demo.self, Sync.self, Watch.self, Run.self, Reply.self, Approve.self, Cancel.self, Download.self, Outbox.self, Tasks.self, Show.self, Replay.self,
+        subcommands: [Demo.self, Sync.self, Watch.self, Run.self, Reply.self, Approve.self, Cancel.self, Download.self, Outbox.self, Tasks.self, Show.self, Replay.self, Stats.self,
                       Search.self, Export.self, Status.self, Verify.self, Redact.self, Forget.self, Pin.self, Unpin.self, RetentionCommand.self, Audit.self, Serve.self, MCP.self, Copy.self, DatasetteMetadata.self, Completions.self]
     )
 

@@ -7,8 +7,10 @@ import SigmicAPI
 /// What the acting commands share once the server has accepted a request: following and archiving
 /// the task, the writer lock, and how the outcome is printed.
 enum TaskAction {
-    /// Archives and follows the task, holding the archive's writer lock meanwhile.
-    static func follow(_ id: String, archive: any WritableArchive, client: SigmicClient, detach: Bool, json: Bool) async throws -> FollowedRun.Ending {
+    /// Archives and follows the task, holding the archive's writer lock meanwhile. `origin` is recorded
+    /// on a task this command created (`run`), for `stats`.
+    static func follow(_ id: String, archive: any WritableArchive, client: SigmicClient, detach: Bool, json: Bool,
+                       origin: String? = nil) async throws -> FollowedRun.Ending {
         let (live, interactive) = (Terminal.stdoutIsTerminal && !json && !detach, Prompt.stdinIsTerminal && !json)
         let lock: ArchiveLock?
         do {
@@ -23,7 +25,7 @@ enum TaskAction {
             throw notArchived(id, error)
         }
         defer { withExtendedLifetime(lock) {} }
-        return try await FollowedRun(archive: archive, client: client, live: live, interactive: interactive).follow(id, detach: detach)
+        return try await FollowedRun(archive: archive, client: client, live: live, interactive: interactive).follow(id, detach: detach, origin: origin)
     }
 
     /// The archive, opened only after the server said yes to `run`, so that a refused request (wrong

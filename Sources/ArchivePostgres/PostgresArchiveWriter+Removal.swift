@@ -70,6 +70,12 @@ extension PostgresArchiveWriter {
         try run(statement)
     }
 
+    public func recordOrigin(_ task: TaskRowID, _ origin: String) throws {
+        var statement = PostgresStatement()
+        statement.sql = "UPDATE task SET origin = \(statement.bind(origin)) WHERE id = \(statement.bind(task.rawValue))"
+        try run(statement)
+    }
+
     public func setSetting(_ setting: ArchiveSetting, to value: String?) throws {
         var statement = PostgresStatement()
         if let value {

@@ -29,6 +29,9 @@ public protocol ArchiveReader: Sendable {
     func searchCount(_ query: SearchQuery, match: SearchHit.Match) async throws -> Int
     /// What the archive holds: accounts, tasks by status, rows per table, sizes.
     func status() async throws -> ArchiveStatus
+    /// What `stats` and `/insights` report of the tasks in a scope, counted in the engine
+    /// (`InsightAggregates` says how each figure is defined).
+    func insightAggregates(_ scope: InsightScope) async throws -> InsightAggregates
 
     /// Whole tasks a filter selects, newest activity first (for `export`).
     func storedTasks(_ filter: TaskFilter) async throws -> [StoredTask]

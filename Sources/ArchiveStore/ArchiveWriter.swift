@@ -91,6 +91,8 @@ public protocol ArchiveWriter {
     func liftTombstone(remoteID: String, account: AccountID) throws -> Bool
     /// Pins a task (retention never forgets it) or unpins it.
     func setPinned(_ task: TaskRowID, _ pinned: Bool) throws
+    /// Records where a task was started (`task.origin`: "run" when this archive's `run` created it).
+    func recordOrigin(_ task: TaskRowID, _ origin: String) throws
     /// Sets one of the archive's settings; nil removes it.
     func setSetting(_ setting: ArchiveSetting, to value: String?) throws
     func recordAudit(_ record: AuditRecord) throws

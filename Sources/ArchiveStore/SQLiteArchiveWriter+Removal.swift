@@ -51,6 +51,10 @@ extension SQLiteArchiveWriter {
         try db.execute(sql: "UPDATE task SET pinned = ? WHERE id = ?", arguments: [pinned ? 1 : 0, task.rawValue])
     }
 
+    public func recordOrigin(_ task: TaskRowID, _ origin: String) throws {
+        try db.execute(sql: "UPDATE task SET origin = ? WHERE id = ?", arguments: [origin, task.rawValue])
+    }
+
     public func setSetting(_ setting: ArchiveSetting, to value: String?) throws {
         if let value {
             try db.execute(sql: "INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",

@@ -1,0 +1,132 @@
+/// What an archive counts for an `InsightScope`, one engine's queries at a time (`ArchiveReader.
+/// insightAggregates`): the raw figures, which both engines must give alike. Rates, shares and layout
+/// are decided above the engines (`InsightsReport`).
+///
+/// Definitions both engines follow:
+/// - A task's period is that of its `created_at` (UTC); its durations are `completed_at − created_at`
+///   and `completed_at − started_at` in seconds (to the millisecond), for tasks with both times and a
+///   duration not below zero.
+/// - Percentiles are nearest-rank: p50 of n sorted values is the ⌈0.5·n⌉-th (PostgreSQL's
+///   `percentile_disc`).
+/// - A tool call is counted once per (task, call id), as the last message holding it has it. It
+///   needed approval when its task ran with `autoExecute` false or it awaits approval now; a call that
+///   needed approval was denied when its status is `cancelled`, and approved when it ran (any other
+///   status but `awaiting_approval`); it failed when its status is `error` or `failed`.
+/// - Follow-ups of a task are its user messages after the first.
+/// - A task was started through `run` when this archive's `run` created it (`task.origin`) or its
+///   outbox sent the `create` that made it.
+/// - Activity is tasks created per weekday (Monday first) and hour, UTC.
+public struct InsightAggregates: Sendable, Equatable {
+    public struct StatusCount: Sendable, Equatable {
+        public let period: String
+        public let status: String
+        public let count: Int
+
+        public init(period: String, status: String, count: Int) {
+            (self.period, self.status, self.count) = (period, status, count)
+        }
+    }
+
+    public enum DurationKind: String, Sendable, CaseIterable {
+        case createdToCompleted, startedToCompleted
+    }
+
+    public struct Durations: Sendable, Equatable {
+        /// nil for the whole scope.
+        public let period: String?
+        public let kind: DurationKind
+        public let count: Int
+        public let p50: Double
+        public let p90: Double
+        public let max: Double
+
+        public init(period: String?, kind: DurationKind, count: Int, p50: Double, p90: Double, max: Double) {
+            (self.period, self.kind, self.count, self.p50, self.p90, self.max) = (period, kind, count, p50, p90, max)
+        }
+    }
+
+    public struct Tool: Sendable, Equatable {
+        public let name: String
+        public let calls: Int
+        public let needingApproval: Int
+        public let approved: Int
+        public let denied: Int
+        public let awaiting: Int
+        public let failed: Int
+
+        public init(name: String, calls: Int, needingApproval: Int, approved: Int, denied: Int, awaiting: Int, failed: Int) {
+            (self.name, self.calls, self.needingApproval, self.approved, self.denied, self.awaiting, self.failed) =
+                (name, calls, needingApproval, approved, denied, awaiting, failed)
+        }
+    }
+
+    public struct ErrorGroup: Sendable, Equatable {
+        public let message: String
+        public let tasks: Int
+        public let lastAt: String
+
+        public init(message: String, tasks: Int, lastAt: String) {
+            (self.message, self.tasks, self.lastAt) = (message, tasks, lastAt)
+        }
+    }
+
+    public struct ArtifactType: Sendable, Equatable {
+        public let type: String
+        public let count: Int
+        public let bytes: Int64
+
+        public init(type: String, count: Int, bytes: Int64) {
+            (self.type, self.count, self.bytes) = (type, count, bytes)
+        }
+    }
+
+    public struct TaskSize: Sendable, Equatable {
+        public let id: String
+        public let prompt: String?
+        public let value: Int64
+
+        public init(id: String, prompt: String?, value: Int64) {
+            (self.id, self.prompt, self.value) = (id, prompt, value)
+        }
+    }
+
+    /// Tasks per (period, status), periods in order.
+    public var statusCounts: [StatusCount] = []
+    /// Per period (in order) and for the whole scope (`period` nil, last).
+    public var durations: [Durations] = []
+    /// Most calls first, then by name.
+    public var tools: [Tool] = []
+    /// Failed tasks' error messages, grouped as written: the most common first (at most `topCount`).
+    public var errors: [ErrorGroup] = []
+    /// Artifacts by MIME type (`unknown` when none was given), the most first.
+    public var artifactTypes: [ArtifactType] = []
+    /// The largest tasks by messages and by artifact bytes (at most `topCount` each).
+    public var largestByMessages: [TaskSize] = []
+    public var largestByBytes: [TaskSize] = []
+    /// Tasks per number of follow-ups, by that number.
+    public var followUps: [(followUps: Int, tasks: Int)] = []
+    /// Tasks started through `run`, and the rest.
+    public var startedByRun = 0
+    /// Tasks created per weekday (0 Monday … 6 Sunday) and hour (0–23), UTC.
+    public var activity: [[Int]] = Array(repeating: Array(repeating: 0, count: 24), count: 7)
+
+    /// How many entries the top lists keep.
+    public static let topCount = 10
+
+    public init() {}
+
+    public static func == (lhs: InsightAggregates, rhs: InsightAggregates) -> Bool {
+        lhs.statusCounts == rhs.statusCounts && lhs.durations == rhs.durations && lhs.tools == rhs.tools && lhs.errors == rhs.errors
+            && lhs.artifactTypes == rhs.artifactTypes && lhs.largestByMessages == rhs.largestByMessages
+            && lhs.largestByBytes == rhs.largestByBytes && lhs.followUps.elementsEqual(rhs.followUps, by: ==)
+            && lhs.startedByRun == rhs.startedByRun && lhs.activity == rhs.activity
+    }
+
+    /// The nearest-rank percentile of sorted values (`p` in 0…1): the ⌈p·n⌉-th, as PostgreSQL's
+    /// `percentile_disc` picks it.
+    public static func percentile(_ sorted: [Double], _ p: Double) -> Double {
+        guard !sorted.isEmpty else { return 0 }
+        let rank = Int((p * Double(sorted.count)).rounded(.up))
+        return sorted[min(sorted.count, Swift.max(1, rank)) - 1]
+    }
+}
