@@ -240,7 +240,7 @@ let package = Package(
         // Tests: one target per module; shared scaffolding in TestSupport.
         .target(
             name: "TestSupport",
-            dependencies: ["ArchiveStore", "SigmicEmulator"],
+            dependencies: ["ArchiveStore", "SigmicEmulator", "SeededRandom"],
             path: "Tests/TestSupport",
             swiftSettings: strictness
         ),

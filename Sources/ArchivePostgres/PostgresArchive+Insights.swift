@@ -69,12 +69,12 @@ extension PostgresArchive {
                                        failed: try int(row, "failed"))
             }
             result.errors = try await rows("""
-                SELECT coalesce(nullif(trim(error), ''), '(no message)') AS message, count(*) AS n, max(created_at COLLATE "C") AS last
-                FROM scoped WHERE status = 'failed' GROUP BY 1 ORDER BY n DESC, message COLLATE "C"
-                """, top).map { InsightAggregates.ErrorGroup(message: try $0("message"), tasks: try int($0, "n"), lastAt: try $0("last")) }
+                SELECT coalesce(nullif(trim(error), ''), '(no message)') AS error_text, count(*) AS n, max(created_at COLLATE "C") AS last
+                FROM scoped WHERE status = 'failed' GROUP BY 1 ORDER BY n DESC, coalesce(nullif(trim(error), ''), '(no message)') COLLATE "C"
+                """, top).map { InsightAggregates.ErrorGroup(message: try $0("error_text"), tasks: try int($0, "n"), lastAt: try $0("last")) }
             result.artifactTypes = try await rows("""
                 SELECT coalesce(nullif(x.mime_type, ''), 'unknown') AS type, count(*) AS n, sum(coalesce(x.size, 0))::bigint AS bytes
-                FROM scoped s JOIN artifact x ON x.task_id = s.id GROUP BY 1 ORDER BY n DESC, type COLLATE "C"
+                FROM scoped s JOIN artifact x ON x.task_id = s.id GROUP BY 1 ORDER BY n DESC, coalesce(nullif(x.mime_type, ''), 'unknown') COLLATE "C"
                 """).map { InsightAggregates.ArtifactType(type: try $0("type"), count: try int($0, "n"), bytes: try $0("bytes")) }
             result.largestByMessages = try await rows("""
                 SELECT s.remote_id, s.message, (SELECT count(*) FROM message m WHERE m.task_id = s.id) AS n
@@ -90,8 +90,7 @@ extension PostgresArchive {
                 GROUP BY 1 ORDER BY 1
                 """).map { (followUps: try int($0, "follow_ups"), tasks: try int($0, "tasks")) }
             result.startedByRun = try await rows("""
-                SELECT count(*) AS n FROM scoped s WHERE s.origin = 'run' OR EXISTS (
-                    SELECT 1 FROM outbox o WHERE o.kind = 'create' AND o.remote_id = s.remote_id AND o.account_id = s.account_id)
+                SELECT count(*) AS n FROM scoped s WHERE s.origin = 'run'
                 """).first.map { try int($0, "n") } ?? 0
             for row in try await rows("""
                 SELECT extract(isodow FROM created_at::timestamptz AT TIME ZONE 'UTC')::int - 1 AS weekday,

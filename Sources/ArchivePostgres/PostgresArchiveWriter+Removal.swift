@@ -76,6 +76,17 @@ extension PostgresArchiveWriter {
         try run(statement)
     }
 
+    public func recordOriginOfSentRuns(account: AccountID) throws {
+        var statement = PostgresStatement()
+        let id = statement.bind(account.rawValue)
+        statement.sql = """
+            UPDATE task SET origin = 'run'
+            WHERE account_id = \(id) AND origin IS NULL AND remote_id IN (
+                SELECT remote_id FROM outbox WHERE account_id = \(id) AND kind = 'create' AND state = 'sent' AND remote_id IS NOT NULL)
+            """
+        try run(statement)
+    }
+
     public func setSetting(_ setting: ArchiveSetting, to value: String?) throws {
         var statement = PostgresStatement()
         if let value {

@@ -47,9 +47,9 @@ extension Archive {
                                        denied: row["denied"], awaiting: row["awaiting"], failed: row["failed"])
             }
             result.errors = try rows("""
-                SELECT coalesce(nullif(trim(error), ''), '(no message)') AS message, count(*) AS n, max(created_at) AS last
-                FROM scoped WHERE status = 'failed' GROUP BY message ORDER BY n DESC, message LIMIT ?
-                """, [InsightAggregates.topCount]).map { InsightAggregates.ErrorGroup(message: $0["message"], tasks: $0["n"], lastAt: $0["last"]) }
+                SELECT coalesce(nullif(trim(error), ''), '(no message)') AS error_text, count(*) AS n, max(created_at) AS last
+                FROM scoped WHERE status = 'failed' GROUP BY error_text ORDER BY n DESC, error_text LIMIT ?
+                """, [InsightAggregates.topCount]).map { InsightAggregates.ErrorGroup(message: $0["error_text"], tasks: $0["n"], lastAt: $0["last"]) }
             result.artifactTypes = try rows("""
                 SELECT coalesce(nullif(x.mime_type, ''), 'unknown') AS type, count(*) AS n, sum(coalesce(x.size, 0)) AS bytes
                 FROM scoped s JOIN artifact x ON x.task_id = s.id GROUP BY type ORDER BY n DESC, type
@@ -68,8 +68,7 @@ extension Archive {
                 GROUP BY follow_ups ORDER BY follow_ups
                 """).map { (followUps: $0["follow_ups"], tasks: $0["tasks"]) }
             result.startedByRun = try rows("""
-                SELECT count(*) AS n FROM scoped s WHERE s.origin = 'run' OR EXISTS (
-                    SELECT 1 FROM outbox o WHERE o.kind = 'create' AND o.remote_id = s.remote_id AND o.account_id = s.account_id)
+                SELECT count(*) AS n FROM scoped s WHERE s.origin = 'run'
                 """).first?["n"] ?? 0
             for row in try rows("""
                 SELECT (CAST(strftime('%w', created_at) AS INTEGER) + 6) % 7 AS weekday, CAST(strftime('%H', created_at) AS INTEGER) AS hour,

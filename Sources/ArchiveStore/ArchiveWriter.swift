@@ -93,6 +93,9 @@ public protocol ArchiveWriter {
     func setPinned(_ task: TaskRowID, _ pinned: Bool) throws
     /// Records where a task was started (`task.origin`: "run" when this archive's `run` created it).
     func recordOrigin(_ task: TaskRowID, _ origin: String) throws
+    /// Records "run" as the origin of the account's archived tasks that a `create` in its outbox made
+    /// (a `run` queued offline and sent later), where no origin is recorded yet.
+    func recordOriginOfSentRuns(account: AccountID) throws
     /// Sets one of the archive's settings; nil removes it.
     func setSetting(_ setting: ArchiveSetting, to value: String?) throws
     func recordAudit(_ record: AuditRecord) throws

@@ -13,8 +13,8 @@
 ///   needed approval was denied when its status is `cancelled`, and approved when it ran (any other
 ///   status but `awaiting_approval`); it failed when its status is `error` or `failed`.
 /// - Follow-ups of a task are its user messages after the first.
-/// - A task was started through `run` when this archive's `run` created it (`task.origin`) or its
-///   outbox sent the `create` that made it.
+/// - A task was started through `run` when its `task.origin` says so: this archive's `run` created it,
+///   or its outbox sent the `create` that made it (a sync records that once it has archived the task).
 /// - Activity is tasks created per weekday (Monday first) and hour, UTC.
 public struct InsightAggregates: Sendable, Equatable {
     public struct StatusCount: Sendable, Equatable {

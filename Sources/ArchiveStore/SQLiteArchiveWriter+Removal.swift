@@ -55,6 +55,14 @@ extension SQLiteArchiveWriter {
         try db.execute(sql: "UPDATE task SET origin = ? WHERE id = ?", arguments: [origin, task.rawValue])
     }
 
+    public func recordOriginOfSentRuns(account: AccountID) throws {
+        try db.execute(sql: """
+            UPDATE task SET origin = 'run'
+            WHERE account_id = ? AND origin IS NULL AND remote_id IN (
+                SELECT remote_id FROM outbox WHERE account_id = ? AND kind = 'create' AND state = 'sent' AND remote_id IS NOT NULL)
+            """, arguments: [account.rawValue, account.rawValue])
+    }
+
     public func setSetting(_ setting: ArchiveSetting, to value: String?) throws {
         if let value {
             try db.execute(sql: "INSERT INTO setting (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value",

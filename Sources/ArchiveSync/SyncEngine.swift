@@ -138,6 +138,8 @@ public final class SyncEngine: Sendable {
                     try writer.updateCursor(account: account, highWaterActivity: highWater, full: options.full)
                 }
                 try writer.finishSyncRun(run, outcome: finished.failures.isEmpty ? .ok : .partial, totals: finished.totals, error: nil)
+                // A run the outbox sent is now archived: it was started through `run` (`stats`).
+                try writer.recordOriginOfSentRuns(account: account)
             }
             try await purgeIfRedacted()
             return report

@@ -82,6 +82,13 @@ import TestSupport
         #expect(try await run(["outbox"]).stdout.contains("Nothing waits"))
         #expect(!(try await run(["tasks"])).stdout.contains("outbox-1"), "once sent, it is the archived task")
 
+        // `stats` counts the sent run, and one `run` online, as started through `run`; the rest elsewhere.
+        #expect(try await run(["run", "What is 2+2?", "--json"]).status == 0)
+        let stats = try await run(["stats", "--json"])
+        let figures = try #require(try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any], "\(stats.stderr)")
+        let total = (figures["tasks"] as? [String: Any])?["total"] as? Int ?? 0
+        #expect(figures["origins"] as? [String: Int] == ["run": 2, "elsewhere": total - 2], "\(figures["origins"] ?? "")")
+
         await second.shutdown()
     }
 
