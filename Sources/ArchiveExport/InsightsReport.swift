@@ -58,6 +58,14 @@ public struct InsightsReport: Sendable {
         aggregates.durations.first { $0.kind == kind && $0.period == period }
     }
 
+    /// The created→completed histogram with its bounds in seconds (the last bucket has no upper one).
+    public var histogram: [(from: Double, to: Double?, tasks: Int)] {
+        let edges = InsightAggregates.durationBucketEdges
+        return aggregates.durationHistogram.enumerated().map { index, tasks in
+            (index == 0 ? 0 : edges[index - 1], index < edges.count ? edges[index] : nil, tasks)
+        }
+    }
+
     /// Tasks with at least one follow-up, and the mean and largest number per task.
     public var followUps: (tasksWithFollowUps: Int, mean: Double, max: Int) {
         let tasks = aggregates.followUps.reduce(0) { $0 + $1.tasks }
@@ -105,6 +113,9 @@ extension InsightsReport {
             ])),
             ("durations", .object([
                 ("all", durations(nil)),
+                ("histogram", .array(histogram.map { bucket in
+                    .object([("from", .int(Int(bucket.from))), ("to", bucket.to.map { .int(Int($0)) } ?? .null), ("tasks", .int(bucket.tasks))])
+                })),
                 ("periods", .array(periods.map { .object([("period", .string($0.period)), ("durations", durations($0.period))]) })),
             ])),
             ("tools", .array(aggregates.tools.map { tool in

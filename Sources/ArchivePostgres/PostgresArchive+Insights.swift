@@ -43,6 +43,15 @@ extension PostgresArchive {
                                                 p50: try row("p50"), p90: try row("p90"), max: try row("top"))
                 }
             }
+            let edges = InsightAggregates.durationBucketEdges.map { String($0) }.joined(separator: ", ")
+            for row in try await rows("""
+                , timed AS (
+                    SELECT round(extract(epoch FROM (completed_at::timestamptz - created_at::timestamptz))::numeric, 3)::float8 AS seconds
+                    FROM scoped WHERE completed_at IS NOT NULL)
+                SELECT width_bucket(seconds, ARRAY[\(edges)]::float8[]) AS bucket, count(*) AS n FROM timed WHERE seconds >= 0 GROUP BY 1
+                """) {
+                result.durationHistogram[Int(try row("bucket", as: Int32.self))] = try int(row, "n")
+            }
             result.tools = try await rows("""
                 , calls AS (
                     SELECT s.id AS task, s.auto_execute AS auto, m.position AS position,

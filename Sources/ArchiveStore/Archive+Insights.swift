@@ -23,6 +23,12 @@ extension Archive {
                 SELECT period, status, count(*) AS n FROM scoped GROUP BY period, status ORDER BY period, status
                 """).map { InsightAggregates.StatusCount(period: $0["period"], status: $0["status"], count: $0["n"]) }
             result.durations = try InsightAggregates.DurationKind.allCases.flatMap { kind in try Self.durations(kind, rows) }
+            for row in try rows("""
+                SELECT round((julianday(completed_at) - julianday(created_at)) * 86400.0, 3) AS seconds
+                FROM scoped WHERE completed_at IS NOT NULL AND seconds >= 0
+                """) {
+                result.durationHistogram[InsightAggregates.durationBucket(row["seconds"])] += 1
+            }
             result.tools = try rows("""
                 , calls AS (
                     SELECT s.id AS task, s.auto_execute AS auto, m.position AS position,

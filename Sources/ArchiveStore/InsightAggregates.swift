@@ -94,6 +94,9 @@ public struct InsightAggregates: Sendable, Equatable {
     public var statusCounts: [StatusCount] = []
     /// Per period (in order) and for the whole scope (`period` nil, last).
     public var durations: [Durations] = []
+    /// Tasks per created→completed duration bucket (`durationBucketEdges`: under 10 s, 10 s–1 min, …,
+    /// 4 h and over), over the whole scope.
+    public var durationHistogram: [Int] = Array(repeating: 0, count: durationBucketEdges.count + 1)
     /// Most calls first, then by name.
     public var tools: [Tool] = []
     /// Failed tasks' error messages, grouped as written: the most common first (at most `topCount`).
@@ -112,11 +115,19 @@ public struct InsightAggregates: Sendable, Equatable {
 
     /// How many entries the top lists keep.
     public static let topCount = 10
+    /// The duration histogram's bucket edges, in seconds: a duration d is in bucket i when it is at
+    /// least edge i−1 and below edge i (PostgreSQL's `width_bucket` with these edges, less one).
+    public static let durationBucketEdges: [Double] = [10, 60, 300, 900, 3_600, 14_400]
+
+    /// The bucket of a duration (0…edges.count).
+    public static func durationBucket(_ seconds: Double) -> Int {
+        durationBucketEdges.firstIndex { seconds < $0 } ?? durationBucketEdges.count
+    }
 
     public init() {}
 
     public static func == (lhs: InsightAggregates, rhs: InsightAggregates) -> Bool {
-        lhs.statusCounts == rhs.statusCounts && lhs.durations == rhs.durations && lhs.tools == rhs.tools && lhs.errors == rhs.errors
+        lhs.statusCounts == rhs.statusCounts && lhs.durations == rhs.durations && lhs.durationHistogram == rhs.durationHistogram && lhs.tools == rhs.tools && lhs.errors == rhs.errors
             && lhs.artifactTypes == rhs.artifactTypes && lhs.largestByMessages == rhs.largestByMessages
             && lhs.largestByBytes == rhs.largestByBytes && lhs.followUps.elementsEqual(rhs.followUps, by: ==)
             && lhs.startedByRun == rhs.startedByRun && lhs.activity == rhs.activity

@@ -23,6 +23,7 @@ enum Layout {
         <body>
         <header class="top">
         <a class="home" href="/">SigmicArchive</a>
+        <a class="nav" href="/insights">Insights</a>
         <form action="/search" method="get" role="search">
         <input type="search" id="q" name="q" value="\(HTML.escape(query))" placeholder="Search messages, thoughts, tools, files" autocomplete="off" aria-label="Search">
         </form>

@@ -42,6 +42,7 @@ package enum WebAssets {
         header.top { position: sticky; top: 0; z-index: 1; display: flex; gap: .75rem; align-items: center; flex-wrap: wrap;
                      padding: .5rem 1rem; background: var(--card); border-bottom: 1px solid var(--line); }
         header.top a.home { font-weight: 600; color: var(--fg); text-decoration: none; }
+        header.top a.nav { color: var(--fg); }
         header.top form { flex: 1 1 16rem; display: flex; }
         header.top input[type=search] { flex: 1; font: inherit; padding: .35rem .6rem; border: 1px solid var(--line);
                                         border-radius: 6px; background: var(--bg); color: var(--fg); }
@@ -93,6 +94,32 @@ package enum WebAssets {
         .player .mark:focus-visible { outline: 2px solid var(--fg); outline-offset: 1px; }
         pre.screen { min-height: 6rem; max-height: 24rem; overflow-y: auto; background: #0d1117; color: #e6edf3; }
         .player .keys { font-size: .8em; margin: .25rem 0; }
+        figure.insight { margin: 1.5rem 0; }
+        figure.insight h2 { font-size: 1.1rem; margin: 0 0 .5rem; }
+        .chart-box { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 1rem; align-items: start; }
+        .chart-box .figures { max-height: 24rem; overflow: auto; font-size: .85em; }
+        .chart-box .wide { overflow-x: auto; }
+        table.grid td, table.grid th { padding: .1rem .25rem; text-align: right; }
+        svg.chart { width: 100%; height: auto; font: 11px system-ui, sans-serif; }
+        svg.chart .tick, svg.chart .label { fill: var(--muted); }
+        svg.chart .grid { stroke: var(--line); }
+        svg.chart .cell { fill: var(--accent); }
+        svg.chart .cell.empty { fill: var(--card); fill-opacity: 1; }
+        .s-completed { fill: #1a7f37; background: #1a7f37; }
+        .s-failed { fill: #cf222e; background: #cf222e; }
+        .s-cancelled { fill: #8c959f; background: #8c959f; }
+        .s-running { fill: #0969da; background: #0969da; }
+        .s-awaiting_approval { fill: #bf8700; background: #bf8700; }
+        .s-pending { fill: #a371f7; background: #a371f7; }
+        .seg.duration, .seg.calls { fill: #54aeff; }
+        .seg.approval { fill: #0550ae; }
+        .swatch.calls { background: #54aeff; }
+        .swatch.approval { background: #0550ae; }
+        ul.legend { list-style: none; display: flex; flex-wrap: wrap; gap: .75rem; padding: 0; margin: .25rem 0; font-size: .85em; }
+        .swatch { display: inline-block; width: .8rem; height: .8rem; border-radius: 2px; margin-right: .3rem; vertical-align: -.1rem; }
+        section.figures .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); gap: 1rem; }
+        section.figures caption { text-align: left; font-weight: 600; padding: .25rem 0; }
+        @media (max-width: 50rem) { .chart-box { grid-template-columns: 1fr; } }
         .notice { padding: 1rem; border: 1px solid var(--line); border-radius: 8px; background: var(--card); }
         @media (max-width: 40rem) { main { padding: .5rem; } th.optional, td.optional { display: none; } }
         """

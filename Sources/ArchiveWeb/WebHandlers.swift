@@ -100,6 +100,11 @@ struct WebHandlers: Sendable {
             if route == .searchResults { return WebResponses.page(status, results) }
             return WebResponses.page(status, Layout.page(title: "Search", query: text, results: results, isSearchPage: true,
                                                          body: text.isEmpty ? SearchPage.help : ""))
+        case .insights, .apiInsights:
+            let scope = try WebQueries.insightScope(query)
+            let report = InsightsReport(try await archive.insightAggregates(scope), scope: scope)
+            if route == .apiInsights { return WebResponses.json(200, report.json.pretty + "\n") }
+            return WebResponses.page(200, Layout.page(title: "Insights", body: InsightsPage.render(report)))
         case .task(let id):
             let transcript = try await Transcript.load(try await archive.task(matching: id), from: archive, events: true)
             return WebResponses.page(200, TaskPage.render(transcript, hit: TaskPage.Hit(query["hit"])))
@@ -176,7 +181,7 @@ extension WebRoute {
 
     var isAPI: Bool {
         switch self {
-        case .apiTasks, .apiTask, .apiTaskEvents, .apiSearch: true
+        case .apiTasks, .apiTask, .apiTaskEvents, .apiSearch, .apiInsights: true
         default: false
         }
     }

@@ -66,4 +66,16 @@ enum WebQueries {
         }
         return (try SearchQuery.parse(query["q"] ?? "", filters: filters), SearchOptions(sort: sort, limit: limit ?? 20, offset: offset ?? 0))
     }
+
+    /// `stats`' options: since, until, account, by (week).
+    static func insightScope(_ query: FormQuery) throws -> InsightScope {
+        var scope = InsightScope()
+        scope.since = try date(query, "since").flatMap(SearchQuery.Filters.dateBound)
+        scope.until = try date(query, "until").flatMap(SearchQuery.Filters.dateBound)
+        scope.account = query["account"].flatMap { $0.isEmpty ? nil : $0 }
+        let by = query["by"].flatMap { $0.isEmpty ? nil : $0 } ?? "week"
+        guard let period = InsightScope.Period(rawValue: by) else { throw WebError.badRequest("by must be one of day, week, month") }
+        scope.period = period
+        return scope
+    }
 }

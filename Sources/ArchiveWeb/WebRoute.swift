@@ -15,6 +15,10 @@ package enum WebRoute: Equatable, Sendable {
     /// The task's recorded events as a replay (`replay --json`), for the task page's player.
     case apiTaskEvents(id: String)
     case apiSearch
+    /// `stats` drawn: charts with their tables.
+    case insights
+    /// `stats --json`.
+    case apiInsights
     case asset(WebAssets.Name)
 
     package static func parse(_ rawPath: String) -> WebRoute? {
@@ -26,6 +30,8 @@ package enum WebRoute: Equatable, Sendable {
         switch (segments[0], segments.count) {
         case ("", 1): return .taskList
         case ("search", 1): return .search
+        case ("insights", 1): return .insights
+        case ("api", 2) where segments[1] == "insights": return .apiInsights
         case ("search", 2) where segments[1] == "results": return .searchResults
         case ("static", 2): return WebAssets.Name(rawValue: segments[1]).map(WebRoute.asset)
         case ("api", 2) where segments[1] == "tasks": return .apiTasks

@@ -82,3 +82,65 @@ import TestSupport
         #expect((seen["console"] as? [String])?.isEmpty == true, "\(seen["console"] ?? "")")
     }
 }
+
+/// `/insights` in a real browser: every chart is an SVG with a table beside it holding the same
+/// numbers, and those are `stats --json`'s; an error's link opens a search for it; no console error,
+/// and no script but our own file.
+@Suite struct InsightsBrowserTests {
+    @Test func everyChartHasItsSVGAndItsTableWithTheSameNumbers() async throws {
+        try MachinePart.python(["selenium"]).require()
+        try MachinePart.program("/usr/bin/chromium", debian: "chromium").require()
+        try MachinePart.program("/usr/bin/chromedriver", debian: "chromium-driver").require()
+        let folder = try TempFolder("insights")
+        try InsightsArchive.create(at: folder.path("archive"))
+        let server = try ServeProcess(archive: folder.path("archive"))
+        let helper = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appending(path: "Helpers/insights_check.py")
+        var arguments = ["python3", helper.path, server.url]
+        if let shots = ProcessInfo.processInfo.environment["SIGMIC_SCREENSHOTS"] { arguments.append(shots) }
+        let result = try await CommandRunner.runDetached(arguments, executable: URL(fileURLWithPath: "/usr/bin/env"))
+        #expect(result.status == 0, "\(result.stderr.suffix(2000))")
+        let seen = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stdout)")
+        let cli = try CommandRunner.run(["stats", "--json", "--by", "month", "--archive", folder.path("archive").path])
+        let stats = try #require(try JSONSerialization.jsonObject(with: Data(cli.stdout.utf8)) as? [String: Any])
+
+        let charts = seen["charts"] as? [String: [String: Any]] ?? [:]
+        #expect(Set(charts.keys) == ["chart-status", "chart-durations", "chart-activity", "chart-tools", "chart-errors"], "\(charts.keys)")
+        func pairs(_ list: Any?) -> [String: Int] {
+            Dictionary((list as? [[Any]] ?? []).map { ($0[0] as? String ?? "", $0[1] as? Int ?? -1) }, uniquingKeysWith: { a, _ in a })
+        }
+        for (id, chart) in charts {
+            #expect(chart["svgs"] as? Int == 1 && (chart["tables"] as? Int ?? 0) >= 1, "\(id)")
+            let marks = pairs(chart["marks"]).filter { $0.value > 0 }, cells = pairs(chart["cells"]).filter { $0.value > 0 }
+            #expect(!marks.isEmpty && marks == cells, "\(id): the chart's marks and its table agree")
+        }
+        // … and they are `stats --json`'s numbers.
+        let tasks = stats["tasks"] as? [String: Any] ?? [:]
+        var statusCounts: [String: Int] = [:]
+        for period in tasks["periods"] as? [[String: Any]] ?? [] {
+            for (status, count) in period["byStatus"] as? [String: Int] ?? [:] { statusCounts["\(period["period"] as? String ?? "")|\(status)"] = count }
+        }
+        #expect(pairs(charts["chart-status"]?["marks"]) == statusCounts)
+        let histogram = ((stats["durations"] as? [String: Any])?["histogram"] as? [[String: Any]] ?? []).compactMap { $0["tasks"] as? Int }
+        #expect((charts["chart-durations"]?["cells"] as? [[Any]] ?? []).compactMap { $0[1] as? Int } == histogram)
+        let hours = (stats["activity"] as? [String: Any])?["hours"] as? [[Int]] ?? []
+        #expect(pairs(charts["chart-activity"]?["cells"]).values.reduce(0, +) == hours.flatMap { $0 }.reduce(0, +) && hours.flatMap { $0 }.reduce(0, +) == 90)
+        let tools = stats["tools"] as? [[String: Any]] ?? []
+        for tool in tools.prefix(10) {
+            let name = tool["name"] as? String ?? ""
+            #expect(pairs(charts["chart-tools"]?["cells"])["\(name)|calls"] == tool["calls"] as? Int, "\(name)")
+            #expect(pairs(charts["chart-tools"]?["cells"])["\(name)|needingApproval"] == tool["needingApproval"] as? Int, "\(name)")
+        }
+        let errors = stats["errors"] as? [[String: Any]] ?? []
+        #expect(pairs(charts["chart-errors"]?["cells"]) == Dictionary(uniqueKeysWithValues: errors.map { ($0["message"] as? String ?? "", $0["tasks"] as? Int ?? 0) }))
+
+        // The first error's link searches for it; the JSON is `stats --json`; nothing went wrong.
+        let first = errors.first?["message"] as? String ?? ""
+        #expect(seen["errorLinkText"] as? String == first)
+        #expect(seen["searchBox"] as? String == (first == "(no message)" ? "status:failed" : "\"\(first)\""), "\(seen["searchBox"] ?? "")")
+        #expect(NSDictionary(dictionary: seen["api"] as? [String: Any] ?? [:]).isEqual(to: stats), "/api/insights is stats --json")
+        #expect((seen["badFilter"] as? String)?.contains("by must be one of day, week, month") == true, "\(seen["badFilter"] ?? "")")
+        #expect(seen["scripts"] as? [String] == ["/static/app.js"])
+        #expect((seen["console"] as? [String])?.isEmpty == true && (seen["consoleOnSearch"] as? [String])?.isEmpty == true,
+                "\(seen["console"] ?? "") \(seen["consoleOnSearch"] ?? "")")
+    }
+}
