@@ -57,6 +57,14 @@ struct ArchiveTools: Sendable {
                 "path": ["type": "string", "description": "The artifact's path, e.g. downloads/report.md."],
                 "maxBytes": ["type": "integer", "minimum": 1, "maximum": 10000000, "description": "Most bytes to return (default 100000)."],
             ], required: ["id", "path"])),
+        Tool(name: "stats", description: """
+            What the archive says about the work, for the tasks created in a range (UTC): tasks by status per period             with failure rates, durations (p50/p90/max), tool calls by tool with approvals, denials and failures, the             most common errors of failed tasks, artifacts by type, the largest tasks, follow-ups, tasks started             through run, activity by weekday and hour. Returns the JSON of `stats --json`.
+            """, inputSchema: schema([
+                "since": ["type": "string", "description": "Only tasks created on or after this date (YYYY-MM-DD or ISO-8601)."],
+                "until": ["type": "string", "description": "Only tasks created before this date."],
+                "account": ["type": "string", "description": "Only this account (part of its base URL, or its key fingerprint)."],
+                "by": ["type": "string", "enum": ["day", "week", "month"], "description": "Count per day, week (default) or month."],
+            ], required: [])),
     ]
 
     static func schema(_ properties: [String: [String: Any]], required: [String]) -> Value {
@@ -81,7 +89,8 @@ struct ArchiveTools: Sendable {
             case "list_tasks": return text(try await listTasks(arguments))
             case "get_task": return text(try await getTask(arguments))
             case "get_artifact": return try await getArtifact(arguments)
-            default: throw ToolError("unknown tool \(name); the tools are search, list_tasks, get_task and get_artifact")
+            case "stats": return text(try await stats(arguments))
+            default: throw ToolError("unknown tool \(name); the tools are search, list_tasks, get_task, get_artifact and stats")
             }
         } catch let error as ToolError {
             return failure(error.message)
@@ -123,6 +132,17 @@ struct ArchiveTools: Sendable {
         filter.until = try date(arguments, "until")
         filter.limit = try arguments.int("limit", in: 1...500, default: 50)
         return try Documents.taskList(try await archive.tasks(filter), compact: true)
+    }
+
+    func stats(_ arguments: ToolArguments) async throws -> String {
+        var scope = InsightScope()
+        scope.since = try date(arguments, "since")
+        scope.until = try date(arguments, "until")
+        scope.account = try arguments.string("account")
+        let by = try arguments.string("by") ?? "week"
+        guard let period = InsightScope.Period(rawValue: by) else { throw ToolError("by must be day, week or month") }
+        scope.period = period
+        return InsightsReport(try await archive.insightAggregates(scope), scope: scope).json.compact
     }
 
     func date(_ arguments: ToolArguments, _ name: String) throws -> String? {

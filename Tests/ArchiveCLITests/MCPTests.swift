@@ -21,7 +21,7 @@ import TestSupport
         #expect(seen["serverName"] as? String == "sigmic-archive" && seen["hasTools"] as? Bool == true)
         // The version `--version` names (from VERSION), without the commit.
         #expect(seen["serverVersion"] as? String == (try VersionTests.version()), "\(seen["serverVersion"] ?? "")")
-        #expect(seen["tools"] as? [String] == ["get_artifact", "get_task", "list_tasks", "search"])
+        #expect(seen["tools"] as? [String] == ["get_artifact", "get_task", "list_tasks", "search", "stats"])
         #expect(seen["schemasHaveProperties"] as? Bool == true)
 
         // search answers what `search --json` prints, without the indentation.
@@ -37,6 +37,10 @@ import TestSupport
         let task = seen["taskText"] as? String ?? ""
         #expect(task.hasPrefix("# Why did the deploy blow the error budget?") && task.contains("kubectl rollout undo"), "\(task.prefix(400))")
         #expect(task.hasSuffix("[End of task \(GoldenArchive.taskA): 2 messages.]"), "\(task.suffix(200))")
+        // stats is `stats --json`.
+        let stats = try CommandRunner.run(["stats", "--json", "--by", "month", "--since", "2026-01-01", "--archive", archive.path])
+        let expected = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(NSDictionary(dictionary: seen["stats"] as? [String: Any] ?? [:]).isEqual(to: expected) && !expected.isEmpty, "\(seen["stats"] ?? "")")
         // format live is the recorded stream as `replay` prints it.
         let replay = try CommandRunner.run(["replay", HostileArchive.taskID, "--speed", "0", "--archive", archive.path])
         #expect(seen["liveText"] as? String == replay.stdout, "\(seen["liveText"] ?? "")")

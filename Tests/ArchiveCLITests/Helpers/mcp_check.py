@@ -54,6 +54,8 @@ async def main():
             seen["liveText"] = texts(live)[0]
             unrecorded = await session.call_tool("get_task", {"id": "bbbb2222", "format": "live"})
             seen["unrecordedLive"] = texts(unrecorded)[0]
+            stats = await session.call_tool("stats", {"by": "month", "since": "2026-01-01"})
+            seen["stats"] = json.loads(texts(stats)[0])
 
             # Page through the hostile task at the smallest page size, following each page's own words.
             pages, arguments = [], {"id": hostile_id, "maxChars": 1000}
