@@ -39,8 +39,8 @@ import TestSupport
         #expect(task.hasSuffix("[End of task \(GoldenArchive.taskA): 2 messages.]"), "\(task.suffix(200))")
         // stats is `stats --json`.
         let stats = try CommandRunner.run(["stats", "--json", "--by", "month", "--since", "2026-01-01", "--archive", archive.path])
-        let expected = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any] ?? [:]
-        #expect(NSDictionary(dictionary: seen["stats"] as? [String: Any] ?? [:]).isEqual(to: expected) && !expected.isEmpty, "\(seen["stats"] ?? "")")
+        let statsJSON = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as? [String: Any] ?? [:]
+        #expect(NSDictionary(dictionary: seen["stats"] as? [String: Any] ?? [:]).isEqual(to: statsJSON) && !statsJSON.isEmpty, "\(seen["stats"] ?? "")")
         // format live is the recorded stream as `replay` prints it.
         let replay = try CommandRunner.run(["replay", HostileArchive.taskID, "--speed", "0", "--archive", archive.path])
         #expect(seen["liveText"] as? String == replay.stdout, "\(seen["liveText"] ?? "")")
