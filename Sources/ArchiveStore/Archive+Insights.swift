@@ -9,33 +9,44 @@ extension Archive {
         try await read("counting insights") { db in
             let (conditions, arguments) = Self.insightConditions(scope)
             var tally = InsightTally(period: scope.period)
-            let tasks = try Row.fetchCursor(db, sql: """
+            func seconds(_ row: RawRow, _ column: Int32) -> Double? {
+                row.bytes(column).flatMap { Timestamp.canonicalSeconds($0) ?? Timestamp.parse(String(decoding: $0, as: UTF8.self))?.timeIntervalSince1970 }
+            }
+            try RawRow.forEach(db, """
                 SELECT t.id, t.remote_id, t.status, t.created_at, t.started_at, t.completed_at, t.auto_execute, t.origin
                 FROM task t JOIN account a ON a.id = t.account_id WHERE \(conditions)
-                """, arguments: StatementArguments(arguments))
-            while let row = try tasks.next() {
-                tally.add(InsightTally.TaskRow(id: row[0], remoteID: row[1], status: row[2], createdAt: row[3], startedAt: row[4],
-                                               completedAt: row[5], autoExecute: row[6], origin: row[7]))
+                """, arguments: StatementArguments(arguments)) { row in
+                tally.add(InsightTally.TaskRow(id: row.int64(0), remoteID: row.text(1) ?? "", status: row.text(2) ?? "",
+                                               created: seconds(row, 3) ?? 0, started: seconds(row, 4), completed: seconds(row, 5),
+                                               autoExecute: row.isNull(6) ? nil : row.int64(6) != 0, origin: row.text(7)))
             }
-            let counts = try Row.fetchCursor(db, sql: """
-                SELECT task_id, count(*) FROM message GROUP BY task_id
-                """)
-            var totals: [Int64: Int] = [:]
-            while let row = try counts.next() { totals[row[0]] = row[1] }
-            let users = try Row.fetchCursor(db, sql: "SELECT task_id, count(*) FROM message WHERE role = 'user' GROUP BY task_id")
-            var userCounts: [Int64: Int] = [:]
-            while let row = try users.next() { userCounts[row[0]] = row[1] }
-            for (task, count) in totals { tally.addMessages(task: task, count: count, users: userCounts[task] ?? 0) }
-            let calls = try Row.fetchCursor(db, sql: """
-                SELECT task_id, position, tool_calls_json FROM message WHERE tool_calls_json IS NOT NULL
-                """)
-            while let row = try calls.next() {
-                let task: Int64 = row[0]
-                guard tally.tasks[task] != nil, let json: String = row[2], let list = ToolCallFields.calls(in: json) else { continue }
-                tally.addToolCalls(list, task: task, position: row[1])
+            // Messages and user turns per task, both in task order: read side by side.
+            let counts = try RawCursor(db, "SELECT task_id, count(*) FROM message GROUP BY task_id ORDER BY task_id")
+            let users = try RawCursor(db, "SELECT task_id, count(*) FROM message WHERE role = 'user' GROUP BY task_id ORDER BY task_id")
+            var user = try users.next().map { (task: $0.int64(0), count: Int($0.int64(1))) }
+            while let row = try counts.next() {
+                let task = row.int64(0)
+                while let known = user, known.task < task { user = try users.next().map { ($0.int64(0), Int($0.int64(1))) } }
+                tally.addMessages(task: task, count: Int(row.int64(1)), users: user?.task == task ? user!.count : 0)
             }
-            let artifacts = try Row.fetchCursor(db, sql: "SELECT task_id, mime_type, size FROM artifact")
-            while let row = try artifacts.next() { tally.addArtifact(task: row[0], mimeType: row[1], size: row[2]) }
+            // Tool calls, one task's messages at a time (the partial index gives them in task order).
+            let calls = "SELECT task_id, position, tool_calls_json FROM message WHERE tool_calls_json IS NOT NULL ORDER BY task_id"
+            var pendingTask: Int64?
+            var pending: [(position: Int, calls: [ToolCallFields.Call])] = []
+            try RawRow.forEach(db, calls) { row in
+                let task = row.int64(0)
+                guard tally.tasks[task] != nil, let json = row.bytes(2), let list = ToolCallFields.calls(inUTF8: json) else { return }
+                if let done = pendingTask, done != task {
+                    tally.addToolCalls(task: done, messages: pending)
+                    pending.removeAll(keepingCapacity: true)
+                }
+                pendingTask = task
+                pending.append((Int(row.int64(1)), list))
+            }
+            if let done = pendingTask { tally.addToolCalls(task: done, messages: pending) }
+            try RawRow.forEach(db, "SELECT task_id, mime_type, size FROM artifact") { row in
+                tally.addArtifact(task: row.int64(0), mimeType: row.text(1), size: row.isNull(2) ? nil : row.int64(2))
+            }
             let errors = try Row.fetchAll(db, sql: """
                 SELECT coalesce(nullif(trim(t.error), ''), '(no message)') AS error_text, count(*) AS n, max(t.created_at) AS last
                 FROM task t JOIN account a ON a.id = t.account_id WHERE \(conditions) AND t.status = 'failed'
@@ -43,15 +54,15 @@ extension Archive {
                 """, arguments: StatementArguments(arguments + [InsightAggregates.topCount])).map {
                 InsightAggregates.ErrorGroup(message: $0["error_text"], tasks: $0["n"], lastAt: $0["last"])
             }
-            let (byMessages, byBytes) = tally.largestTasks
-            let named = Set(byMessages.map(\.task) + byBytes.map(\.task))
+            let largest = tally.largestTasks
+            let named = Set(largest.byMessages.map(\.task) + largest.byBytes.map(\.task))
             var prompts: [Int64: String] = [:]
             if !named.isEmpty {
                 for row in try Row.fetchAll(db, sql: "SELECT id, message FROM task WHERE id IN (\(named.map(String.init).joined(separator: ", ")))") {
                     prompts[row[0]] = row[1]
                 }
             }
-            return tally.aggregates(errors: errors, prompts: prompts)
+            return tally.aggregates(errors: errors, largest: largest, prompts: prompts)
         }
     }
 

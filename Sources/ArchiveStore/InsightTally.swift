@@ -6,13 +6,14 @@ import Foundation
 /// (BENCHMARKS.md, "stats"); PostgreSQL counts the same figures in SQL. The definitions are
 /// `InsightAggregates`'; `StatsPostgresTests` holds the two engines to the same bytes. Pure.
 struct InsightTally {
+    /// A task as the tally needs it: its times as seconds since 1970.
     struct TaskRow {
         var id: Int64
         var remoteID: String
         var status: String
-        var createdAt: String
-        var startedAt: String?
-        var completedAt: String?
+        var created: Double
+        var started: Double?
+        var completed: Double?
         var autoExecute: Bool?
         var origin: String?
     }
@@ -27,15 +28,14 @@ struct InsightTally {
     private var startedByRun = 0
     private var messages: [Int64: Int] = [:]
     private var userMessages: [Int64: Int] = [:]
-    /// The latest state of each (task, call): the message position it was last seen at, name, status.
-    private var calls: [CallKey: (position: Int, name: String, status: String)] = [:]
+    /// Tool calls counted per tool.
+    private var tools: [String: ToolCounts] = [:]
     private var artifactTypes: [String: (count: Int, bytes: Int64)] = [:]
     private var artifactBytes: [Int64: Int64] = [:]
     private var periodOfDay: [Int: String] = [:]
 
-    struct CallKey: Hashable {
-        var task: Int64
-        var call: String
+    struct ToolCounts {
+        var calls = 0, needed = 0, approved = 0, denied = 0, awaiting = 0, failed = 0
     }
 
     init(period: InsightScope.Period) {
@@ -43,17 +43,15 @@ struct InsightTally {
     }
 
     mutating func add(_ task: TaskRow) {
-        let created = Timestamp.seconds(task.createdAt) ?? 0
-        let period = key(task.createdAt, seconds: created)
+        let day = Int((task.created / 86_400).rounded(.down))
+        let period = key(day: day)
         tasks[task.id] = (task.remoteID, task.autoExecute == false)
         statusCounts[period, default: [:]][task.status, default: 0] += 1
         if task.origin == "run" { startedByRun += 1 }
-        let day = Int((created / 86_400).rounded(.down))
-        activity[((day % 7) + 7 + 3) % 7][Int(created - Double(day) * 86_400) / 3_600] += 1
-        guard let completed = task.completedAt.flatMap(Timestamp.seconds) else { return }
+        activity[((day % 7) + 7 + 3) % 7][Int(task.created - Double(day) * 86_400) / 3_600] += 1
+        guard let completed = task.completed else { return }
         for kind in InsightAggregates.DurationKind.allCases {
-            let start = kind == .createdToCompleted ? created : task.startedAt.flatMap(Timestamp.seconds)
-            guard let start else { continue }
+            guard let start = kind == .createdToCompleted ? task.created : task.started else { continue }
             let seconds = ((completed - start) * 1_000).rounded() / 1_000
             guard seconds >= 0 else { continue }
             durations[kind, default: [:]][period, default: []].append(seconds)
@@ -67,13 +65,28 @@ struct InsightTally {
         userMessages[task] = users
     }
 
-    /// A message's tool calls; a call without an id is known by its message and place.
-    mutating func addToolCalls(_ list: [ToolCallFields.Call], task: Int64, position: Int) {
-        guard tasks[task] != nil else { return }
-        for (index, call) in list.enumerated() {
-            let key = CallKey(task: task, call: call.callID ?? "\(position):\(index)")
-            if let known = calls[key], known.position > position { continue }
-            calls[key] = (position, call.toolName ?? "", call.status ?? "")
+    /// The tool calls of one task's messages, each counted once, as the message holding it last (the
+    /// greatest position) has it; a call without an id is known by its message and place.
+    mutating func addToolCalls(task: Int64, messages: [(position: Int, calls: [ToolCallFields.Call])]) {
+        guard let approvalsAsked = tasks[task]?.approvalsAsked else { return }
+        var latest: [String: (position: Int, name: String, status: String)] = [:]
+        for (position, calls) in messages {
+            for (index, call) in calls.enumerated() {
+                let key = call.callID ?? "\(position):\(index)"
+                if let known = latest[key], known.position > position { continue }
+                latest[key] = (position, call.toolName ?? "", call.status ?? "")
+            }
+        }
+        for call in latest.values {
+            let needed = approvalsAsked || call.status == "awaiting_approval"
+            var counts = tools[call.name, default: ToolCounts()]
+            counts.calls += 1
+            if needed { counts.needed += 1 }
+            if needed && call.status != "cancelled" && call.status != "awaiting_approval" { counts.approved += 1 }
+            if needed && call.status == "cancelled" { counts.denied += 1 }
+            if call.status == "awaiting_approval" { counts.awaiting += 1 }
+            if call.status == "error" || call.status == "failed" { counts.failed += 1 }
+            tools[call.name] = counts
         }
     }
 
@@ -85,8 +98,9 @@ struct InsightTally {
         artifactBytes[task, default: 0] += size ?? 0
     }
 
-    /// The figures; `prompts` names the tasks of the two top lists (`largestTasks` says which).
-    func aggregates(errors: [InsightAggregates.ErrorGroup], prompts: [Int64: String]) -> InsightAggregates {
+    /// The figures; `largest` is `largestTasks`, and `prompts` names its tasks.
+    func aggregates(errors: [InsightAggregates.ErrorGroup], largest: (byMessages: [(task: Int64, value: Int64)], byBytes: [(task: Int64, value: Int64)]),
+                    prompts: [Int64: String]) -> InsightAggregates {
         var result = InsightAggregates()
         result.statusCounts = statusCounts.keys.sorted(by: Self.before).flatMap { period in
             statusCounts[period]!.keys.sorted(by: Self.before).map { InsightAggregates.StatusCount(period: period, status: $0, count: statusCounts[period]![$0]!) }
@@ -102,18 +116,6 @@ struct InsightTally {
             if !all.isEmpty { result.durations.append(Self.summary(nil, kind, all.sorted())) }
         }
         result.durationHistogram = histogram
-        var tools: [String: (calls: Int, needed: Int, approved: Int, denied: Int, awaiting: Int, failed: Int)] = [:]
-        for (key, call) in calls {
-            let needed = tasks[key.task]!.approvalsAsked || call.status == "awaiting_approval"
-            var tool = tools[call.name, default: (0, 0, 0, 0, 0, 0)]
-            tool.calls += 1
-            if needed { tool.needed += 1 }
-            if needed && call.status != "cancelled" && call.status != "awaiting_approval" { tool.approved += 1 }
-            if needed && call.status == "cancelled" { tool.denied += 1 }
-            if call.status == "awaiting_approval" { tool.awaiting += 1 }
-            if call.status == "error" || call.status == "failed" { tool.failed += 1 }
-            tools[call.name] = tool
-        }
         result.tools = tools.map { name, tool in
             InsightAggregates.Tool(name: name, calls: tool.calls, needingApproval: tool.needed, approved: tool.approved,
                                    denied: tool.denied, awaiting: tool.awaiting, failed: tool.failed)
@@ -121,9 +123,8 @@ struct InsightTally {
         result.errors = errors
         result.artifactTypes = artifactTypes.map { InsightAggregates.ArtifactType(type: $0.key, count: $0.value.count, bytes: $0.value.bytes) }
             .sorted { $0.count != $1.count ? $0.count > $1.count : Self.before($0.type, $1.type) }
-        let (byMessages, byBytes) = largestTasks
-        result.largestByMessages = byMessages.map { InsightAggregates.TaskSize(id: tasks[$0.task]!.remoteID, prompt: prompts[$0.task], value: $0.value) }
-        result.largestByBytes = byBytes.map { InsightAggregates.TaskSize(id: tasks[$0.task]!.remoteID, prompt: prompts[$0.task], value: $0.value) }
+        result.largestByMessages = largest.byMessages.map { InsightAggregates.TaskSize(id: tasks[$0.task]!.remoteID, prompt: prompts[$0.task], value: $0.value) }
+        result.largestByBytes = largest.byBytes.map { InsightAggregates.TaskSize(id: tasks[$0.task]!.remoteID, prompt: prompts[$0.task], value: $0.value) }
         var followUps: [Int: Int] = [:]
         for task in tasks.keys { followUps[max(0, (userMessages[task] ?? 0) - 1), default: 0] += 1 }
         result.followUps = followUps.keys.sorted().map { (followUps: $0, tasks: followUps[$0]!) }
@@ -132,18 +133,36 @@ struct InsightTally {
         return result
     }
 
-    /// The tasks of the two top lists: most messages, most artifact bytes; ties by id.
+    /// The tasks of the two top lists: most messages, most artifact bytes; ties by id. One pass each,
+    /// keeping the best few (sorting 100k tasks to keep ten was a third of `stats` at 1M messages).
     var largestTasks: (byMessages: [(task: Int64, value: Int64)], byBytes: [(task: Int64, value: Int64)]) {
-        func top(_ values: [(task: Int64, value: Int64)]) -> [(task: Int64, value: Int64)] {
-            Array(values.sorted { $0.value != $1.value ? $0.value > $1.value : Self.before(tasks[$0.task]!.remoteID, tasks[$1.task]!.remoteID) }
-                .prefix(InsightAggregates.topCount))
+        func top(_ values: some Sequence<(task: Int64, value: Int64)>) -> [(task: Int64, value: Int64)] {
+            var best: [(task: Int64, value: Int64, id: String)] = []
+            for (task, value) in values {
+                if best.count == InsightAggregates.topCount, let worst = best.last, value < worst.value { continue }
+                let id = tasks[task]!.remoteID
+                // Most candidates tie with the last kept and sort after it: one comparison turns them away.
+                if best.count == InsightAggregates.topCount, let worst = best.last, value == worst.value, !Self.before(id, worst.id) { continue }
+                let place = best.firstIndex { value != $0.value ? value > $0.value : Self.before(id, $0.id) } ?? best.count
+                guard place < InsightAggregates.topCount else { continue }
+                best.insert((task, value, id), at: place)
+                if best.count > InsightAggregates.topCount { best.removeLast() }
+            }
+            return best.map { ($0.task, $0.value) }
         }
-        return (top(tasks.keys.map { ($0, Int64(messages[$0] ?? 0)) }), top(artifactBytes.map { ($0.key, $0.value) }))
+        return (top(tasks.keys.lazy.map { ($0, Int64(self.messages[$0] ?? 0)) }), top(artifactBytes.lazy.map { ($0.key, $0.value) }))
     }
 
     /// Text order as SQLite's and PostgreSQL's `COLLATE "C"` have it: by UTF-8 bytes.
     static func before(_ a: String, _ b: String) -> Bool {
-        a.utf8.lexicographicallyPrecedes(b.utf8)
+        var (a, b) = (a, b)
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
     }
 
     static func summary(_ period: String?, _ kind: InsightAggregates.DurationKind, _ sorted: [Double]) -> InsightAggregates.Durations {
@@ -151,18 +170,18 @@ struct InsightTally {
                                     p90: InsightAggregates.percentile(sorted, 0.9), max: sorted.last ?? 0)
     }
 
-    /// A task's period: the day, the week's Monday or the month of its creation, UTC.
-    private mutating func key(_ createdAt: String, seconds: Double) -> String {
+    /// The period of a day (counted from 1970-01-01): the day itself, its week's Monday or its month,
+    /// UTC, as text; each day's is worked out once.
+    private mutating func key(day: Int) -> String {
+        if let known = periodOfDay[day] { return known }
+        let first: Int
         switch period {
-        case .day: return String(createdAt.prefix(10))
-        case .month: return String(createdAt.prefix(7))
-        case .week:
-            let day = Int((seconds / 86_400).rounded(.down))
-            if let known = periodOfDay[day] { return known }
-            let monday = day - ((day % 7) + 7 + 3) % 7
-            let text = String(Timestamp.string(from: Date(timeIntervalSince1970: Double(monday) * 86_400)).prefix(10))
-            periodOfDay[day] = text
-            return text
+        case .day, .month: first = day
+        case .week: first = day - ((day % 7) + 7 + 3) % 7
         }
+        let date = Timestamp.string(from: Date(timeIntervalSince1970: Double(first) * 86_400))
+        let text = String(date.prefix(period == .month ? 7 : 10))
+        periodOfDay[day] = text
+        return text
     }
 }

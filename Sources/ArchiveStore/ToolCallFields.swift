@@ -12,15 +12,18 @@ enum ToolCallFields {
     }
 
     static func calls(in json: String) -> [Call]? {
-        var scanner = Scanner(Array(json.utf8))
+        var json = json
+        return json.withUTF8(calls(inUTF8:))
+    }
+
+    static func calls(inUTF8 bytes: UnsafeBufferPointer<UInt8>) -> [Call]? {
+        var scanner = Scanner(bytes: bytes)
         return scanner.array()
     }
 
     private struct Scanner {
-        let bytes: [UInt8]
+        let bytes: UnsafeBufferPointer<UInt8>
         var at = 0
-
-        init(_ bytes: [UInt8]) { self.bytes = bytes }
 
         mutating func array() -> [Call]? {
             skipSpace()
@@ -139,7 +142,7 @@ enum ToolCallFields {
             return plain ? String(decoding: body, as: UTF8.self) : Self.unescape(body)
         }
 
-        static func unescape(_ body: ArraySlice<UInt8>) -> String? {
+        static func unescape(_ body: Slice<UnsafeBufferPointer<UInt8>>) -> String? {
             var out = String.UnicodeScalarView()
             var index = body.startIndex
             var pendingHigh: UInt32?
