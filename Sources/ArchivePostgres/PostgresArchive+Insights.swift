@@ -13,9 +13,11 @@ extension PostgresArchive {
                 let conditions = Self.insightConditions(scope, &statement)
                 let tail = extra(&statement)
                 statement.sql = """
-                    WITH scoped AS (
-                        SELECT t.id, t.remote_id, t.account_id, t.status, t.message, t.error, t.created_at, t.started_at, t.completed_at,
-                               t.auto_execute, t.origin, \(Self.periodSQL(scope.period)) AS period
+                    WITH scoped AS MATERIALIZED (
+                        SELECT t.id, t.remote_id, t.status, t.auto_execute, t.origin, \(Self.periodSQL(scope.period)) AS period,
+                               extract(epoch FROM t.created_at::timestamptz)::float8 AS created,
+                               round(extract(epoch FROM (t.completed_at::timestamptz - t.created_at::timestamptz))::numeric, 3)::float8 AS whole,
+                               round(extract(epoch FROM (t.completed_at::timestamptz - t.started_at::timestamptz))::numeric, 3)::float8 AS running
                         FROM task t JOIN account a ON a.id = t.account_id
                         WHERE \(conditions))
                     \(sql)\(tail)
@@ -25,33 +27,56 @@ extension PostgresArchive {
             func int(_ column: Columns, _ name: String) throws -> Int { Int(try column(name, as: Int64.self)) }
             let top: (inout PostgresStatement) -> String = { " LIMIT \($0.bind(InsightAggregates.topCount))" }
             var result = InsightAggregates()
-            result.statusCounts = try await rows("""
-                SELECT period, status, count(*) AS n FROM scoped GROUP BY period, status ORDER BY period COLLATE "C", status COLLATE "C"
-                """).map { InsightAggregates.StatusCount(period: try $0("period"), status: try $0("status"), count: try int($0, "n")) }
-            for kind in InsightAggregates.DurationKind.allCases {
-                let from = kind == .createdToCompleted ? "created_at" : "started_at"
-                result.durations += try await rows("""
-                    , timed AS (
-                        SELECT period, round(extract(epoch FROM (completed_at::timestamptz - \(from)::timestamptz))::numeric, 3)::float8 AS seconds
-                        FROM scoped WHERE completed_at IS NOT NULL AND \(from) IS NOT NULL)
-                    SELECT period, count(*) AS n, percentile_disc(0.5) WITHIN GROUP (ORDER BY seconds) AS p50,
-                           percentile_disc(0.9) WITHIN GROUP (ORDER BY seconds) AS p90, max(seconds) AS top
-                    FROM timed WHERE seconds >= 0 GROUP BY GROUPING SETS ((period), ()) HAVING count(*) > 0
-                    ORDER BY period COLLATE "C" NULLS LAST
-                    """).map { row in
-                    InsightAggregates.Durations(period: try row("period", as: String?.self), kind: kind, count: try int(row, "n"),
-                                                p50: try row("p50"), p90: try row("p90"), max: try row("top"))
+            // Every figure of the task rows in one statement, their times read once (the CTE is materialized).
+            let edges = InsightAggregates.durationBucketEdges.map { String($0) }.joined(separator: ", ")
+            let figures = try await rows("""
+                SELECT 'status' AS figure, period, status AS key, count(*) AS n, NULL::float8 AS p50, NULL::float8 AS p90, NULL::float8 AS top
+                FROM scoped GROUP BY period, status
+                UNION ALL
+                SELECT 'createdToCompleted', period, NULL, count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY whole),
+                       percentile_disc(0.9) WITHIN GROUP (ORDER BY whole), max(whole)
+                FROM scoped WHERE whole >= 0 GROUP BY GROUPING SETS ((period), ()) HAVING count(*) > 0
+                UNION ALL
+                SELECT 'startedToCompleted', period, NULL, count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY running),
+                       percentile_disc(0.9) WITHIN GROUP (ORDER BY running), max(running)
+                FROM scoped WHERE running >= 0 GROUP BY GROUPING SETS ((period), ()) HAVING count(*) > 0
+                UNION ALL
+                SELECT 'histogram', NULL, width_bucket(whole, ARRAY[\(edges)]::float8[])::text, count(*), NULL, NULL, NULL
+                FROM scoped WHERE whole >= 0 GROUP BY 3
+                UNION ALL
+                SELECT 'activity', NULL, (((floor(created / 86400)::bigint % 7) + 10) % 7) || ':' || floor((created - floor(created / 86400) * 86400) / 3600)::int,
+                       count(*), NULL, NULL, NULL
+                FROM scoped GROUP BY 3
+                UNION ALL
+                SELECT 'run', NULL, NULL, count(*), NULL, NULL, NULL FROM scoped WHERE origin = 'run'
+                """)
+            var durations: [InsightAggregates.DurationKind: [InsightAggregates.Durations]] = [:]
+            for row in figures {
+                let (figure, period, key, count): (String, String?, String?, Int) = (try row("figure"), try row("period"), try row("key"), try int(row, "n"))
+                switch figure {
+                case "status":
+                    result.statusCounts.append(InsightAggregates.StatusCount(period: period ?? "", status: key ?? "", count: count))
+                case "histogram":
+                    result.durationHistogram[Int(key ?? "") ?? 0] = count
+                case "activity":
+                    let parts = (key ?? "").split(separator: ":").compactMap { Int($0) }
+                    if parts.count == 2 { result.activity[parts[0]][parts[1]] = count }
+                case "run":
+                    result.startedByRun = count
+                default:
+                    guard let kind = InsightAggregates.DurationKind(rawValue: figure) else { continue }
+                    durations[kind, default: []].append(InsightAggregates.Durations(period: period, kind: kind, count: count, p50: try row("p50"),
+                                                                                   p90: try row("p90"), max: try row("top")))
                 }
             }
-            let edges = InsightAggregates.durationBucketEdges.map { String($0) }.joined(separator: ", ")
-            for row in try await rows("""
-                , timed AS (
-                    SELECT round(extract(epoch FROM (completed_at::timestamptz - created_at::timestamptz))::numeric, 3)::float8 AS seconds
-                    FROM scoped WHERE completed_at IS NOT NULL)
-                SELECT width_bucket(seconds, ARRAY[\(edges)]::float8[]) AS bucket, count(*) AS n FROM timed WHERE seconds >= 0 GROUP BY 1
-                """) {
-                result.durationHistogram[Int(try row("bucket", as: Int32.self))] = try int(row, "n")
+            // In the folder's order: by period as bytes, each kind's whole scope last.
+            let byPeriod = { (a: InsightAggregates.Durations, b: InsightAggregates.Durations) -> Bool in
+                guard let x = a.period else { return false }
+                guard let y = b.period else { return true }
+                return x.utf8.lexicographicallyPrecedes(y.utf8)
             }
+            result.statusCounts.sort { $0.period != $1.period ? $0.period.utf8.lexicographicallyPrecedes($1.period.utf8) : $0.status.utf8.lexicographicallyPrecedes($1.status.utf8) }
+            result.durations = InsightAggregates.DurationKind.allCases.flatMap { (durations[$0] ?? []).sorted(by: byPeriod) }
             result.tools = try await rows("""
                 , calls AS (
                     SELECT s.id AS task, s.auto_execute AS auto, m.position AS position,
@@ -78,37 +103,30 @@ extension PostgresArchive {
                                        failed: try int(row, "failed"))
             }
             result.errors = try await rows("""
-                SELECT coalesce(nullif(trim(error), ''), '(no message)') AS error_text, count(*) AS n, max(created_at COLLATE "C") AS last
-                FROM scoped WHERE status = 'failed' GROUP BY 1 ORDER BY n DESC, coalesce(nullif(trim(error), ''), '(no message)') COLLATE "C"
+                SELECT coalesce(nullif(trim(t.error), ''), '(no message)') AS error_text, count(*) AS n, max(t.created_at COLLATE "C") AS last
+                FROM scoped s JOIN task t ON t.id = s.id WHERE s.status = 'failed'
+                GROUP BY 1 ORDER BY n DESC, coalesce(nullif(trim(t.error), ''), '(no message)') COLLATE "C"
                 """, top).map { InsightAggregates.ErrorGroup(message: try $0("error_text"), tasks: try int($0, "n"), lastAt: try $0("last")) }
             result.artifactTypes = try await rows("""
                 SELECT coalesce(nullif(x.mime_type, ''), 'unknown') AS type, count(*) AS n, sum(coalesce(x.size, 0))::bigint AS bytes
                 FROM scoped s JOIN artifact x ON x.task_id = s.id GROUP BY 1 ORDER BY n DESC, coalesce(nullif(x.mime_type, ''), 'unknown') COLLATE "C"
                 """).map { InsightAggregates.ArtifactType(type: try $0("type"), count: try int($0, "n"), bytes: try $0("bytes")) }
             result.largestByMessages = try await rows("""
-                SELECT s.remote_id, s.message, (SELECT count(*) FROM message m WHERE m.task_id = s.id) AS n
-                FROM scoped s ORDER BY n DESC, s.remote_id COLLATE "C"
+                , counts AS (SELECT task_id, count(*) AS n FROM message GROUP BY task_id)
+                SELECT s.remote_id, t.message, coalesce(c.n, 0) AS n
+                FROM scoped s JOIN task t ON t.id = s.id LEFT JOIN counts c ON c.task_id = s.id
+                ORDER BY n DESC, s.remote_id COLLATE "C"
                 """, top).map { InsightAggregates.TaskSize(id: try $0("remote_id"), prompt: try $0("message", as: String?.self), value: try $0("n")) }
             result.largestByBytes = try await rows("""
-                SELECT s.remote_id, min(s.message) AS message, sum(coalesce(x.size, 0))::bigint AS n
-                FROM scoped s JOIN artifact x ON x.task_id = s.id GROUP BY s.id, s.remote_id ORDER BY n DESC, s.remote_id COLLATE "C"
+                , bytes AS (SELECT x.task_id, sum(coalesce(x.size, 0))::bigint AS n FROM artifact x JOIN scoped s ON s.id = x.task_id GROUP BY x.task_id)
+                SELECT s.remote_id, t.message, b.n FROM bytes b JOIN scoped s ON s.id = b.task_id JOIN task t ON t.id = b.task_id
+                ORDER BY b.n DESC, s.remote_id COLLATE "C"
                 """, top).map { InsightAggregates.TaskSize(id: try $0("remote_id"), prompt: try $0("message", as: String?.self), value: try $0("n")) }
             result.followUps = try await rows("""
+                , users AS (SELECT task_id, count(*) AS n FROM message WHERE role = 'user' GROUP BY task_id)
                 SELECT greatest(coalesce(u.n, 0) - 1, 0) AS follow_ups, count(*) AS tasks
-                FROM scoped s LEFT JOIN (SELECT task_id, count(*) AS n FROM message WHERE role = 'user' GROUP BY task_id) u ON u.task_id = s.id
-                GROUP BY 1 ORDER BY 1
+                FROM scoped s LEFT JOIN users u ON u.task_id = s.id GROUP BY 1 ORDER BY 1
                 """).map { (followUps: try int($0, "follow_ups"), tasks: try int($0, "tasks")) }
-            result.startedByRun = try await rows("""
-                SELECT count(*) AS n FROM scoped s WHERE s.origin = 'run'
-                """).first.map { try int($0, "n") } ?? 0
-            for row in try await rows("""
-                SELECT extract(isodow FROM created_at::timestamptz AT TIME ZONE 'UTC')::int - 1 AS weekday,
-                       extract(hour FROM created_at::timestamptz AT TIME ZONE 'UTC')::int AS hour, count(*) AS n
-                FROM scoped GROUP BY 1, 2
-                """) {
-                let (weekday, hour): (Int32, Int32) = (try row("weekday"), try row("hour"))
-                result.activity[Int(weekday)][Int(hour)] = try int(row, "n")
-            }
             return result
         }
     }
