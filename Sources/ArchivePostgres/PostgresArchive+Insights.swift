@@ -13,11 +13,9 @@ extension PostgresArchive {
                 let conditions = Self.insightConditions(scope, &statement)
                 let tail = extra(&statement)
                 statement.sql = """
-                    WITH scoped AS MATERIALIZED (
-                        SELECT t.id, t.remote_id, t.status, t.auto_execute, t.origin, \(Self.periodSQL(scope.period)) AS period,
-                               extract(epoch FROM t.created_at::timestamptz)::float8 AS created,
-                               round(extract(epoch FROM (t.completed_at::timestamptz - t.created_at::timestamptz))::numeric, 3)::float8 AS whole,
-                               round(extract(epoch FROM (t.completed_at::timestamptz - t.started_at::timestamptz))::numeric, 3)::float8 AS running
+                    WITH scoped AS (
+                        SELECT t.id, t.remote_id, t.status, t.auto_execute, t.origin, t.created_at, t.started_at, t.completed_at,
+                               \(Self.periodSQL(scope.period)) AS period
                         FROM task t JOIN account a ON a.id = t.account_id
                         WHERE \(conditions))
                     \(sql)\(tail)
@@ -30,25 +28,30 @@ extension PostgresArchive {
             // Every figure of the task rows in one statement, their times read once (the CTE is materialized).
             let edges = InsightAggregates.durationBucketEdges.map { String($0) }.joined(separator: ", ")
             let figures = try await rows("""
+                , timed AS MATERIALIZED (
+                    SELECT status, origin, period, extract(epoch FROM created_at::timestamptz)::float8 AS created,
+                           round(extract(epoch FROM (completed_at::timestamptz - created_at::timestamptz))::numeric, 3)::float8 AS whole,
+                           round(extract(epoch FROM (completed_at::timestamptz - started_at::timestamptz))::numeric, 3)::float8 AS running
+                    FROM scoped)
                 SELECT 'status' AS figure, period, status AS key, count(*) AS n, NULL::float8 AS p50, NULL::float8 AS p90, NULL::float8 AS top
-                FROM scoped GROUP BY period, status
+                FROM timed GROUP BY period, status
                 UNION ALL
                 SELECT 'createdToCompleted', period, NULL, count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY whole),
                        percentile_disc(0.9) WITHIN GROUP (ORDER BY whole), max(whole)
-                FROM scoped WHERE whole >= 0 GROUP BY GROUPING SETS ((period), ()) HAVING count(*) > 0
+                FROM timed WHERE whole >= 0 GROUP BY GROUPING SETS ((period), ()) HAVING count(*) > 0
                 UNION ALL
                 SELECT 'startedToCompleted', period, NULL, count(*), percentile_disc(0.5) WITHIN GROUP (ORDER BY running),
                        percentile_disc(0.9) WITHIN GROUP (ORDER BY running), max(running)
-                FROM scoped WHERE running >= 0 GROUP BY GROUPING SETS ((period), ()) HAVING count(*) > 0
+                FROM timed WHERE running >= 0 GROUP BY GROUPING SETS ((period), ()) HAVING count(*) > 0
                 UNION ALL
                 SELECT 'histogram', NULL, width_bucket(whole, ARRAY[\(edges)]::float8[])::text, count(*), NULL, NULL, NULL
-                FROM scoped WHERE whole >= 0 GROUP BY 3
+                FROM timed WHERE whole >= 0 GROUP BY 3
                 UNION ALL
                 SELECT 'activity', NULL, (((floor(created / 86400)::bigint % 7) + 10) % 7) || ':' || floor((created - floor(created / 86400) * 86400) / 3600)::int,
                        count(*), NULL, NULL, NULL
-                FROM scoped GROUP BY 3
+                FROM timed GROUP BY 3
                 UNION ALL
-                SELECT 'run', NULL, NULL, count(*), NULL, NULL, NULL FROM scoped WHERE origin = 'run'
+                SELECT 'run', NULL, NULL, count(*), NULL, NULL, NULL FROM timed WHERE origin = 'run'
                 """)
             var durations: [InsightAggregates.DurationKind: [InsightAggregates.Durations]] = [:]
             for row in figures {
@@ -111,17 +114,18 @@ extension PostgresArchive {
                 SELECT coalesce(nullif(x.mime_type, ''), 'unknown') AS type, count(*) AS n, sum(coalesce(x.size, 0))::bigint AS bytes
                 FROM scoped s JOIN artifact x ON x.task_id = s.id GROUP BY 1 ORDER BY n DESC, coalesce(nullif(x.mime_type, ''), 'unknown') COLLATE "C"
                 """).map { InsightAggregates.ArtifactType(type: try $0("type"), count: try int($0, "n"), bytes: try $0("bytes")) }
+            // The top ten first, then their prompts: a task's wide row is read only for those.
             result.largestByMessages = try await rows("""
-                , counts AS (SELECT task_id, count(*) AS n FROM message GROUP BY task_id)
-                SELECT s.remote_id, t.message, coalesce(c.n, 0) AS n
-                FROM scoped s JOIN task t ON t.id = s.id LEFT JOIN counts c ON c.task_id = s.id
-                ORDER BY n DESC, s.remote_id COLLATE "C"
-                """, top).map { InsightAggregates.TaskSize(id: try $0("remote_id"), prompt: try $0("message", as: String?.self), value: try $0("n")) }
+                , counts AS (SELECT task_id, count(*) AS n FROM message GROUP BY task_id),
+                top AS (SELECT s.id, s.remote_id, coalesce(c.n, 0) AS n FROM scoped s LEFT JOIN counts c ON c.task_id = s.id
+                        ORDER BY n DESC, s.remote_id COLLATE "C" LIMIT \(InsightAggregates.topCount))
+                SELECT top.remote_id, t.message, top.n FROM top JOIN task t ON t.id = top.id ORDER BY top.n DESC, top.remote_id COLLATE "C"
+                """).map { InsightAggregates.TaskSize(id: try $0("remote_id"), prompt: try $0("message", as: String?.self), value: try $0("n")) }
             result.largestByBytes = try await rows("""
-                , bytes AS (SELECT x.task_id, sum(coalesce(x.size, 0))::bigint AS n FROM artifact x JOIN scoped s ON s.id = x.task_id GROUP BY x.task_id)
-                SELECT s.remote_id, t.message, b.n FROM bytes b JOIN scoped s ON s.id = b.task_id JOIN task t ON t.id = b.task_id
-                ORDER BY b.n DESC, s.remote_id COLLATE "C"
-                """, top).map { InsightAggregates.TaskSize(id: try $0("remote_id"), prompt: try $0("message", as: String?.self), value: try $0("n")) }
+                , top AS (SELECT s.id, s.remote_id, sum(coalesce(x.size, 0))::bigint AS n FROM scoped s JOIN artifact x ON x.task_id = s.id
+                          GROUP BY s.id, s.remote_id ORDER BY n DESC, s.remote_id COLLATE "C" LIMIT \(InsightAggregates.topCount))
+                SELECT top.remote_id, t.message, top.n FROM top JOIN task t ON t.id = top.id ORDER BY top.n DESC, top.remote_id COLLATE "C"
+                """).map { InsightAggregates.TaskSize(id: try $0("remote_id"), prompt: try $0("message", as: String?.self), value: try $0("n")) }
             result.followUps = try await rows("""
                 , users AS (SELECT task_id, count(*) AS n FROM message WHERE role = 'user' GROUP BY task_id)
                 SELECT greatest(coalesce(u.n, 0) - 1, 0) AS follow_ups, count(*) AS tasks
