@@ -16,7 +16,7 @@ public enum HostileArchive {
     public static let toolWord = "quokkatool"
     /// The hostile task's recorded stream: markup in every field a player shows, data that is not
     /// JSON, and two sessions an hour apart. Played at 1× it lasts 16.5 s (pauses capped at 2 s).
-    public static let recordedSessions: [[(at: Double, type: String, data: String)]] = [
+    public static let recordedSessions: [RecordedRun.Session] = [
         [
             (0, "status", #"{"status":"<b>processing</b>"}"#),
             (1.5, "thought", #"{"subject":"<img src=x onerror=alert('thought-event')>","description":"d"}"#),
@@ -80,15 +80,7 @@ public enum HostileArchive {
                                  category: "text", modifiedAt: "2026-04-01T09:01:00.000Z", rawJSON: "{}"),
             ], task: row)
             for (artifact, blob) in zip(artifacts, blobs) { try writer.recordArtifactBlob(artifact, blob: blob) }
-            let start = Date(timeIntervalSince1970: 1_775_034_000)
-            for events in recordedSessions {
-                let session = try writer.beginAttachSession(task: row)
-                try writer.appendEvents(events.enumerated().map { seq, event in
-                    StreamEventSnapshot(seq: seq, type: event.type, data: event.data,
-                                        receivedAt: Timestamp.string(from: start.addingTimeInterval(event.at)))
-                }, session: session)
-                try writer.endAttachSession(session, reason: .finished)
-            }
+            try RecordedRun.record(recordedSessions, task: row, from: Date(timeIntervalSince1970: 1_775_034_000), writer: writer)
             try writer.markSynced(row, status: "completed", activityAt: task.lastActivityAt, messageCount: 2, completedAt: nil)
         }
         try archive.close()

@@ -27,6 +27,17 @@ public enum RecordedRun {
         return events.enumerated().map { (offset + Double($0.offset) * interval, $0.element.0, $0.element.1) }
     }
 
+    /// Writes `sessions` as the task's attach sessions, each event received `at` seconds after `start`.
+    public static func record(_ sessions: [Session], task: TaskRowID, from start: Date, writer: SQLiteArchiveWriter) throws {
+        for events in sessions {
+            let session = try writer.beginAttachSession(task: task)
+            try writer.appendEvents(events.enumerated().map { seq, event in
+                StreamEventSnapshot(seq: seq, type: event.type, data: event.data, receivedAt: Timestamp.string(from: start.addingTimeInterval(event.at)))
+            }, session: session)
+            try writer.endAttachSession(session, reason: .finished)
+        }
+    }
+
     /// Adds the task with `sessions` recorded to the archive in `folder` (created if needed).
     public static func create(at folder: URL, id: String = taskID, sessions: [Session]) throws {
         let archive = try Archive.open(at: folder, now: { start })
@@ -40,14 +51,7 @@ public enum RecordedRun {
                 Fixtures.message("msg-r1", role: "user", content: "Replay me", createdAt: task.createdAt),
                 Fixtures.message("msg-r2", content: "all pieces", createdAt: lastActivity),
             ], task: row)
-            for events in sessions {
-                let session = try writer.beginAttachSession(task: row)
-                try writer.appendEvents(events.enumerated().map { seq, event in
-                    StreamEventSnapshot(seq: seq, type: event.type, data: event.data,
-                                        receivedAt: Timestamp.string(from: start.addingTimeInterval(event.at)))
-                }, session: session)
-                try writer.endAttachSession(session, reason: .finished)
-            }
+            try record(sessions, task: row, from: start, writer: writer)
             try writer.markSynced(row, status: "completed", activityAt: lastActivity, messageCount: 2, completedAt: nil)
         }
         try archive.close()

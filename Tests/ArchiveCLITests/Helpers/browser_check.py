@@ -8,38 +8,26 @@ Prints one JSON object of observations; the Swift test decides what they must be
 import json
 import sys
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException, TimeoutException
-from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import TimeoutException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+import chromium
+
 url, task_id, thought_word = sys.argv[1], sys.argv[2], sys.argv[3]
 shots = sys.argv[4] if len(sys.argv) > 4 else None
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1100,1400"]:
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-driver.set_page_load_timeout(30)
+driver = chromium.driver()
 seen = {}
 
 
 def alert_fired():
-    try:
-        alert = driver.switch_to.alert
-        text = alert.text
-        alert.dismiss()
-        return text
-    except NoAlertPresentException:
-        return None
+    return chromium.alert_fired(driver)
 
 
 def console_errors():
-    return [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    return chromium.console_errors(driver)
 
 
 try:

@@ -10,22 +10,16 @@ Prints one JSON object of observations; the Swift test decides what they must be
 import json
 import sys
 
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+import chromium
+
 url = sys.argv[1]
 shots = sys.argv[2] if len(sys.argv) > 2 else None
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1200,1600"]:
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-driver.set_page_load_timeout(30)
+driver = chromium.driver(1200, 1600)
 seen = {"charts": {}}
 
 try:
@@ -44,7 +38,7 @@ try:
     seen["scripts"] = driver.execute_script("return [...document.scripts].map(s => s.getAttribute('src'))")
     if shots:
         driver.save_screenshot(shots + "/insights-page.png")
-    seen["console"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    seen["console"] = chromium.console_errors(driver)
 
     # An error's link leads to a search for it.
     link = driver.find_element(By.CSS_SELECTOR, "a.error-search")
@@ -52,7 +46,7 @@ try:
     link.click()
     WebDriverWait(driver, 15).until(ec.url_contains("/search"))
     seen["searchBox"] = driver.find_element(By.ID, "q").get_attribute("value")
-    seen["consoleOnSearch"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    seen["consoleOnSearch"] = chromium.console_errors(driver)
 
     # A bad filter is a page that says so.
     driver.get(url + "/insights?by=year")

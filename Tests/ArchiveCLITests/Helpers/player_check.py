@@ -10,34 +10,17 @@ import json
 import sys
 import time
 
-from selenium import webdriver
-from selenium.common.exceptions import NoAlertPresentException
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
+import chromium
+
 url, task_id = sys.argv[1], sys.argv[2]
 shots = sys.argv[3] if len(sys.argv) > 3 else None
 
-options = webdriver.ChromeOptions()
-options.binary_location = "/usr/bin/chromium"
-for argument in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1100,1400"]:
-    options.add_argument(argument)
-options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
-driver.set_page_load_timeout(30)
+driver = chromium.driver()
 seen = {}
-
-
-def alert_fired():
-    try:
-        alert = driver.switch_to.alert
-        text = alert.text
-        alert.dismiss()
-        return text
-    except NoAlertPresentException:
-        return None
 
 
 def screen_text():
@@ -99,11 +82,11 @@ try:
     screen.send_keys(" ")
     seen["buttonAfterSecondSpace"] = play.text
 
-    seen["alert"] = alert_fired()
+    seen["alert"] = chromium.alert_fired(driver)
     seen["elementsInScreen"] = driver.execute_script("return document.getElementById('replay-screen').children.length")
     seen["activeElementsInPlayer"] = driver.execute_script(
         "return document.querySelectorAll('#replay script, #replay img, #replay iframe, #replay [onerror]').length")
-    seen["console"] = [entry["message"] for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+    seen["console"] = chromium.console_errors(driver)
 finally:
     driver.quit()
 
