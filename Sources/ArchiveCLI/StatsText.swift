@@ -91,14 +91,9 @@ enum StatsText {
         status == "awaiting_approval" ? "awaiting" : status
     }
 
-    static func percent(_ value: Double?) -> String {
-        value.map { String(format: "%.1f %%", $0 * 100) } ?? "–"
-    }
+    static func percent(_ value: Double?) -> String { InsightsReport.percent(value) }
 
-    /// A duration as people read it: `0.8 s`, `42 s`, `3 min 12 s`, `2 h 5 min`.
-    static func span(_ seconds: Double) -> String {
-        seconds < 10 ? String(format: "%.1f s", seconds) : ReplayScript.span(seconds)
-    }
+    static func span(_ seconds: Double) -> String { InsightsReport.span(seconds) }
 
     static func oneLine(_ text: String, _ width: Int) -> String {
         let line = text.split(whereSeparator: \.isNewline).joined(separator: " ")

@@ -74,11 +74,21 @@ public struct InsightsReport: Sendable {
                 tasks == 0 ? 0 : Double(total) / Double(tasks), aggregates.followUps.last?.followUps ?? 0)
     }
 
-    /// A task's name in a list: its prompt's first line, cut to 60 characters.
+    /// A task's name in a list: its title as `tasks` gives it (`Archive.title`), or its short id when
+    /// it has no prompt.
     public static func title(_ prompt: String?, id: String) -> String {
-        let line = (prompt ?? "").split(whereSeparator: \.isNewline).first.map(String.init)?.trimmingCharacters(in: .whitespaces) ?? ""
-        guard !line.isEmpty else { return String(id.prefix(8)) }
-        return line.count > 60 ? String(line.prefix(59)) + "…" : line
+        let title = Archive.title(prompt ?? "")
+        return title.isEmpty ? String(id.prefix(8)) : title
+    }
+
+    /// A duration as the tables show it: `0.8 s` under ten seconds, then as `ReplayScript.span` says it.
+    public static func span(_ seconds: Double) -> String {
+        seconds < 10 ? String(format: "%.1f s", seconds) : ReplayScript.span(seconds)
+    }
+
+    /// A share as a percentage with one decimal, `–` when there is none.
+    public static func percent(_ value: Double?) -> String {
+        value.map { String(format: "%.1f %%", $0 * 100) } ?? "–"
     }
 
     public static let weekdays = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]

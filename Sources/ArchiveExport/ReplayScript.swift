@@ -63,7 +63,7 @@ public struct ReplayScript: Sendable {
     public var duration: Double { frames.last?.at ?? 0 }
 
     /// - Parameter events: the task's events in arrival order, session by session (`ArchiveReader.events`).
-    public init(events: [StoredEvent], taskID: String, options: Options = Options(), tagged: Bool = false) throws(Problem) {
+    public init(events: [StoredEvent], taskID: String, options: Options = Options()) throws(Problem) {
         var sessions: [[StoredEvent]] = []
         var times: [[Date]] = []
         for event in events {
@@ -88,7 +88,7 @@ public struct ReplayScript: Sendable {
         func played(_ at: Double) -> Double {
             options.speed > 0 ? max(0, at - options.from) / options.speed : 0
         }
-        var screen = StreamScreen(tagged: tagged)
+        var screen = StreamScreen(tagged: false)
         var frames = timeline.frames.map { frame in
             switch frame.item {
             case .event(let session, let index):

@@ -76,9 +76,9 @@ extension PostgresArchive {
             let byPeriod = { (a: InsightAggregates.Durations, b: InsightAggregates.Durations) -> Bool in
                 guard let x = a.period else { return false }
                 guard let y = b.period else { return true }
-                return x.utf8.lexicographicallyPrecedes(y.utf8)
+                return InsightAggregates.byteOrder(x, y)
             }
-            result.statusCounts.sort { $0.period != $1.period ? $0.period.utf8.lexicographicallyPrecedes($1.period.utf8) : $0.status.utf8.lexicographicallyPrecedes($1.status.utf8) }
+            result.statusCounts.sort { $0.period != $1.period ? InsightAggregates.byteOrder($0.period, $1.period) : InsightAggregates.byteOrder($0.status, $1.status) }
             result.durations = InsightAggregates.DurationKind.allCases.flatMap { (durations[$0] ?? []).sorted(by: byPeriod) }
             result.tools = try await rows("""
                 , calls AS (

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What an archive counts for an `InsightScope`, one engine's queries at a time (`ArchiveReader.
 /// insightAggregates`): the raw figures, which both engines must give alike. Rates, shares and layout
 /// are decided above the engines (`InsightsReport`).
@@ -131,6 +133,19 @@ public struct InsightAggregates: Sendable, Equatable {
             && lhs.artifactTypes == rhs.artifactTypes && lhs.largestByMessages == rhs.largestByMessages
             && lhs.largestByBytes == rhs.largestByBytes && lhs.followUps.elementsEqual(rhs.followUps, by: ==)
             && lhs.startedByRun == rhs.startedByRun && lhs.activity == rhs.activity
+    }
+
+    /// Text order as SQLite's and PostgreSQL's `COLLATE "C"` have it, by UTF-8 bytes: how both engines
+    /// order every list of names.
+    package static func byteOrder(_ a: String, _ b: String) -> Bool {
+        var (a, b) = (a, b)
+        return a.withUTF8 { x in
+            b.withUTF8 { y in
+                let common = min(x.count, y.count)
+                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+                return order != 0 ? order < 0 : x.count < y.count
+            }
+        }
     }
 
     /// The nearest-rank percentile of sorted values (`p` in 0…1): the ⌈p·n⌉-th, as PostgreSQL's

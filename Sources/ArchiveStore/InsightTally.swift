@@ -153,17 +153,7 @@ struct InsightTally {
         return (top(tasks.keys.lazy.map { ($0, Int64(self.messages[$0] ?? 0)) }), top(artifactBytes.lazy.map { ($0.key, $0.value) }))
     }
 
-    /// Text order as SQLite's and PostgreSQL's `COLLATE "C"` have it: by UTF-8 bytes.
-    static func before(_ a: String, _ b: String) -> Bool {
-        var (a, b) = (a, b)
-        return a.withUTF8 { x in
-            b.withUTF8 { y in
-                let common = min(x.count, y.count)
-                let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
-                return order != 0 ? order < 0 : x.count < y.count
-            }
-        }
-    }
+    static func before(_ a: String, _ b: String) -> Bool { InsightAggregates.byteOrder(a, b) }
 
     static func summary(_ period: String?, _ kind: InsightAggregates.DurationKind, _ sorted: [Double]) -> InsightAggregates.Durations {
         InsightAggregates.Durations(period: period, kind: kind, count: sorted.count, p50: InsightAggregates.percentile(sorted, 0.5),

@@ -191,13 +191,9 @@ enum InsightsPage {
         return from == 0 ? "under \(short(to))" : "\(short(from))–\(short(to))"
     }
 
-    static func span(_ seconds: Double) -> String {
-        seconds < 10 ? String(format: "%.1f s", seconds) : ReplayScript.span(seconds)
-    }
+    static func span(_ seconds: Double) -> String { InsightsReport.span(seconds) }
 
-    static func percent(_ value: Double?) -> String {
-        value.map { String(format: "%.1f %%", $0 * 100) } ?? "–"
-    }
+    static func percent(_ value: Double?) -> String { InsightsReport.percent(value) }
 
     static func css(_ status: String) -> String {
         String(status.map { $0.isLetter || $0 == "_" ? $0 : "-" })
